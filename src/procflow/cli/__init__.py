@@ -1,0 +1,17 @@
+"""Command-line entry point: the typer app with every command registered.
+
+The commands live one module each beside this file; they parse options, call the library
+core and map the result to an exit code (see ``procflow.cli.app.command`` for the error
+policy: a ``ProcflowError`` is exit 2, any other exception a bug, exit 3).
+"""
+
+from __future__ import annotations
+
+from procflow.cli import diff, render, tools, validate  # noqa: F401  (importing registers them)
+from procflow.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

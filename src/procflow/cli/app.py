@@ -1,0 +1,84 @@
+"""The typer application and the options every command shares.
+
+Only typer is imported at the top of the CLI modules; each command imports the library core
+inside its function, so ``procflow --help`` and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable, Optional, TypeVar
+
+import click
+import typer
+
+from procflow import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+_state: dict[str, bool] = {}
+
+app = typer.Typer(
+    name="procflow",
+    help="Validate, render and diff customer-service procedures kept as YAML in git.\n\n"
+    "Example: procflow validate procedures/",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"procflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Optional[bool] = typer.Option(
+        None, "--version", callback=_print_version, is_eager=True,
+        help="Print procflow's version and exit."),
+    traceback: bool = typer.Option(
+        False, "--traceback", help="On an internal error (exit 3), show the Python traceback."),
+) -> None:
+    """procflow: procedures as YAML in git, checked, rendered and diffed.
+
+    Exit codes: 0 success, 1 the check found what it looks for, 2 usage or environment
+    error, 3 internal error.
+    """
+    _state["traceback"] = traceback
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """``app.command`` with procflow's error policy around the function.
+
+    A ``ProcflowError`` becomes one line on stderr and its exit code (2); any other exception
+    is a bug: one line and exit 3, or the traceback with ``--traceback``.
+    """
+
+    def register(function: F) -> F:
+        @functools.wraps(function)
+        def guarded(*f_args: Any, **f_kwargs: Any) -> Any:
+            from procflow.errors import ProcflowError
+
+            try:
+                return function(*f_args, **f_kwargs)
+            except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+                raise
+            except ProcflowError as error:
+                typer.echo(f"procflow: {error}", err=True)
+                raise typer.Exit(error.exit_code) from None
+            except Exception as error:  # noqa: BLE001  the one place a bug becomes exit 3
+                if "--traceback" in sys.argv or _state.get("traceback"):
+                    raise
+                typer.echo(f"procflow: internal error ({type(error).__name__}: {error}); this "
+                           "is a bug in procflow. Run again with --traceback and report it.",
+                           err=True)
+                raise typer.Exit(3) from None
+
+        app.command(*args, **kwargs)(guarded)
+        return function
+
+    return register

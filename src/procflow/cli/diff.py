@@ -1,0 +1,1 @@
+"""procflow diff command(s)."""

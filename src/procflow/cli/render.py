@@ -1,0 +1,1 @@
+"""procflow render command(s)."""

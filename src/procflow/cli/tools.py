@@ -1,0 +1,1 @@
+"""procflow tools command(s)."""

@@ -1,0 +1,1 @@
+"""procflow validate command(s)."""

@@ -1,0 +1,60 @@
+"""Findings (diagnostics) and severities: small immutable records, sorted before output.
+
+A rule reports an ``Issue`` (a code, a message and the path of the YAML node it is about);
+the lint engine turns it into a ``Finding`` with the file, the 1-based line and column and
+the configured severity. Nothing here reads files or prints.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+PathPart = Union[str, int]
+YamlPath = tuple[PathPart, ...]
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a rule found, before it is placed in a file and given a severity.
+
+    ``path`` addresses the YAML node (``("steps", 2, "role")``); ``at`` says whether the
+    position is the node's value (default) or its key (for an unknown field).
+    """
+
+    code: str
+    message: str
+    path: YamlPath = ()
+    at: Literal["value", "key"] = "value"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.code} {self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+        }

@@ -1,0 +1,300 @@
+"""Loading procedure files: read safely, parse with positions on demand, validate with the
+pydantic models, and map every error back to the YAML node it is about (PF001-PF003).
+
+``load_document`` never raises for bad input: a file that does not load is a value with
+findings, so one broken file never stops the others from being checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from procflow.findings import Finding, Issue, Severity, YamlPath
+from procflow.yamlsafe import Limits, NodePos, YamlFailure, locate, parse
+
+M = TypeVar("M", bound=BaseModel)
+PROCEDURE_SUFFIXES = (".yaml", ".yml")
+
+
+def display_path(path: Path) -> str:
+    """The path as diagnostics show it: relative to the working folder when below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+@dataclass
+class Document(Generic[M]):
+    """One loaded file: its data, its model if it validated, and the findings of loading.
+
+    Positions are computed only when something needs them (``position``), so a clean file
+    costs one fast parse.
+    """
+
+    path: Path
+    text: str | None = None
+    data: Any = None
+    model: M | None = None
+    findings: list[Finding] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
+    _positions: dict[YamlPath, NodePos] | None = None
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+    def position(self, path: YamlPath, at: str = "value") -> tuple[int, int, str | None]:
+        if self.text is None:
+            return 1, 1, None
+        if self._positions is None:
+            try:
+                self._positions = parse(self.text, self.limits, index=True)[1] or {}
+            except YamlFailure:
+                self._positions = {}
+        return locate(self._positions, path, at)
+
+    def finding(self, issue: Issue, severity: Severity = Severity.ERROR) -> Finding:
+        line, column, _ = self.position(issue.path, issue.at)
+        return Finding(self.display, line, column, issue.code, issue.message, severity)
+
+    def release_text(self) -> None:
+        """Drop the source text and positions once no more findings will be placed."""
+        self.text = None
+        self._positions = None
+
+
+def read_text(path: Path, limits: Limits) -> tuple[str | None, list[Finding]]:
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            return None, [Finding(shown, 1, 1, "PF002", f"file is {size:,} bytes, over the bound "
+                                  f"of {limits.max_bytes:,} (limits.max_bytes in procflow.yaml)")]
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Finding(shown, 1, 1, "PF001", f"cannot read the file: {error.strerror}")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, [Finding(shown, line, column, "PF001", f"not UTF-8: byte 0x{raw[error.start]:02x} "
+                              "cannot be decoded; save the file as UTF-8")]
+
+
+def load_document(path: Path, model: type[M], limits: Limits) -> Document[M]:
+    """Read, parse and validate one file; every problem becomes a positioned finding."""
+    document: Document[M] = Document(path, limits=limits)
+    text, findings = read_text(path, limits)
+    if text is None:
+        document.findings = findings
+        return document
+    document.text = text
+    try:
+        data, _, problems = parse(text, limits)
+    except YamlFailure as failure:
+        document.findings = [Finding(document.display, p.line, p.column, p.issue.code,
+                                     p.issue.message) for p in failure.located]
+        return document
+    document.findings = [Finding(document.display, p.line, p.column, p.issue.code,
+                                 p.issue.message) for p in problems]
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"the value {data!r}"
+        document.findings.append(Finding(document.display, 1, 1, "PF001", f"the file holds {kind}"
+                                         "; a procedure is a mapping (procflow: 1, id: ..., ...)"))
+        return document
+    document.data = data
+    try:
+        document.model = model.model_validate(data)
+    except ValidationError as error:
+        document.findings += [document.finding(issue) for issue in schema_issues(error, model, document)]
+    document.findings.sort()
+    return document
+
+
+# --- pydantic errors -> issues at YAML nodes ------------------------------------------------
+
+_YAML_TYPES = {bool: "a boolean", int: "a number", float: "a number", dt.date: "a date",
+               dt.datetime: "a date and time", type(None): "empty (null)"}
+
+
+def schema_issues(error: ValidationError, model: type[BaseModel], document: Document[Any]
+                  ) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: set[tuple[YamlPath, str]] = set()
+    for item in error.errors(include_url=False):
+        loc = tuple(part for part in item["loc"] if isinstance(part, (str, int)))
+        issue = _issue_for(item, loc, model, document)
+        if (issue.path, issue.message) not in seen:
+            seen.add((issue.path, issue.message))
+            issues.append(issue)
+    return issues
+
+
+def _where(loc: YamlPath) -> str:
+    parts = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{part + 1}]"]
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or "the file"
+
+
+def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Document[Any]) -> Issue:
+    kind = item["type"]
+    name = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        hint = _did_you_mean(name, allowed)
+        where = _where(loc[:-1])
+        return Issue("PF003", f"unknown field '{name}' in {where}{hint}", loc, "key")
+    if kind == "missing":
+        return Issue("PF003", f"{_where(loc[:-1])}: missing required field '{name}'", loc[:-1])
+    value = item.get("input")
+    _, _, raw = document.position(loc)
+    if type(value) in _YAML_TYPES and kind.endswith("_type") and raw is not None \
+            and kind in ("string_type", "list_type", "dict_type", "model_type"):
+        return Issue("PF003", f"{_where(loc)}: YAML reads {raw} as {_YAML_TYPES[type(value)]} "
+                     f"here, but text is expected; quote it: \"{raw}\"", loc)
+    if kind == "literal_error":
+        expected = item.get("ctx", {}).get("expected", "")
+        options = [option.strip(" '") for option in expected.replace(" or ", ",").split(",")]
+        hint = _did_you_mean(str(value), options)
+        return Issue("PF003", f"{_where(loc)}: '{value}' is not one of {expected}{hint}", loc)
+    if kind == "string_pattern_mismatch":
+        return Issue("PF003", _pattern_message(loc, name, value), loc)
+    if kind == "value_error":
+        message = str(item.get("ctx", {}).get("error", item["msg"]))
+        return Issue("PF003", f"{_where(loc)}: {message}", loc)
+    if kind == "too_short" and name == "branches":
+        return Issue("PF003", f"{_where(loc)}: a decision needs at least two branches "
+                     "(for one way on, use next:)", loc)
+    return Issue("PF003", f"{_where(loc)}: {item['msg'].lower()[:1]}{item['msg'][1:]}"
+                 + (f" (got {value!r})" if not isinstance(value, (dict, list)) else ""), loc)
+
+
+def _pattern_message(loc: YamlPath, name: str, value: Any) -> str:
+    where = _where(loc)
+    if name == "version":
+        return (f"{where}: '{value}' is not a version: write MAJOR.MINOR.PATCH in quotes, "
+                f'such as "1.0.0"')
+    if name == "handle":
+        return f"{where}: '{value}' is not a git host handle such as @user or @org/team"
+    if name == "hours":
+        return f"{where}: '{value}' is not a working-hours range such as \"08:00-16:00\""
+    if name in ("disable",) or (len(loc) > 1 and loc[-2] in ("disable", "severity")):
+        return f"{where}: '{value}' is not a rule code such as PF104"
+    suggestion = "-".join("".join(c if c.isalnum() else " " for c in str(value).lower()).split())
+    hint = f" (for example '{suggestion}')" if suggestion and suggestion != value else ""
+    return (f"{where}: '{value}' is not a valid id: use lowercase letters, digits and single "
+            f"hyphens, at most 64 characters{hint}")
+
+
+def _did_you_mean(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def did_you_mean(name: str, options: typing.Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``options``, or an empty string."""
+    return _did_you_mean(name, list(options))
+
+
+def _allowed_fields(model: type[BaseModel], loc: YamlPath) -> list[str]:
+    """The field names of the model found at ``loc`` inside ``model``."""
+    current: Any = model
+    for part in loc:
+        current = _inner_model(current, part)
+        if current is None:
+            return []
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _inner_model(current: Any, part: Any) -> Any:
+    if isinstance(part, int):
+        return _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        info = current.model_fields.get(part)
+        return _unwrap(info.annotation) if info else None
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional, Annotated and list around a model class."""
+    while True:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if not args:
+            return annotation
+        annotation = args[0]
+
+
+# --- finding and loading procedure files ----------------------------------------------------
+
+
+def discover(paths: typing.Sequence[Path]) -> list[Path]:
+    """The procedure files named by ``paths`` (files or folders), sorted, without repeats.
+
+    In a folder every ``*.yaml``/``*.yml`` below it counts, except ``procflow.yaml`` and
+    anything in a hidden folder. With no paths: the ``procedures/`` folder of the project
+    around the working folder. A path that does not exist is a usage error.
+    """
+    from procflow.errors import UsageError
+    from procflow.project import PROJECT_FILE, find_project_file
+
+    if not paths:
+        project_file = find_project_file(Path.cwd())
+        default = (project_file.parent if project_file else Path.cwd()) / "procedures"
+        if not default.is_dir():
+            raise UsageError("no PATH given and no procedures/ folder here; name the files or "
+                             "folders to check, e.g. procflow validate procedures/")
+        paths = [default]
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                relative = candidate.relative_to(path).parts
+                if (candidate.suffix in PROCEDURE_SUFFIXES and candidate.name != PROJECT_FILE
+                        and not any(part.startswith(".") for part in relative)
+                        and candidate.is_file()):
+                    found[candidate] = None
+        elif path.is_file():
+            found[path] = None
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+    return list(found)
+
+
+def load_procedure(path: Path) -> Document[Any]:
+    """Load one procedure file with the limits of its project."""
+    from procflow.model import Procedure
+    from procflow.project import project_for
+
+    return load_document(path, Procedure, project_for(path).limits)
+
+
+def load_procedures(paths: typing.Sequence[Path]) -> list[Document[Any]]:
+    """Load every procedure the paths name, for commands that need them all loaded
+    (render, diff). Raises ``LoadFailed`` with the findings when any does not load."""
+    from procflow.errors import LoadFailed
+
+    documents = [load_procedure(path) for path in discover(paths)]
+    broken = [d for d in documents if d.model is None]
+    if broken:
+        findings = [f for d in broken for f in d.findings]
+        names = ", ".join(d.display for d in broken[:3]) + (" ..." if len(broken) > 3 else "")
+        raise LoadFailed(f"{len(broken)} file(s) do not load: {names}; run procflow validate "
+                         "for details", findings)
+    return documents

@@ -1,0 +1,91 @@
+"""The project file ``procflow.yaml``: finding it and loading it.
+
+``find_project(path)`` walks up from a procedure file (like ``pyproject.toml`` discovery) and
+stops at the repository root (the folder that holds ``.git``). Results are cached per folder.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from procflow.findings import Finding
+from procflow.model import Calendar, ProjectConfig, Role
+from procflow.yamlsafe import Limits
+
+PROJECT_FILE = "procflow.yaml"
+
+
+@dataclass
+class Project:
+    """A loaded project file, or the defaults when there is none (``path`` is None)."""
+
+    path: Path | None = None
+    config: ProjectConfig = field(default_factory=lambda: ProjectConfig(procflow=1))
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+    @property
+    def procedures_dir(self) -> Path | None:
+        return self.root / "procedures" if self.root else None
+
+    @property
+    def limits(self) -> Limits:
+        settings = self.config.limits
+        return Limits(settings.max_bytes, settings.max_depth, settings.max_alias_nodes)
+
+    @property
+    def shared_roles(self) -> dict[str, Role]:
+        return {role.id: role for role in self.config.roles}
+
+    def calendar(self, calendar_id: str | None) -> Calendar | None:
+        wanted = calendar_id or self.config.default_calendar
+        return next((c for c in self.config.calendars if c.id == wanted), None)
+
+    @property
+    def templates_dir(self) -> Path | None:
+        if self.root and self.config.templates:
+            return (self.root / self.config.templates).resolve()
+        return None
+
+
+DEFAULT_PROJECT = Project()
+
+
+@functools.lru_cache(maxsize=256)
+def _project_file_above(folder: Path) -> Path | None:
+    candidate = folder / PROJECT_FILE
+    if candidate.is_file():
+        return candidate
+    if (folder / ".git").exists() or folder.parent == folder:
+        return None
+    return _project_file_above(folder.parent)
+
+
+def find_project_file(start: Path) -> Path | None:
+    """The ``procflow.yaml`` that governs ``start`` (a file or a folder), if any."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    return _project_file_above(folder)
+
+
+@functools.lru_cache(maxsize=64)
+def load_project(path: Path | None) -> Project:
+    """Load a project file; a broken one gives findings and default settings."""
+    if path is None:
+        return DEFAULT_PROJECT
+    from procflow.loader import load_document
+
+    document = load_document(path, ProjectConfig, Limits())
+    if document.model is None:
+        return Project(path, findings=document.findings)
+    return Project(path, document.model, document.findings)
+
+
+def project_for(start: Path) -> Project:
+    return load_project(find_project_file(start))

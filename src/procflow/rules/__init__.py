@@ -1,0 +1,117 @@
+"""The rule registry: every rule of the format, one small module each.
+
+A rule is a class with a ``code``, a default ``severity``, a one-line ``summary`` and a
+docstring that is its user documentation (what it finds, why it matters, a failing and a
+passing example; ``docs/rules/`` is generated from it). ``check`` yields ``Issue``s and does
+nothing else: no printing, no file reads, no severity (the engine in ``procflow.lint`` stamps
+severity from the project's ``rules:`` settings and places each issue at its line and column).
+
+Rules PF001-PF003 are found while loading (``procflow.loader``); their classes here carry the
+documentation and the default severity. Tree rules (PF008, PF009) see every procedure at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
+
+from procflow.findings import Issue, Severity, YamlPath
+
+if TYPE_CHECKING:
+    from procflow.flow import Flow
+    from procflow.model import Procedure, Role
+    from procflow.project import Project
+
+
+@dataclass
+class RuleContext:
+    """What a per-file rule may look at: the procedure, its project, its file name, today."""
+
+    procedure: Procedure
+    project: Project
+    file: Path
+    today: dt.date
+
+    @cached_property
+    def flow(self) -> Flow:
+        from procflow.flow import Flow
+
+        return Flow(self.procedure)
+
+    @cached_property
+    def roles(self) -> dict[str, Role]:
+        """Every role the procedure may use: its own, then the project's shared roles."""
+        known = {role.id: role for role in self.procedure.roles}
+        for role_id, role in self.project.shared_roles.items():
+            known.setdefault(role_id, role)
+        return known
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """What a tree rule knows of one procedure file."""
+
+    file: str
+    procedure_id: str | None
+    related: tuple[str, ...]
+
+
+class Rule:
+    code: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    summary: ClassVar[str]
+
+    def check(self, ctx: RuleContext) -> Iterable[Issue]:
+        return ()
+
+
+class LoadRule(Rule):
+    """A rule that the loader applies (PF001-PF003): documentation and severity only."""
+
+
+class TreeRule(Rule):
+    def check_tree(self, entries: Sequence[TreeEntry]) -> Iterable[tuple[int, Issue]]:
+        """Yield (index of the entry, issue) pairs."""
+        return ()
+
+
+def issue(code: str, message: str, *path: str | int, at: str = "value") -> Issue:
+    """Shorthand for rules: ``issue("PF005", "...", "steps", 3, "role")``."""
+    location: YamlPath = tuple(path)
+    return Issue(code, message, location, "key" if at == "key" else "value")
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, in code order. Adding a rule is adding its module and one line here."""
+    from procflow.rules import (
+        pf001_not_yaml,
+        pf002_unsafe_yaml,
+        pf003_schema,
+        pf004_duplicate_id,
+        pf005_unknown_reference,
+        pf006_unreachable_step,
+        pf007_no_way_to_end,
+        pf008_duplicate_procedure,
+        pf009_unknown_related,
+        pf101_unused_role,
+        pf102_sla_unreachable,
+        pf103_sla_unwatched,
+        pf104_review_overdue,
+        pf105_long_step,
+        pf106_file_name,
+        pf107_no_review,
+    )
+
+    modules = [pf001_not_yaml, pf002_unsafe_yaml, pf003_schema, pf004_duplicate_id,
+               pf005_unknown_reference, pf006_unreachable_step, pf007_no_way_to_end,
+               pf008_duplicate_procedure, pf009_unknown_related, pf101_unused_role,
+               pf102_sla_unreachable, pf103_sla_unwatched, pf104_review_overdue,
+               pf105_long_step, pf106_file_name, pf107_no_review]
+    return [module.RULE for module in modules]
+
+
+def rules_by_code() -> dict[str, Rule]:
+    return {rule.code: rule for rule in all_rules()}

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Iterable
+
+from procflow.findings import Issue
+from procflow.rules import Rule, RuleContext, issue
+
+
+class UnreachableStep(Rule):
+    """Finds steps that no path from the first step reaches.
+
+    **Why it matters:** a step nobody can reach is dead text: the team never does it, yet
+    readers think it is part of the procedure. Usually a ``next`` or a branch points at the
+    wrong step, or a ``next`` or ``end: true`` above it cuts it off.
+
+    **Fails:**
+
+    ```yaml
+    steps:
+      - id: intake
+        title: Take the call
+        role: agent
+        next: close
+      - id: diagnose          # nothing leads here
+        title: Diagnose
+        role: agent
+      - id: close
+        title: Close the case
+        role: agent
+    ```
+
+    **Passes:** drop ``next: close`` so ``intake`` is followed by ``diagnose``, or send a
+    branch to ``diagnose``.
+    """
+
+    code = "PF006"
+    summary = "a step that cannot be reached from the start"
+
+    def check(self, ctx: RuleContext) -> Iterable[Issue]:
+        for position, reached in enumerate(ctx.flow.reachable):
+            if not reached:
+                step = ctx.procedure.steps[position]
+                yield issue(self.code, f"step '{step.id}' cannot be reached from the first step "
+                            f"'{ctx.procedure.steps[0].id}'; point a next or a branch at it, or "
+                            "remove it", "steps", position, "id")
+
+
+RULE = UnreachableStep()
