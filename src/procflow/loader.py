@@ -141,51 +141,61 @@ def schema_issues(error: ValidationError, model: type[BaseModel], document: Docu
     return issues
 
 
-def _where(loc: YamlPath) -> str:
-    parts = []
+def _where(loc: YamlPath, data: Any = None) -> str:
+    """A readable address of a node: ``steps[verify].max_duration`` (by id where the list
+    item has one, else its 1-based position)."""
+    parts: list[str] = []
+    node = data
     for part in loc:
+        child = None
         if isinstance(part, int):
-            parts[-1:] = [f"{parts[-1] if parts else ''}[{part + 1}]"]
+            child = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            item_id = child.get("id") if isinstance(child, dict) else None
+            label = item_id if isinstance(item_id, str) and item_id else str(part + 1)
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{label}]"]
         else:
+            child = node.get(part) if isinstance(node, dict) else None
             parts.append(str(part))
+        node = child
     return ".".join(parts) or "the file"
 
 
 def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Document[Any]) -> Issue:
     kind = item["type"]
+    data = document.data
     name = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
         hint = _did_you_mean(name, allowed)
-        where = _where(loc[:-1])
+        where = _where(loc[:-1], data)
         return Issue("PF003", f"unknown field '{name}' in {where}{hint}", loc, "key")
     if kind == "missing":
-        return Issue("PF003", f"{_where(loc[:-1])}: missing required field '{name}'", loc[:-1])
+        return Issue("PF003", f"{_where(loc[:-1], data)}: missing required field '{name}'", loc[:-1])
     value = item.get("input")
     _, _, raw = document.position(loc)
     if type(value) in _YAML_TYPES and kind.endswith("_type") and raw is not None \
             and kind in ("string_type", "list_type", "dict_type", "model_type"):
-        return Issue("PF003", f"{_where(loc)}: YAML reads {raw} as {_YAML_TYPES[type(value)]} "
+        return Issue("PF003", f"{_where(loc, data)}: YAML reads {raw} as {_YAML_TYPES[type(value)]} "
                      f"here, but text is expected; quote it: \"{raw}\"", loc)
     if kind == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
         options = [option.strip(" '") for option in expected.replace(" or ", ",").split(",")]
         hint = _did_you_mean(str(value), options)
-        return Issue("PF003", f"{_where(loc)}: '{value}' is not one of {expected}{hint}", loc)
+        return Issue("PF003", f"{_where(loc, data)}: '{value}' is not one of {expected}{hint}", loc)
     if kind == "string_pattern_mismatch":
-        return Issue("PF003", _pattern_message(loc, name, value), loc)
+        return Issue("PF003", _pattern_message(loc, name, value, data), loc)
     if kind == "value_error":
         message = str(item.get("ctx", {}).get("error", item["msg"]))
-        return Issue("PF003", f"{_where(loc)}: {message}", loc)
+        return Issue("PF003", f"{_where(loc, data)}: {message}", loc)
     if kind == "too_short" and name == "branches":
-        return Issue("PF003", f"{_where(loc)}: a decision needs at least two branches "
+        return Issue("PF003", f"{_where(loc, data)}: a decision needs at least two branches "
                      "(for one way on, use next:)", loc)
-    return Issue("PF003", f"{_where(loc)}: {item['msg'].lower()[:1]}{item['msg'][1:]}"
+    return Issue("PF003", f"{_where(loc, data)}: {item['msg'].lower()[:1]}{item['msg'][1:]}"
                  + (f" (got {value!r})" if not isinstance(value, (dict, list)) else ""), loc)
 
 
-def _pattern_message(loc: YamlPath, name: str, value: Any) -> str:
-    where = _where(loc)
+def _pattern_message(loc: YamlPath, name: str, value: Any, data: Any) -> str:
+    where = _where(loc, data)
     if name == "version":
         return (f"{where}: '{value}' is not a version: write MAJOR.MINOR.PATCH in quotes, "
                 f'such as "1.0.0"')

@@ -7,6 +7,7 @@ inside its function, so ``procflow --help`` and ``--version`` stay fast.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any, Callable, Optional, TypeVar
 
@@ -68,8 +69,13 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
             except (typer.Exit, typer.Abort, click.exceptions.ClickException):
                 raise
             except ProcflowError as error:
+                for finding in getattr(error, "findings", ()):
+                    typer.echo(str(finding), err=True)
                 typer.echo(f"procflow: {error}", err=True)
                 raise typer.Exit(error.exit_code) from None
+            except BrokenPipeError:  # the reader went away (procflow ... | head): stop quietly
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise typer.Exit(141) from None
             except Exception as error:  # noqa: BLE001  the one place a bug becomes exit 3
                 if "--traceback" in sys.argv or _state.get("traceback"):
                     raise

@@ -1,0 +1,1 @@
+"""procflow rules command."""

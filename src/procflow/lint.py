@@ -1,0 +1,193 @@
+"""The lint engine: load every procedure, run the enabled rules, place and rank the findings.
+
+``validate(paths)`` is the library entry behind ``procflow validate``. Files are checked
+independently (in two processes when there are many), then the tree rules (PF008, PF009) see
+every procedure at once, including the rest of the project's ``procedures/`` folder so that a
+pre-commit run on a few files still resolves ``related``. The project's ``rules:`` settings
+(disable, severity) are applied here, not in the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from procflow.findings import Finding, Issue, Severity
+from procflow.loader import Document, discover, display_path, load_document
+from procflow.model import Procedure
+from procflow.project import Project, find_project_file, load_project, project_for
+from procflow.rules import LoadRule, RuleContext, TreeEntry, TreeRule, all_rules
+
+#: load rules cannot be disabled: a file that does not load cannot be checked at all
+ALWAYS_ON = frozenset({"PF001", "PF002", "PF003"})
+_PARALLEL_FROM = 48
+
+
+@dataclass
+class ValidationResult:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean (warnings allowed unless strict), 1 when the check found problems."""
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    findings: list[Finding]
+    entry: TreeEntry
+
+
+def validate(paths: Sequence[Path], *, today: dt.date | None = None,
+             jobs: int | None = None) -> ValidationResult:
+    """Check the procedures that ``paths`` name (files or folders; none: the project's
+    ``procedures/``). Never raises for bad input; raises ``UsageError`` for a missing path."""
+    files = discover(paths)
+    day = today or dt.date.today()
+    outcomes = _check_all(files, day, jobs)
+    result = ValidationResult(files=len(files))
+    for outcome in outcomes:
+        result.findings += outcome.findings
+    result.findings += _tree_findings(files, [o.entry for o in outcomes])
+    result.findings += _project_findings(files)
+    result.findings.sort()
+    return result
+
+
+def _check_all(files: list[Path], today: dt.date, jobs: int | None) -> list[_Outcome]:
+    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
+    if workers <= 1 or len(files) < _PARALLEL_FROM:
+        return [check_file(path, today) for path in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    chunk = max(1, min(64, len(files) // (workers * 4)))
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(check_file, files, [today] * len(files), chunksize=chunk))
+
+
+def check_file(path: Path, today: dt.date) -> _Outcome:
+    """Load one file and run every per-file rule on it."""
+    project = project_for(path)
+    document = load_document(path, Procedure, project.limits)
+    findings = [_configured(f, project) for f in document.findings]
+    procedure = document.model
+    if procedure is not None:
+        context = RuleContext(procedure, project, path, today)
+        for rule in _file_rules():
+            if rule.code in project.config.rules.disable:
+                continue
+            severity = _severity(rule.code, rule.severity, project)
+            findings += [document.finding(issue, severity) for issue in rule.check(context)]
+    document.release_text()
+    return _Outcome([f for f in findings if f is not None], _entry(document))
+
+
+def _entry(document: Document[Procedure]) -> TreeEntry:
+    data = document.data if isinstance(document.data, dict) else {}
+    procedure_id = data.get("id") if isinstance(data.get("id"), str) else None
+    related = data.get("related")
+    related_ids = tuple(r for r in related if isinstance(r, str)) if isinstance(related, list) else ()
+    return TreeEntry(document.display, procedure_id, related_ids)
+
+
+_FILE_RULES: list = []
+
+
+def _file_rules() -> list:
+    if not _FILE_RULES:
+        _FILE_RULES.extend(r for r in all_rules() if not isinstance(r, (LoadRule, TreeRule)))
+    return _FILE_RULES
+
+
+def _severity(code: str, default: Severity, project: Project) -> Severity:
+    configured = project.config.rules.severity.get(code)
+    if configured is None or code in ALWAYS_ON:
+        return default
+    return Severity(configured)
+
+
+def _configured(finding: Finding, project: Project) -> Finding | None:
+    """A load finding (PF001-PF003) with the project's settings applied."""
+    if finding.code in project.config.rules.disable and finding.code not in ALWAYS_ON:
+        return None
+    severity = _severity(finding.code, finding.severity, project)
+    if severity is finding.severity:
+        return finding
+    return Finding(finding.file, finding.line, finding.column, finding.code, finding.message, severity)
+
+
+def _tree_findings(files: list[Path], entries: list[TreeEntry]) -> list[Finding]:
+    """PF008 and PF009 over the given files plus the rest of their projects' procedures."""
+    given = len(entries)
+    all_entries = entries + _project_entries(files)
+    all_paths = files + [Path(e.file) for e in all_entries[given:]]
+    findings: list[Finding] = []
+    for rule in all_rules():
+        if not isinstance(rule, TreeRule):
+            continue
+        for index, issue in rule.check_tree(all_entries):
+            if index >= given:
+                continue  # a file not asked about: its own run reports it
+            path = files[index]
+            project = project_for(path)
+            if rule.code in project.config.rules.disable:
+                continue
+            findings.append(_place(all_paths[index], issue,
+                                   _severity(rule.code, rule.severity, project)))
+    return findings
+
+
+def _project_entries(files: list[Path]) -> list[TreeEntry]:
+    """Tree entries of the project procedures that were not given, read cheaply."""
+    given = {path.resolve() for path in files}
+    extra: list[TreeEntry] = []
+    for project_file in {find_project_file(path) for path in files} - {None}:
+        folder = project_file.parent / "procedures"
+        if not folder.is_dir():
+            continue
+        for path in discover([folder]):
+            if path.resolve() not in given:
+                given.add(path.resolve())
+                document = load_document(path, Procedure, load_project(project_file).limits)
+                extra.append(_entry(document))
+    return extra
+
+
+def _place(path: Path, issue: Issue, severity: Severity) -> Finding:
+    document: Document[Procedure] = Document(path)
+    try:
+        document.text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        pass
+    return document.finding(issue, severity)
+
+
+def _project_findings(files: list[Path]) -> list[Finding]:
+    """Problems in the procflow.yaml files that govern the given procedures."""
+    seen: set[Path] = set()
+    findings: list[Finding] = []
+    for path in files:
+        project_file = find_project_file(path)
+        if project_file is None or project_file in seen:
+            continue
+        seen.add(project_file)
+        findings += load_project(project_file).findings
+    return findings
+
+
+__all__ = ["ValidationResult", "validate", "check_file", "display_path"]

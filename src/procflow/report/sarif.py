@@ -1,0 +1,47 @@
+"""``--format sarif``: SARIF 2.1.0 for code-scanning tools, with rule metadata and regions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import TextIO
+
+from procflow import __version__
+from procflow.lint import ValidationResult
+from procflow.rules import all_rules
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning"}
+
+
+def report(result: ValidationResult, stream: TextIO) -> None:
+    rules = all_rules()
+    index = {rule.code: position for position, rule in enumerate(rules)}
+    driver = {
+        "name": "procflow",
+        "version": __version__,
+        "informationUri": "https://github.com/procflow/procflow",
+        "rules": [{
+            "id": rule.code,
+            "name": type(rule).__name__,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.summary},
+            "help": {"text": (rule.__doc__ or rule.summary).strip(),
+                     "markdown": (rule.__doc__ or rule.summary).strip()},
+            "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},
+        } for rule in rules],
+    }
+    results = [{
+        "ruleId": finding.code,
+        "ruleIndex": index.get(finding.code, 0),
+        "level": _LEVEL[finding.severity.value],
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": PurePath(finding.file).as_posix()},
+            "region": {"startLine": finding.line, "startColumn": finding.column},
+        }}],
+    } for finding in result.findings]
+    sarif = {"$schema": SCHEMA, "version": "2.1.0",
+             "runs": [{"tool": {"driver": driver}, "results": results}]}
+    json.dump(sarif, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

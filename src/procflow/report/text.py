@@ -1,0 +1,65 @@
+"""``--format text``: ``file:line:col``, severity, code, message, then the source line with a
+caret under the column. Colour only on a terminal; rich honours ``NO_COLOR``."""
+
+from __future__ import annotations
+
+import functools
+from typing import Iterator, TextIO
+
+from procflow.findings import Finding
+from procflow.lint import ValidationResult
+
+_STYLE = {"error": "bold red", "warning": "yellow"}
+
+
+@functools.lru_cache(maxsize=32)
+def _source_lines(file: str) -> tuple[str, ...]:
+    try:
+        with open(file, encoding="utf-8-sig", errors="replace") as handle:
+            return tuple(handle.read(2_000_000).splitlines())
+    except OSError:
+        return ()
+
+
+def _snippet(finding: Finding) -> tuple[str, str] | None:
+    lines = _source_lines(finding.file)
+    if not 0 < finding.line <= len(lines):
+        return None
+    source = lines[finding.line - 1].replace("\t", " ")[:200]
+    gutter = f"{finding.line:>5} | "
+    caret = " " * (len(gutter) - 2) + "| " + " " * min(finding.column - 1, len(source)) + "^"
+    return gutter + source, caret
+
+
+def summary(result: ValidationResult) -> str:
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    if not result.findings:
+        return f"All good: {plural(result.files, 'file')} checked, no problems."
+    return (f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')} in "
+            f"{plural(result.files, 'file')}.")
+
+
+def plain_lines(result: ValidationResult) -> Iterator[str]:
+    for finding in result.findings:
+        yield str(finding)
+    yield summary(result)
+
+
+def report(result: ValidationResult, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for finding in result.findings:
+        style = _STYLE[finding.severity.value]
+        console.print(
+            f"[bold]{escape(finding.file)}:{finding.line}:{finding.column}[/bold]: "
+            f"[{style}]{finding.severity.value}[/{style}] [cyan]{finding.code}[/cyan] "
+            f"{escape(finding.message)}")
+        snippet = _snippet(finding)
+        if snippet:
+            console.print(escape(snippet[0]), style="dim")
+            console.print(snippet[1], style=style)
+    console.print(summary(result), style="bold" if result.findings else "green")
