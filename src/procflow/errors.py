@@ -6,6 +6,8 @@ exception, which the CLI reports as an internal error, exit 3).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class ProcflowError(Exception):
     """A problem with how procflow was called or with its environment: exit code 2."""
@@ -24,6 +26,6 @@ class EnvironmentProblem(ProcflowError):
 class LoadFailed(ProcflowError):
     """An input that must load (for render or diff) does not; ``findings`` say why."""
 
-    def __init__(self, message: str, findings: list[object]) -> None:
+    def __init__(self, message: str, findings: Sequence[object]) -> None:
         super().__init__(message)
-        self.findings = findings
+        self.findings = list(findings)

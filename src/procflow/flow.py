@@ -26,7 +26,7 @@ class Flow:
     def __init__(self, procedure: Procedure) -> None:
         self.procedure = procedure
         self.steps = procedure.steps
-        self.index = {}
+        self.index: dict[str, int] = {}
         for position, step in enumerate(self.steps):
             self.index.setdefault(step.id, position)
 
@@ -121,7 +121,8 @@ class Flow:
                 continue
             for target in forward[node]:
                 candidate = here + weight[target]
-                if best[target] is None or candidate > best[target]:  # type: ignore[operator]
+                previous = best[target]
+                if previous is None or candidate > previous:
                     best[target] = candidate
         return result
 

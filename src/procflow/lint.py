@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from procflow.findings import Finding, Issue, Severity
 from procflow.loader import Document, discover, display_path, load_document
 from procflow.model import Procedure
 from procflow.project import Project, find_project_file, load_project, project_for
-from procflow.rules import LoadRule, RuleContext, TreeEntry, TreeRule, all_rules
+from procflow.rules import LoadRule, Rule, RuleContext, TreeEntry, TreeRule, all_rules
 
 #: load rules cannot be disabled: a file that does not load cannot be checked at all
 ALWAYS_ON = frozenset({"PF001", "PF002", "PF003"})
@@ -105,10 +105,10 @@ def _entry(document: Document[Procedure]) -> TreeEntry:
     return TreeEntry(document.display, procedure_id, related_ids)
 
 
-_FILE_RULES: list = []
+_FILE_RULES: list[Rule] = []
 
 
-def _file_rules() -> list:
+def _file_rules() -> list[Rule]:
     if not _FILE_RULES:
         _FILE_RULES.extend(r for r in all_rules() if not isinstance(r, (LoadRule, TreeRule)))
     return _FILE_RULES
@@ -156,7 +156,8 @@ def _project_entries(files: list[Path]) -> list[TreeEntry]:
     """Tree entries of the project procedures that were not given, read cheaply."""
     given = {path.resolve() for path in files}
     extra: list[TreeEntry] = []
-    for project_file in {find_project_file(path) for path in files} - {None}:
+    project_files = {find_project_file(path) for path in files}
+    for project_file in sorted(p for p in project_files if p is not None):
         folder = project_file.parent / "procedures"
         if not folder.is_dir():
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -55,14 +55,14 @@ class Owner(Model):
     """Who keeps the procedure current and reviews its changes."""
 
     name: Text
-    email: Optional[Text] = None
-    handle: Optional[Annotated[str, StringConstraints(pattern=r"^@[\w.-]+(/[\w.-]+)?$")]] = Field(
+    email: Text | None = None
+    handle: Annotated[str, StringConstraints(pattern=r"^@[\w.-]+(/[\w.-]+)?$")] | None = Field(
         default=None, description="A git host user or team, such as @acme/cs-quality")
 
 
 class Customer(Model):
     type: Literal["external", "internal"]
-    name: Optional[Text] = None
+    name: Text | None = None
 
 
 class Review(Model):
@@ -76,14 +76,14 @@ class Review(Model):
 class Role(Model):
     id: Slug
     name: Text
-    department: Optional[Text] = None
+    department: Text | None = None
     responsibilities: list[Text] = []
 
 
 class Priority(Model):
     id: Slug
     name: Text
-    description: Optional[Text] = None
+    description: Text | None = None
 
 
 class Branch(Model):
@@ -95,16 +95,16 @@ class Step(Model):
     id: Slug
     title: Text
     role: Slug = Field(description="Who is responsible (the R of RACI)")
-    accountable: Optional[Slug] = None
+    accountable: Slug | None = None
     consulted: list[Slug] = []
     informed: list[Slug] = []
-    max_duration: Optional[DurationField] = None
-    instructions: Optional[Text] = None
+    max_duration: DurationField | None = None
+    instructions: Text | None = None
     checklist: list[Text] = []
     tools: list[Text] = []
-    template: Optional[Slug] = None
-    branches: Optional[Annotated[list[Branch], Field(min_length=2)]] = None
-    next: Optional[Slug] = None
+    template: Slug | None = None
+    branches: Annotated[list[Branch], Field(min_length=2)] | None = None
+    next: Slug | None = None
     end: bool = False
 
     @model_validator(mode="after")
@@ -120,39 +120,39 @@ class Step(Model):
 
 class Sla(Model):
     id: Slug
-    name: Optional[Text] = None
+    name: Text | None = None
     target: DurationField
-    priority: Optional[Slug] = None
+    priority: Slug | None = None
     clock: Literal["calendar", "business"] = "calendar"
-    calendar: Optional[Slug] = None
-    start: Optional[Slug] = None
-    stop: Optional[Slug] = None
+    calendar: Slug | None = None
+    start: Slug | None = None
+    stop: Slug | None = None
 
 
 class Escalation(Model):
     id: Slug
     when: Text = Field(description="The criterion, in words")
-    sla: Optional[Slug] = None
-    after: Optional[DurationField] = None
-    steps: Optional[list[Slug]] = None
+    sla: Slug | None = None
+    after: DurationField | None = None
+    steps: list[Slug] | None = None
     to: Slug
     notify: list[Slug] = []
-    action: Optional[Text] = None
+    action: Text | None = None
 
 
 class Template(Model):
     id: Slug
     channel: Literal["email", "phone", "chat", "sms", "letter", "other"]
-    subject: Optional[Text] = None
+    subject: Text | None = None
     body: Text
 
 
 class Kpi(Model):
     id: Slug
     name: Text
-    target: Optional[Text] = None
-    source: Optional[Text] = None
-    frequency: Optional[Text] = None
+    target: Text | None = None
+    source: Text | None = None
+    frequency: Text | None = None
 
 
 class Procedure(Model):
@@ -167,12 +167,12 @@ class Procedure(Model):
     version: Version = Field(description='MAJOR.MINOR.PATCH as a quoted string, e.g. "1.3.0"')
     status: Literal["draft", "active", "retired"] = "draft"
     owner: Owner
-    language: Optional[Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]] = None
-    purpose: Optional[Text] = None
-    scope: Optional[Text] = None
-    customer: Optional[Customer] = None
+    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = None
+    purpose: Text | None = None
+    scope: Text | None = None
+    customer: Customer | None = None
     triggers: list[Text] = []
-    review: Optional[Review] = None
+    review: Review | None = None
     tags: list[Text] = []
     related: list[Slug] = []
     roles: list[Role] = []
@@ -231,11 +231,11 @@ class ProjectConfig(Model):
     """The project file procflow.yaml."""
 
     procflow: Literal[1]
-    language: Optional[str] = None
+    language: str | None = None
     roles: list[Role] = []
     calendars: list[Calendar] = []
-    default_calendar: Optional[Slug] = None
+    default_calendar: Slug | None = None
     rules: RuleSettings = RuleSettings()
     limits: LimitSettings = LimitSettings()
-    templates: Optional[Text] = Field(default=None, description="Folder of template overrides, "
+    templates: Text | None = Field(default=None, description="Folder of template overrides, "
                                       "relative to procflow.yaml")

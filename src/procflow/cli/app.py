@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from typing import Any, Callable, Optional, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 import typer
@@ -39,7 +40,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: Optional[bool] = typer.Option(
+    version: bool | None = typer.Option(
         None, "--version", callback=_print_version, is_eager=True,
         help="Print procflow's version and exit."),
     traceback: bool = typer.Option(

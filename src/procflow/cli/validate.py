@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -20,7 +19,7 @@ class OutputFormat(str, Enum):
     sarif = "sarif"
 
 
-def parse_today(value: Optional[str]) -> Optional[dt.date]:
+def parse_today(value: str | None) -> dt.date | None:
     """The --today option: a YYYY-MM-DD date (shared by the commands that take it)."""
     if value is None:
         return None
@@ -32,7 +31,7 @@ def parse_today(value: Optional[str]) -> Optional[dt.date]:
 
 @command()
 def validate(
-    paths: List[Path] = typer.Argument(
+    paths: list[Path] = typer.Argument(
         None, help="Procedure files or folders (default: the project's procedures/ folder).",
         show_default=False),
     output_format: OutputFormat = typer.Option(
@@ -40,10 +39,10 @@ def validate(
         help="text for people, json for scripts, github for Actions annotations, sarif for "
         "code scanning. Example: --format github"),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
-    today: Optional[str] = typer.Option(
+    today: str | None = typer.Option(
         None, "--today", metavar="YYYY-MM-DD",
         help="The date to check review due dates against (PF104). Example: --today 2026-12-01"),
-    jobs: Optional[int] = typer.Option(
+    jobs: int | None = typer.Option(
         None, "--jobs", "-j", min=1,
         help="Processes to use for many files (default: up to 2). Example: --jobs 1"),
 ) -> None:

@@ -6,7 +6,8 @@ that writes findings to the terminal.
 
 from __future__ import annotations
 
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from procflow.lint import ValidationResult
 

@@ -4,7 +4,8 @@ caret under the column. Colour only on a terminal; rich honours ``NO_COLOR``."""
 from __future__ import annotations
 
 import functools
-from typing import Iterator, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
 from procflow.findings import Finding
 from procflow.lint import ValidationResult
