@@ -1,3 +1,3 @@
-from procflow.cli import main
+from procflow.entry import main
 
 main()
