@@ -121,6 +121,9 @@ def _syntax_failure(text: str, error: yaml.YAMLError) -> Located:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = getattr(error, "problem", None) or str(error)
+    if "maximum nesting depth" in problem:  # libyaml's own bound (1,000 levels) came first
+        return Located(Issue("PF002", "nesting deeper than the YAML parser allows "
+                             "(an abusive file?)"), line, column)
     lines = text.splitlines()
     row = lines[line - 1] if 0 < line <= len(lines) else ""
     indent = row[: len(row) - len(row.lstrip())]
@@ -315,8 +318,9 @@ def _merge(mapping: dict[str, Any]) -> None:
 
 
 def _unknown_tag(event: Any) -> Located:
+    tag = str(event.tag).replace("tag:yaml.org,2002:", "!!", 1)
     return _located(
-        "PF002", f"tag {event.tag} is not allowed: procflow reads plain data only "
+        "PF002", f"tag {tag} is not allowed: procflow reads plain data only "
         "(remove the tag, or quote the value)", event.start_mark)
 
 

@@ -16,12 +16,13 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
 
 from procflow.findings import Issue, Severity, YamlPath
 
 if TYPE_CHECKING:
     from procflow.flow import Flow
+    from procflow.loader import Document
     from procflow.model import Procedure, Role
     from procflow.project import Project
 
@@ -40,6 +41,27 @@ class RuleContext:
         from procflow.flow import Flow
 
         return Flow(self.procedure)
+
+    def line_of(self, node: YamlPath, *, in_project: bool = False) -> int | None:
+        """The line of a node of this file (or of ``procflow.yaml``), for a message that names
+        where something was first defined. Reads the file again: call it only for a finding."""
+        from procflow.loader import Document
+
+        path = self.project.path if in_project else self.file
+        if path is None:
+            return None
+        if path not in self._documents:
+            try:
+                text: str | None = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                text = None
+            self._documents[path] = Document(path, text=text, limits=self.project.limits)
+        line, _, _ = self._documents[path].position(node)
+        return line if self._documents[path].text is not None else None
+
+    @cached_property
+    def _documents(self) -> dict[Path, Document[Any]]:
+        return {}
 
     @cached_property
     def roles(self) -> dict[str, Role]:

@@ -1,3 +1,5 @@
+"""PF006: a step that no path from the first step reaches."""
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -10,12 +12,19 @@ class UnreachableStep(Rule):
     """Finds steps that no path from the first step reaches.
 
     **Why it matters:** a step nobody can reach is dead text: the team never does it, yet
-    readers think it is part of the procedure. Usually a ``next`` or a branch points at the
-    wrong step, or a ``next`` or ``end: true`` above it cuts it off.
+    readers think it is part of the procedure. Usually a `next` or a branch points at the
+    wrong step, or a `next` or `end: true` above it cuts it off.
 
     **Fails:**
 
     ```yaml
+    procflow: 1
+    id: phone-request
+    title: Phone request
+    version: "1.0.0"
+    owner: {name: Anna Nowak}
+    roles:
+      - {id: agent, name: Agent}
     steps:
       - id: intake
         title: Take the call
@@ -29,8 +38,28 @@ class UnreachableStep(Rule):
         role: agent
     ```
 
-    **Passes:** drop ``next: close`` so ``intake`` is followed by ``diagnose``, or send a
-    branch to ``diagnose``.
+    **Passes:** drop `next: close` so `intake` is followed by `diagnose` (or send a
+    branch to `diagnose`).
+
+    ```yaml
+    procflow: 1
+    id: phone-request
+    title: Phone request
+    version: "1.0.0"
+    owner: {name: Anna Nowak}
+    roles:
+      - {id: agent, name: Agent}
+    steps:
+      - id: intake
+        title: Take the call
+        role: agent
+      - id: diagnose
+        title: Diagnose
+        role: agent
+      - id: close
+        title: Close the case
+        role: agent
+    ```
     """
 
     code = "PF006"

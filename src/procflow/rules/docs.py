@@ -1,0 +1,154 @@
+"""Rule documentation: each rule's docstring split into its parts, and the Markdown pages of
+`docs/rules/` generated from it (one page per rule and an index).
+
+Regenerate the pages with `python -m procflow.rules.docs docs/rules`. A docstring is
+Markdown: what the rule finds, `**Why it matters:**`, then `**Fails...**` and
+`**Passes...**` each followed by one or more fenced `yaml` blocks, whole files that
+`tests/test_rule_docs.py` runs through the engine. A block may start with
+`# file: <path>` (relative to the project root; `procflow.yaml` is the project file);
+without it the file is `procedures/<id>.yaml`.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from procflow.rules import LoadRule, Rule, all_rules
+
+REGENERATE = "python -m procflow.rules.docs docs/rules"
+_FILE_LINE = re.compile(r"^# file: (\S+)\s*$")
+_ID_LINE = re.compile(r"^id: ([a-z0-9-]+)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One file of an example: where it goes (relative to the project root) and its text."""
+
+    file: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    rule: Rule
+    text: str
+    fails: tuple[Example, ...]
+    passes: tuple[Example, ...]
+
+
+def rule_doc(rule: Rule) -> RuleDoc:
+    """The rule's documentation and its examples, read from its docstring."""
+    text = inspect.cleandoc(type(rule).__doc__ or "")
+    examples: dict[str, list[Example]] = {"fails": [], "passes": []}
+    section: str | None = None
+    block: list[str] | None = None
+    for line in text.splitlines():
+        if block is not None:
+            if line.strip() == "```":
+                if section is not None:
+                    examples[section].append(_example("\n".join(block) + "\n"))
+                block = None
+            else:
+                block.append(line)
+        elif line.startswith("```yaml"):
+            block = []
+        elif line.startswith("**"):
+            heading = line[2:].lower()
+            section = next((name for name in examples if heading.startswith(name)), None)
+    return RuleDoc(rule, text, tuple(examples["fails"]), tuple(examples["passes"]))
+
+
+def _example(text: str) -> Example:
+    first = _FILE_LINE.match(text.splitlines()[0]) if text.strip() else None
+    if first:
+        return Example(first.group(1), text)
+    found = _ID_LINE.search(text)
+    return Example(f"procedures/{found.group(1) if found else 'example'}.yaml", text)
+
+
+def page(rule: Rule) -> str:
+    """The Markdown page of one rule, for `docs/rules/`."""
+    return "\n".join([f"<!-- generated from procflow's source by `{REGENERATE}`: do not edit -->",
+                      f"# {rule.code}: {_markdown_text(rule.summary)}", "",
+                      f"Default severity: **{rule.severity.value}**. [All rules](index.md)", "",
+                      _body(rule)])
+
+
+def terminal_page(rule: Rule) -> str:
+    """One rule's documentation as `procflow rules CODE` prints it (Markdown source)."""
+    return "\n".join([f"{rule.code}: {rule.summary}", "",
+                      f"Default severity: {rule.severity.value}.", "", _body(rule)])
+
+
+def _body(rule: Rule) -> str:
+    parts = [rule_doc(rule).text, ""]
+    if not isinstance(rule, LoadRule):
+        parts += ["**Configure** in `procflow.yaml`:", "", "```yaml", "rules:",
+                  f"  disable: [{rule.code}]          # do not check it at all",
+                  f"  severity: {{{rule.code}: {_other(rule)}}}   # or report it as {_other(rule)}",
+                  "```", ""]
+    return "\n".join(parts)
+
+
+def _markdown_text(text: str) -> str:
+    """Plain text (a summary) made safe inside a Markdown heading or table cell."""
+    return html.escape(text, quote=False).replace("|", "&#124;")
+
+
+def _other(rule: Rule) -> str:
+    return "warning" if rule.severity.value == "error" else "error"
+
+
+def index_page(rules: list[Rule]) -> str:
+    """The rules index: every rule with its default severity, and how to configure them."""
+    rows = [f"| [{rule.code}]({rule.code}.md) | {rule.severity.value} | "
+            f"{_markdown_text(rule.summary)} |" for rule in rules]
+    return "\n".join([
+        f"<!-- generated from procflow's source by `{REGENERATE}`: do not edit -->",
+        "# procflow rules", "",
+        "`procflow validate` checks every procedure against these rules. Errors make it exit "
+        "with 1; warnings do too with `--strict`. `procflow rules CODE` prints a rule's page "
+        "in the terminal.", "",
+        "| code | default | what it finds |", "| --- | --- | --- |", *rows, "",
+        "## Configuring rules", "",
+        "Under `rules:` in `procflow.yaml` (the project file at the root of the procedures "
+        "tree), turn rules off or change their severity:", "",
+        "```yaml", "rules:", "  disable: [PF105, PF106]", "  severity: {PF104: error, PF005: "
+        "warning}", "```", "",
+        "PF001, PF002 and PF003 are always on and always errors: a file that does not load "
+        "cannot be checked at all.", ""])
+
+
+def pages() -> dict[str, str]:
+    """Every page of `docs/rules/` by file name."""
+    rules = all_rules()
+    return {"index.md": index_page(rules), **{f"{rule.code}.md": page(rule) for rule in rules}}
+
+
+def write(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in pages().items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print(f"usage: {REGENERATE}", file=sys.stderr)
+        return 2
+    for path in write(Path(args[0])):
+        print(path, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
