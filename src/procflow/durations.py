@@ -13,11 +13,15 @@ from typing import Literal
 
 Clock = Literal["calendar", "business"]
 
-_COMPACT = re.compile(r"(\d+)([wdhms])")
-_COMPACT_WHOLE = re.compile(r"(?:\d+[wdhms])+")
+# ASCII digits only, like the JSON Schema pattern below (editors must agree with procflow)
+_COMPACT = re.compile(r"(\d+)([wdhms])", re.ASCII)
+_COMPACT_WHOLE = re.compile(r"(?:\d+[wdhms])+", re.ASCII)
 _ISO = re.compile(
-    r"P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?"
+    r"P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?",
+    re.ASCII,
 )
+#: a number of more than 12 digits (30,000 years in seconds) is a typo, not a duration
+_TOO_LONG = re.compile(r"\d{13}", re.ASCII)
 _ORDER = "wdhms"
 _SECONDS = {"h": 3600, "m": 60, "s": 1}
 UNIT_HINT = "add a unit: 30s, 15m, 4h, 2d, 1w (or ISO 8601 such as PT4H, P2D)"
@@ -47,6 +51,8 @@ class Duration:
         raw = text.strip()
         if raw.isdigit():
             raise DurationError(f"'{raw}' has no unit: {UNIT_HINT}")
+        if _TOO_LONG.search(raw):
+            raise DurationError(f"'{raw}': a number of more than 12 digits is not a duration")
         if _COMPACT_WHOLE.fullmatch(raw):
             parts = _COMPACT.findall(raw)
             units = [unit for _, unit in parts]

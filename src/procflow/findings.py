@@ -8,11 +8,19 @@ the configured severity. Nothing here reads files or prints.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
 PathPart = Union[str, int]
 YamlPath = tuple[PathPart, ...]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line and inert in a terminal or CI log: control characters (a newline
+    that would start a fake ``::error`` workflow command, an ANSI escape) shown as escapes."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 class Severity(str, enum.Enum):
@@ -47,7 +55,8 @@ class Finding:
     severity: Severity = field(default=Severity.ERROR, compare=False)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.code} {self.message}"
+        return (f"{printable(self.file)}:{self.line}:{self.column}: {self.severity.value} "
+                f"{self.code} {printable(self.message)}")
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -77,17 +77,22 @@ def read_text(path: Path, limits: Limits) -> tuple[str | None, list[Finding]]:
     shown = display_path(path)
     try:
         size = path.stat().st_size
+        if size <= limits.max_bytes:
+            with path.open("rb") as handle:  # bounded: the file may grow after stat
+                raw = handle.read(limits.max_bytes + 1)
+            size = len(raw)
         if size > limits.max_bytes:
             return None, [Finding(shown, 1, 1, "PF002", f"file is {size:,} bytes, over the bound "
                                   f"of {limits.max_bytes:,} (limits.max_bytes in procflow.yaml)")]
-        raw = path.read_bytes()
     except OSError as error:
         return None, [Finding(shown, 1, 1, "PF001", f"cannot read the file: {error.strerror}")]
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM: error positions must count from here
     try:
-        return raw.decode("utf-8-sig"), []
+        return raw.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        column = len(raw[line_start:error.start].decode("utf-8", "replace")) + 1  # characters
         return None, [Finding(shown, line, column, "PF001", f"not UTF-8: byte 0x{raw[error.start]:02x} "
                               "cannot be decoded; save the file as UTF-8")]
 
@@ -175,6 +180,8 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
     _, _, raw = document.position(loc)
     if type(value) in _YAML_TYPES and kind.endswith("_type") and raw is not None \
             and kind in ("string_type", "list_type", "dict_type", "model_type"):
+        if raw == "":
+            return Issue("PF003", f"{_where(loc, data)}: the value is missing", loc)
         return Issue("PF003", f"{_where(loc, data)}: YAML reads {raw} as {_YAML_TYPES[type(value)]} "
                      f"here, but text is expected; quote it: \"{raw}\"", loc)
     if kind == "literal_error":

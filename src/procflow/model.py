@@ -70,7 +70,10 @@ class Review(Model):
     every: DurationField = Field(description="Review interval, such as 26w")
 
     def due(self) -> dt.date:
-        return self.last + dt.timedelta(seconds=self.every.total_seconds("calendar"))
+        try:
+            return self.last + dt.timedelta(seconds=self.every.total_seconds("calendar"))
+        except OverflowError:  # past the year 9999: never due
+            return dt.date.max
 
 
 class Role(Model):

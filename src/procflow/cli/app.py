@@ -12,18 +12,19 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import click
 import typer
 
 from procflow import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: click's ClickException (usage errors): typer >= 0.2x vendors click and no longer installs
+#: the click package, so it is taken from typer's own exception classes
+_CLICK_ERROR: type[Exception] = next(
+    base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException")
 _state: dict[str, bool] = {}
 
 app = typer.Typer(
     name="procflow",
-    help="Validate, render and diff customer-service procedures kept as YAML in git.\n\n"
-    "Example: procflow validate procedures/",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -46,7 +47,9 @@ def root(
     traceback: bool = typer.Option(
         False, "--traceback", help="On an internal error (exit 3), show the Python traceback."),
 ) -> None:
-    """procflow: procedures as YAML in git, checked, rendered and diffed.
+    """Validate, render and diff customer-service procedures kept as YAML in git.
+
+    Example: procflow validate procedures/ && procflow render procedures/ --output site
 
     Exit codes: 0 success, 1 the check found what it looks for, 2 usage or environment
     error, 3 internal error.
@@ -68,7 +71,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
 
             try:
                 return function(*f_args, **f_kwargs)
-            except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            except (typer.Exit, typer.Abort, _CLICK_ERROR):
                 raise
             except ProcflowError as error:
                 for finding in getattr(error, "findings", ()):

@@ -26,7 +26,8 @@ def parse_today(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD") from None
+        raise typer.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD",
+                                 param_hint="'--today'") from None
 
 
 @command()
@@ -38,7 +39,7 @@ def validate(
         OutputFormat.text, "--format", "-f",
         help="text for people, json for scripts, github for Actions annotations, sarif for "
         "code scanning. Example: --format github"),
-    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too. Example: --strict"),
     today: str | None = typer.Option(
         None, "--today", metavar="YYYY-MM-DD",
         help="The date to check review due dates against (PF104). Example: --today 2026-12-01"),

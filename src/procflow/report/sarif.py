@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import json
-from pathlib import PurePath
+from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 from procflow import __version__
 from procflow.lint import ValidationResult
@@ -26,8 +28,8 @@ def report(result: ValidationResult, stream: TextIO) -> None:
             "name": type(rule).__name__,
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.summary},
-            "help": {"text": (rule.__doc__ or rule.summary).strip(),
-                     "markdown": (rule.__doc__ or rule.summary).strip()},
+            "help": {"text": inspect.cleandoc(rule.__doc__ or rule.summary),
+                     "markdown": inspect.cleandoc(rule.__doc__ or rule.summary)},
             "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},
         } for rule in rules],
     }
@@ -37,7 +39,7 @@ def report(result: ValidationResult, stream: TextIO) -> None:
         "level": _LEVEL[finding.severity.value],
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": PurePath(finding.file).as_posix()},
+            "artifactLocation": {"uri": _uri(finding.file)},
             "region": {"startLine": finding.line, "startColumn": finding.column},
         }}],
     } for finding in result.findings]
@@ -45,3 +47,9 @@ def report(result: ValidationResult, stream: TextIO) -> None:
              "runs": [{"tool": {"driver": driver}, "results": results}]}
     json.dump(sarif, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
+
+
+def _uri(file: str) -> str:
+    """A URI reference for a shown path: relative stays relative, percent-encoded."""
+    path = Path(file)
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix())

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterator
 from typing import TextIO
 
-from procflow.findings import Finding
+from procflow.findings import Finding, printable
 from procflow.lint import ValidationResult
 
 _STYLE = {"error": "bold red", "warning": "yellow"}
@@ -26,7 +26,7 @@ def _snippet(finding: Finding) -> tuple[str, str] | None:
     lines = _source_lines(finding.file)
     if not 0 < finding.line <= len(lines):
         return None
-    source = lines[finding.line - 1].replace("\t", " ")[:200]
+    source = printable(lines[finding.line - 1].replace("\t", " ")[:200])
     gutter = f"{finding.line:>5} | "
     caret = " " * (len(gutter) - 2) + "| " + " " * min(finding.column - 1, len(source)) + "^"
     return gutter + source, caret
@@ -52,13 +52,13 @@ def report(result: ValidationResult, stream: TextIO) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+    console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
     for finding in result.findings:
         style = _STYLE[finding.severity.value]
         console.print(
-            f"[bold]{escape(finding.file)}:{finding.line}:{finding.column}[/bold]: "
+            f"[bold]{escape(printable(finding.file))}:{finding.line}:{finding.column}[/bold]: "
             f"[{style}]{finding.severity.value}[/{style}] [cyan]{finding.code}[/cyan] "
-            f"{escape(finding.message)}")
+            f"{escape(printable(finding.message))}")
         snippet = _snippet(finding)
         if snippet:
             console.print(escape(snippet[0]), style="dim")
