@@ -1,0 +1,167 @@
+"""Review reminders (``procflow review``): which procedures are overdue for their periodic
+review or due soon, grouped by owner, as text, Markdown or JSON.
+
+A procedure's next review is ``review.last + review.every`` (the same date PF104 checks).
+Active procedures with no ``review`` are listed as unscheduled; retired ones are left out.
+Pure computation and formatting: reading files is the caller's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any, Literal, TextIO
+
+from procflow.model import Owner, Procedure
+
+State = Literal["overdue", "due", "unscheduled"]
+_LABEL: dict[State, str] = {"overdue": "OVERDUE", "due": "due", "unscheduled": "no review"}
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One procedure that needs its owner's attention."""
+
+    procedure: Procedure
+    file: str
+    state: State
+    due: dt.date | None
+    days_left: int | None
+
+    @property
+    def owner(self) -> Owner:
+        return self.procedure.owner
+
+
+@dataclass(frozen=True)
+class Schedule:
+    today: dt.date
+    within_days: int
+    items: list[ReviewItem]
+
+    def count(self, state: State) -> int:
+        return sum(item.state == state for item in self.items)
+
+    @property
+    def overdue(self) -> bool:
+        return self.count("overdue") > 0
+
+    def by_owner(self) -> list[tuple[Owner, list[ReviewItem]]]:
+        return [(owner, list(items))
+                for owner, items in groupby(self.items, key=lambda item: item.owner)]
+
+
+def _owner_key(owner: Owner) -> tuple[str, str, str]:
+    return owner.name.casefold(), owner.email or "", owner.handle or ""
+
+
+def schedule(procedures: Iterable[tuple[Procedure, str]], today: dt.date,
+             within_days: int) -> Schedule:
+    """The procedures (with their display paths) that are overdue, due within
+    ``within_days`` of ``today``, or active without a review, sorted by owner then date."""
+    items = []
+    for procedure, file in procedures:
+        if procedure.status == "retired":
+            continue
+        if procedure.review is None:
+            if procedure.status == "active":
+                items.append(ReviewItem(procedure, file, "unscheduled", None, None))
+            continue
+        due = procedure.review.due()
+        days_left = (due - today).days
+        if days_left < 0:
+            items.append(ReviewItem(procedure, file, "overdue", due, days_left))
+        elif days_left <= within_days:
+            items.append(ReviewItem(procedure, file, "due", due, days_left))
+    items.sort(key=lambda item: (_owner_key(item.owner), item.due or dt.date.max,
+                                 item.procedure.id, item.file))
+    return Schedule(today, within_days, items)
+
+
+def _owner_text(owner: Owner) -> str:
+    return " ".join(part for part in (owner.name, owner.email and f"<{owner.email}>",
+                                      owner.handle) if part)
+
+
+def _when(item: ReviewItem) -> str:
+    if item.due is None or item.days_left is None:
+        return "no review date"
+    if item.days_left < 0:
+        ago = -item.days_left
+        return f"{item.due} ({ago} day{'' if ago == 1 else 's'} ago)"
+    if item.days_left == 0:
+        return f"{item.due} (today)"
+    return f"{item.due} (in {item.days_left} day{'' if item.days_left == 1 else 's'})"
+
+
+def summary(result: Schedule) -> str:
+    return (f"{result.count('overdue')} overdue, {result.count('due')} due within "
+            f"{result.within_days} days, {result.count('unscheduled')} active without a review "
+            f"date (today {result.today}).")
+
+
+def write_text(result: Schedule, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for owner, items in result.by_owner():
+        console.print(f"[bold]{escape(_owner_text(owner))}[/bold]")
+        for item in items:
+            style = "bold red" if item.state == "overdue" else "yellow"
+            console.print(f"  [{style}]{_LABEL[item.state]:<9}[/{style}] "
+                          f"{escape(item.procedure.id)} {escape(item.procedure.version)}  "
+                          f"{escape(_when(item))}  {escape(item.file)}")
+    console.print(summary(result), style="bold red" if result.overdue else "green")
+
+
+def write_markdown(result: Schedule, stream: TextIO) -> None:
+    from procflow.render.markdown import escape
+
+    lines = ["# Procedure reviews", "", escape(summary(result)), ""]
+    for owner, items in result.by_owner():
+        lines += [f"## {escape(_owner_text(owner))}", "",
+                  "| State | Procedure | Version | Review due | File |",
+                  "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {_LABEL[item.state]} | {escape(item.procedure.title)} "
+                  f"({escape(item.procedure.id)}) | {escape(item.procedure.version)} | "
+                  f"{escape(_when(item))} | {escape(item.file)} |" for item in items]
+        lines.append("")
+    stream.write("\n".join(lines))
+
+
+def _item_json(item: ReviewItem) -> dict[str, Any]:
+    review = item.procedure.review
+    return {
+        "id": item.procedure.id,
+        "title": item.procedure.title,
+        "file": item.file,
+        "version": item.procedure.version,
+        "status": item.procedure.status,
+        "owner": item.owner.model_dump(mode="json"),
+        "state": item.state,
+        "last_review": review.last.isoformat() if review else None,
+        "every": str(review.every) if review else None,
+        "due": item.due.isoformat() if item.due else None,
+        "days_left": item.days_left,
+    }
+
+
+def as_json(result: Schedule) -> dict[str, Any]:
+    return {
+        "today": result.today.isoformat(),
+        "within_days": result.within_days,
+        "procedures": [_item_json(item) for item in result.items],
+        "summary": {state: result.count(state) for state in ("overdue", "due", "unscheduled")},
+    }
+
+
+def write_json(result: Schedule, stream: TextIO) -> None:
+    json.dump(as_json(result), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+FORMATS = {"text": write_text, "md": write_markdown, "json": write_json}

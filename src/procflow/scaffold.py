@@ -1,0 +1,171 @@
+"""Writing new files for users: ``procflow init`` (a project) and ``procflow new`` (a procedure).
+
+The texts come from ``procflow/starters/``: ``<name>.yaml`` are procedure starters, ``_*.yaml``
+the project files. Placeholders are ``<<name>>``. Nothing here overwrites an existing file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from procflow import __version__
+from procflow.errors import UsageError
+from procflow.loader import discover, display_path
+
+REPOSITORY_URL = "https://github.com/procflow/procflow"
+STARTER_PROCEDURE = "phone-request"
+_PLACEHOLDER = re.compile(r"<<(\w+)>>")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One file ``init`` considered: written, or skipped with the reason."""
+
+    path: Path
+    skipped: str | None = None
+
+
+def starters() -> list[str]:
+    """The names ``procflow new --from`` accepts, in a stable order (blank first)."""
+    folder = resources.files("procflow").joinpath("starters")
+    names = sorted(entry.name.removesuffix(".yaml") for entry in folder.iterdir()
+                   if entry.name.endswith(".yaml") and not entry.name.startswith("_"))
+    return sorted(names, key=lambda name: name != "blank")
+
+
+def _fill(name: str, values: dict[str, str]) -> str:
+    text = resources.files("procflow").joinpath("starters", f"{name}.yaml").read_text("utf-8")
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def git_identity(folder: Path) -> tuple[str | None, str | None]:
+    """``git config user.name`` and ``user.email`` as seen from ``folder``, when set."""
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    found: list[str | None] = []
+    for key in ("user.name", "user.email"):
+        try:
+            run = subprocess.run(["git", "config", "--get", key], cwd=folder, capture_output=True,
+                                 text=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            run = None
+        value = run.stdout.strip() if run is not None and run.returncode == 0 else ""
+        found.append(value or None)
+    return found[0], found[1]
+
+
+def title_from_id(procedure_id: str) -> str:
+    return procedure_id.replace("-", " ").capitalize()
+
+
+def check_id(procedure_id: str) -> None:
+    from procflow.model import SLUG_PATTERN
+
+    if len(procedure_id) <= 64 and re.match(SLUG_PATTERN, procedure_id):
+        return
+    suggestion = "-".join("".join(c if c.isalnum() else " " for c in procedure_id.lower()).split())
+    hint = f", such as '{suggestion[:64]}'" if suggestion and suggestion != procedure_id else ""
+    raise UsageError(f"'{procedure_id}' is not a valid procedure id: use lowercase letters, "
+                     f"digits and single hyphens, at most 64 characters{hint}")
+
+
+def owner_block(name: str, email: str | None, handle: str | None) -> str:
+    """The lines under ``owner:``; raises ``UsageError`` for a handle the format rejects."""
+    from pydantic import ValidationError
+
+    from procflow.model import Owner
+
+    try:
+        Owner(name=name, email=email, handle=handle)
+    except ValidationError:
+        raise UsageError(f"'{handle}' is not a git host handle such as @user or @org/team"
+                         ) from None
+    lines = [f"  name: {_quoted(name)}"]
+    lines += [f"  email: {_quoted(email)}"] if email else []
+    lines += [f"  handle: {_quoted(handle)}"] if handle else []
+    return "\n".join(lines)
+
+
+def procedure_text(starter: str, procedure_id: str, *, title: str, owner: str,
+                   today: dt.date) -> str:
+    """The text of a new procedure from a starter, ready to write."""
+    return _fill(starter, {"id": procedure_id, "title": _quoted(title), "owner": owner,
+                           "today": today.isoformat()})
+
+
+def new_procedure(procedure_id: str, folder: Path, *, starter: str = "blank",
+                  title: str | None = None, handle: str | None = None,
+                  today: dt.date | None = None) -> tuple[Path, list[str]]:
+    """Write ``folder/<id>.yaml`` from a starter; returns the path and hints for the user."""
+    check_id(procedure_id)
+    if starter not in starters():
+        raise UsageError(f"no starter '{starter}'; choose one of: {', '.join(starters())}")
+    target = folder / f"{procedure_id}.yaml"
+    for existing in (target, target.with_suffix(".yml")):
+        if existing.exists():
+            raise UsageError(f"{display_path(existing)} already exists; choose another id or "
+                             "edit that file")
+    name, email = git_identity(folder.resolve())
+    hints = [] if name else ["git config user.name is not set: fill in owner.name yourself"]
+    text = procedure_text(starter, procedure_id, title=title or title_from_id(procedure_id),
+                          owner=owner_block(name or "Procedure owner", email, handle),
+                          today=today or dt.date.today())
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_new(target, text)
+    return target, hints
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Create ``path``; fails (never overwrites) if something appeared there meanwhile."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def project_files(gitlab: bool) -> dict[str, str]:
+    """Relative path -> text of every project file ``init`` writes (not the procedure)."""
+    values = {"version": __version__, "repository": REPOSITORY_URL}
+    files = {
+        "procflow.yaml": _fill("_procflow", values),
+        ".pre-commit-config.yaml": _fill("_pre-commit-config", values),
+        ".github/workflows/procflow.yml": _fill("_github-workflow", values),
+    }
+    if gitlab:
+        files[".gitlab-ci.yml"] = _fill("_gitlab-ci", values)
+    return files
+
+
+def init_project(root: Path, *, gitlab: bool = False,
+                 today: dt.date | None = None) -> list[Outcome]:
+    """Write a procflow project into ``root``; existing files are kept and reported skipped."""
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root} is a file; name a folder to initialise")
+    outcomes = []
+    for relative, text in project_files(gitlab).items():
+        path = root / relative
+        if path.exists():
+            outcomes.append(Outcome(path, "it already exists"))
+        else:
+            _write_new(path, text)
+            outcomes.append(Outcome(path))
+    outcomes.append(_starter_procedure(root / "procedures", today))
+    return outcomes
+
+
+def _starter_procedure(folder: Path, today: dt.date | None) -> Outcome:
+    target = folder / f"{STARTER_PROCEDURE}.yaml"
+    if folder.is_dir() and discover([folder]):
+        return Outcome(target, f"{folder} already holds procedures")
+    path, _ = new_procedure(STARTER_PROCEDURE, folder, starter=STARTER_PROCEDURE, today=today)
+    return Outcome(path)

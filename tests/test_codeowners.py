@@ -1,0 +1,119 @@
+"""``procflow codeowners``: a marked CODEOWNERS block naming each procedure's owner handle;
+the rest of the file is kept and a second run changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from procflow.codeowners import BEGIN, END, merge
+
+HUMAN_RULES = "# Our rules\n* @acme/admins\n/docs/ @acme/writers\n"
+
+
+def _procedure(folder: Path, name: str, handle: str | None, owner: str = "Anna Nowak") -> None:
+    handle_line = f'\n  handle: "{handle}"' if handle else ""
+    (folder / f"{name}.yaml").write_text(f"""procflow: 1
+id: {name.replace(' ', '-')}
+title: T
+version: "1.0.0"
+owner:
+  name: {owner}{handle_line}
+roles: [{{id: agent, name: Agent}}]
+steps: [{{id: s, title: S, role: agent}}]
+""", encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository with three procedures: two with handles, one without."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "procflow.yaml").write_text("procflow: 1\n", encoding="utf-8")
+    procedures = tmp_path / "procedures"
+    procedures.mkdir()
+    _procedure(procedures, "returns", "@acme/returns")
+    _procedure(procedures, "complaints", "@anna")
+    _procedure(procedures, "intake", None, owner="Jan Kos")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+EXPECTED = f"""{BEGIN}
+/procedures/complaints.yaml @anna
+/procedures/returns.yaml @acme/returns
+{END}
+"""
+
+
+def test_prints_the_block_and_lists_procedures_without_a_handle(cli, repo: Path) -> None:
+    result = cli("codeowners", expect=0)
+    assert result.stdout == EXPECTED
+    assert "procedures/intake.yaml (owner Jan Kos)" in result.stderr
+    assert not (repo / ".github").exists()
+
+
+def test_write_creates_github_codeowners_and_is_idempotent(cli, repo: Path) -> None:
+    assert "updated .github/CODEOWNERS" in cli("codeowners", "--write", expect=0).stderr
+    target = repo / ".github" / "CODEOWNERS"
+    assert target.read_text(encoding="utf-8") == EXPECTED
+    assert "is up to date" in cli("codeowners", "--write", expect=0).stderr
+    assert target.read_text(encoding="utf-8") == EXPECTED
+
+
+def test_write_keeps_the_rest_of_an_existing_file_and_replaces_only_the_block(
+        cli, repo: Path) -> None:
+    target = repo / "CODEOWNERS"
+    target.write_text(HUMAN_RULES, encoding="utf-8")
+    cli("codeowners", "--write", expect=0)  # found at the root, so no .github/CODEOWNERS
+    assert not (repo / ".github").exists()
+    first = target.read_text(encoding="utf-8")
+    assert first == HUMAN_RULES + "\n" + EXPECTED
+
+    target.write_text(first + "/later/ @acme/later\n", encoding="utf-8")
+    _procedure(repo / "procedures", "returns", "@acme/refunds")
+    cli("codeowners", "--write", expect=0)
+    assert target.read_text(encoding="utf-8") == (
+        HUMAN_RULES + "\n" + EXPECTED.replace("@acme/returns", "@acme/refunds")
+        + "/later/ @acme/later\n")
+
+
+def test_write_to_a_named_file(cli, repo: Path) -> None:
+    cli("codeowners", "--write", "docs/CODEOWNERS", expect=0)
+    assert (repo / "docs" / "CODEOWNERS").read_text(encoding="utf-8") == EXPECTED
+
+
+def test_a_file_without_write_is_a_usage_error(cli, repo: Path) -> None:
+    assert "only used with --write" in cli("codeowners", "CODEOWNERS", expect=2).stderr
+
+
+def test_paths_are_relative_to_the_repository_root_and_escaped(cli, repo: Path,
+                                                               monkeypatch) -> None:
+    _procedure(repo / "procedures", "night shift", "@acme/night")
+    monkeypatch.chdir(repo / "procedures")
+    result = cli("codeowners", "--dir", ".", expect=0)
+    assert "/procedures/night\\ shift.yaml @acme/night\n" in result.stdout
+
+
+@pytest.mark.parametrize("broken", [
+    f"{BEGIN}\n/x @a\n",                       # no end
+    f"{END}\n{BEGIN}\n",                       # wrong order
+    f"{BEGIN}\n{END}\n{BEGIN}\n{END}\n",       # two blocks
+])
+def test_a_broken_block_is_refused_and_the_file_kept(cli, repo: Path, broken: str) -> None:
+    target = repo / ".github" / "CODEOWNERS"
+    target.parent.mkdir()
+    target.write_text(broken, encoding="utf-8")
+    assert "broken procflow block" in cli("codeowners", "--write", expect=2).stderr
+    assert target.read_text(encoding="utf-8") == broken
+
+
+def test_a_procedure_that_does_not_load_stops_the_run(cli, repo: Path) -> None:
+    (repo / "procedures" / "broken.yaml").write_text("procflow: 1\nid: [\n", encoding="utf-8")
+    assert "do not load" in cli("codeowners", "--write", expect=2).stderr
+    assert not (repo / ".github").exists()
+
+
+def test_merge_appends_after_text_without_a_final_newline() -> None:
+    assert merge("* @a", "B\n") == "* @a\n\nB\n"
+    assert merge("", "B\n") == "B\n"
