@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Diagram engine benchmark: time per diagram drawn in-process (procflow.render.engine) against
+one `dot -Tsvg` process per diagram, on the same DOT, in the same run.
+
+usage: python bench/bench_graph.py [--corpus DIR] [--procedures N]
+
+DIR defaults to a corpus written by shared/bench/gen_corpus.py (40-step procedures) in a
+temporary folder; the procedures/ samples are measured too. Also shown, for the choice of
+layout: the same diagrams with Graphviz routing the edges itself (`neato -n2`,
+`splines=true`, as the second pass of a dot + neato two-pass layout would).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from procflow.loader import discover, load_procedure
+from procflow.project import project_for
+from procflow.render import engine, graph
+
+ROOT = Path(__file__).resolve().parents[1]
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+
+
+def per_item(work: Callable[[str], object], items: Sequence[str]) -> float:
+    """Milliseconds per item."""
+    start = time.perf_counter()
+    for item in items:
+        work(item)
+    return (time.perf_counter() - start) / len(items) * 1000
+
+
+def dot_process(dot: str) -> None:
+    subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True)
+
+
+def graphviz_routes(dot: str) -> None:
+    """Our positions, but Graphviz routes every edge (splines around the nodes)."""
+    unrouted = re.sub(r' pos="e,[^"]*",?', "", dot).replace('layout="nop2"',
+                                                            'layout="nop2", splines="true"')
+    engine.draw(unrouted, "svg")
+
+
+def measure(name: str, paths: list[Path], has_dot: bool) -> list[str]:
+    models = [(load_procedure(p).model, list(project_for(p).shared_roles.values()))
+              for p in paths]
+    models = [(m, shared) for m, shared in models if m is not None]
+    steps = sum(len(m.steps) for m, _ in models) / len(models)
+    start = time.perf_counter()
+    dots = [graph.to_dot(m, shared_roles=shared) for m, shared in models]
+    to_dot = (time.perf_counter() - start) / len(dots) * 1000
+    engine.draw(dots[0], "svg")  # the first drawing loads fonts and plugins
+    inside = per_item(lambda d: engine.draw(d, "svg"), dots)
+    routed = per_item(graphviz_routes, dots[:20])
+    row = [name, f"{len(dots)}", f"{steps:.0f}", f"{to_dot:.2f}", f"{inside:.2f}"]
+    if has_dot:
+        process = per_item(dot_process, dots)
+        row += [f"{process:.2f}", f"{process / inside:.1f}x"]
+    else:
+        row += ["n/a", "n/a"]
+    return row + [f"{routed:.2f}"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--procedures", type=int, default=200)
+    args = parser.parse_args(argv)
+    if not engine.available():
+        print(engine.INSTALL_HINT, file=sys.stderr)
+        return 2
+    has_dot = shutil.which("dot") is not None
+    if not has_dot:
+        print("`dot` is not installed, so there is no subprocess baseline; install Graphviz "
+              "(apt-get install -y graphviz) to compare.", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = args.corpus
+        if corpus is None:
+            corpus = Path(tmp) / "corpus"
+            subprocess.run([sys.executable, str(GEN_CORPUS), str(corpus), "--procedures",
+                            str(args.procedures)], check=True, capture_output=True)
+        sets = [("corpus", discover([corpus])[:args.procedures]),
+                ("procedures/", discover([ROOT / "procedures"]))]
+        header = ["set", "diagrams", "steps", "to_dot ms", "engine svg ms",
+                  "dot -Tsvg process ms", "process / engine", "Graphviz-routed ms"]
+        rows = [header] + [measure(name, paths, has_dot) for name, paths in sets if paths]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for k, row in enumerate(rows):
+        print(" | ".join(cell.rjust(w) if k else cell.ljust(w) for cell, w in zip(row, widths)))
+        if k == 0:
+            print("-+-".join("-" * w for w in widths))
+    print("\nengine: pygraphviz in-process, layout=nop2 (positions and edge routes computed by "
+          "procflow); Graphviz-routed: the same positions with splines=true, on 20 diagrams.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
