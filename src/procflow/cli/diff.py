@@ -1,1 +1,143 @@
-"""procflow diff command(s)."""
+"""``procflow diff``: what a change to procedures means, and ``procflow git-diff-driver``,
+the same as git's external diff program. Parses options, calls ``procflow.diff``, writes
+the report, maps the result to an exit code. Only typer is imported at the top."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from procflow.cli.app import command
+
+
+class DiffFormat(str, enum.Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+    html = "html"
+
+
+@command("diff")
+def diff(
+    paths: list[Path] | None = typer.Argument(
+        None, metavar="OLD NEW | PATH", show_default=False,
+        help="Two files or two folders to compare (procedures paired by id); with --base, "
+             "the files or folders to limit the diff to. Example: old/ new/"),
+    base: str | None = typer.Option(
+        None, "--base", metavar="REV",
+        help="Compare the procedures at git revision REV with the working tree (or --head). "
+             "Example: --base origin/main"),
+    head: str | None = typer.Option(
+        None, "--head", metavar="REV2",
+        help="With --base: compare with revision REV2, not the working tree. Example: --head HEAD"),
+    fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f",
+                                   help="text, md (pull-request comment), json or html (a page "
+                                        "with the change diagram). Example: --format md"),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", metavar="FILE",
+        help="Write the report to FILE, not stdout. Example: --format html -o diff.html"),
+    exit_code: bool = typer.Option(
+        False, "--exit-code",
+        help="Exit 1 when the diff is not empty. Example: procflow diff --base HEAD --exit-code"),
+    check_version: bool = typer.Option(
+        False, "--check-version",
+        help="Exit 1 when a changed procedure's version bump is smaller than its changes "
+             "need (major for breaking, minor for notable, patch for cosmetic). "
+             "Example: --base origin/main --check-version"),
+) -> None:
+    """Show what a change to procedures means: steps, roles, SLAs, escalations, who is
+    affected, and the version bump it needs.
+
+    Example: procflow diff --base origin/main --format md procedures/ (or two files or
+    folders: procflow diff old.yaml new.yaml)
+
+    Exit codes: 0 done; 1 with --exit-code a diff that is not empty, or with
+    --check-version a version that does not follow its changes; 2 usage error, unknown git
+    revision or a file that does not load (diagnostics on stderr).
+    """
+    from procflow.diff.changes import DiffReport
+    from procflow.diff.version import version_problems
+    from procflow.errors import UsageError
+
+    if head is not None and base is None:
+        raise UsageError("--head needs --base (procflow diff --base REV --head REV2)")
+    # a side that does not load raises LoadFailed: the command wrapper prints its findings
+    report: DiffReport = _report(paths or [], base, head, keep_models=fmt is DiffFormat.html)
+    problems = version_problems(report) if check_version else []
+    _write(report, fmt.value, output)
+    for problem in problems:
+        typer.echo(f"procflow: {problem}", err=True)
+    failed = (exit_code and not report.is_empty) or bool(problems)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _report(paths: list[Path], base: str | None, head: str | None, keep_models: bool) -> Any:
+    from procflow.diff import diff_paths, diff_revisions
+    from procflow.errors import UsageError
+
+    if base is not None:
+        return diff_revisions(base, head, paths, Path.cwd(), keep_models=keep_models)
+    if len(paths) != 2:
+        raise UsageError("give OLD and NEW (two files or two folders), or --base REV "
+                         "[--head REV2] [PATH...]")
+    return diff_paths(paths[0], paths[1], keep_models=keep_models)
+
+
+def _write(report: Any, fmt: str, output: Path | None) -> None:
+    """Print the report (colour only on a terminal, never with NO_COLOR) or write FILE
+    whole (a temporary file renamed into place)."""
+    import os
+
+    from rich.text import Text
+
+    from procflow.diff.output import reporter
+    from procflow.errors import UsageError
+
+    rendered = reporter(fmt)(report)
+    if output is None:
+        if isinstance(rendered, Text):
+            _console().print(rendered, end="")
+        else:
+            typer.echo(rendered, nl=False)
+        return
+    text = rendered.plain if isinstance(rendered, Text) else rendered
+    scratch = output.with_name(f".{output.name}.procflow-tmp")
+    try:
+        scratch.write_text(text, encoding="utf-8")
+        os.replace(scratch, output)
+    except OSError as error:
+        scratch.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+
+
+def _console(force: bool | None = None) -> Any:
+    import os
+    import sys
+
+    from rich.console import Console
+
+    plain = bool(os.environ.get("NO_COLOR"))  # no-color.org: no colour, nor bold
+    return Console(file=sys.stdout, force_terminal=False if plain else force, no_color=plain,
+                   soft_wrap=True, highlight=False, markup=False, emoji=False)
+
+
+@command("git-diff-driver", hidden=True, context_settings={
+    "ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": []})
+def git_diff_driver(args: list[str] | None = typer.Argument(None)) -> None:
+    """git's external diff program for procedure files (see the README); always exits 0."""
+    import os
+
+    from rich.text import Text
+
+    try:
+        from procflow.diff.gitdriver import driver_text
+
+        shown = driver_text(args or [])
+    except Exception as error:  # noqa: BLE001  git treats any exit but 0 as fatal
+        shown = Text(f"procflow: could not diff {' '.join(args or [])[:200]}: {error}\n")
+    pager = bool(os.environ.get("GIT_PAGER_IN_USE"))
+    _console(force=pager or None).print(shown, end="")
+    raise typer.Exit(0)

@@ -1,0 +1,311 @@
+"""Comparing two versions of one procedure: the diff engine. It pairs list items by id
+(renamed ones by content), applies the field table of ``classify.py``, reports step moves
+and flow changes (``flowdiff.py``), and collects the roles each change touches.
+
+Pure: models in, ``Change`` records out; no I/O, no printing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from pydantic import BaseModel
+
+from procflow.diff.changes import BREAKING, COSMETIC, Change, Direction, ProcedureDiff, Status
+from procflow.diff.classify import PART_BY_NAME, PARTS, PROCEDURE_FIELDS, Field, Part
+from procflow.diff.flowdiff import compare_flow
+from procflow.diff.match import Matching, kept_in_order, keyed, match, pair_texts
+from procflow.diff.values import get, is_long, plain, same_words, show, tokens
+from procflow.flow import Flow
+from procflow.model import Procedure, Sla
+
+#: the length of a working day (seconds) of a calendar id (None: the default calendar)
+Workday = Callable[["str | None"], int]
+
+
+def default_workday(calendar: str | None) -> int:
+    return 8 * 3600
+
+
+def diff_procedure(old: Procedure | None, new: Procedure | None, *, file: str,
+                   old_file: str | None = None, old_workday: Workday = default_workday,
+                   new_workday: Workday = default_workday, keep_models: bool = False
+                   ) -> ProcedureDiff:
+    """The diff of one procedure; ``old`` or ``new`` is None when it was added or removed."""
+    if old is None or new is None:
+        present = new or old
+        assert present is not None
+        return ProcedureDiff(present.id, "added" if old is None else "removed", file, old_file,
+                             old.version if old else None, new.version if new else None,
+                             affected_roles=tuple(sorted({s.role for s in present.steps})),
+                             old=old if keep_models else None, new=new if keep_models else None)
+    changes = [] if old == new else Comparison(old, new, old_workday, new_workday).changes()
+    roles = sorted({role for change in changes for role in change.roles})
+    status: Status = "changed" if changes or old.version != new.version else "unchanged"
+    return ProcedureDiff(new.id, status, file, old_file, old.version, new.version,
+                         tuple(changes), tuple(roles), old if keep_models else None,
+                         new if keep_models else None)
+
+
+class Comparison:
+    """Two versions of one procedure and the pairing of their items."""
+
+    def __init__(self, old: Procedure, new: Procedure, old_workday: Workday = default_workday,
+                 new_workday: Workday = default_workday) -> None:
+        self.old, self.new = old, new
+        self.workday = {"old": old_workday, "new": new_workday}
+        self.items: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        self.matching: dict[str, Matching[Any]] = {}
+        for part in PARTS:
+            old_items = keyed(getattr(old, part.name), lambda item: item.id)
+            new_items = keyed(getattr(new, part.name), lambda item: item.id)
+            self.items[part.name] = (old_items, new_items)
+            self.matching[part.name] = match(old_items, new_items, tokens)
+
+    def changes(self) -> list[Change]:
+        out = self.fields(PROCEDURE_FIELDS, self.old, self.new, "", "")
+        for part in PARTS:
+            out += self.steps() if part.name == "steps" else self.part(part)
+        return out
+
+    # --- items of a list ------------------------------------------------------------------
+
+    def part(self, part: Part) -> list[Change]:
+        out: list[Change] = []
+        old_items, new_items = self.items[part.name]
+        matching = self.matching[part.name]
+        for old_key, new_key in matching.pairs.items():
+            out += self.touching(part, self.pair(part, old_key, new_key), old_items[old_key],
+                                 new_items[new_key])
+        out += [self.added(part, key) for key in matching.added]
+        out += [self.removed(part, key) for key in matching.removed]
+        return out
+
+    def pair(self, part: Part, old_key: str, new_key: str) -> list[Change]:
+        old_item = self.items[part.name][0][old_key]
+        new_item = self.items[part.name][1][new_key]
+        out: list[Change] = []
+        score = self.matching[part.name].renamed.get(old_key)
+        if score is not None:
+            out.append(Change(f"{part.name}[{new_key}]", "renamed", COSMETIC,
+                              f"{part.noun} '{old_key}' renamed to '{new_key}' "
+                              f"({round(score * 100)}% similar)", old_key, new_key,
+                              similarity=score))
+        if old_item != new_item:
+            out += self.fields(part.fields, old_item, new_item, f"{part.noun} '{new_key}'",
+                               f"{part.name}[{new_key}]")
+        return out
+
+    def added(self, part: Part, key: str) -> Change:
+        item = self.items[part.name][1][key]
+        change = Change(f"{part.name}[{key}]", "added", part.added,
+                        f"{part.noun} '{key}' added{_about(item)}", None, plain(item))
+        return self.touching(part, [change], None, item)[0]
+
+    def removed(self, part: Part, key: str) -> Change:
+        item = self.items[part.name][0][key]
+        change = Change(f"{part.name}[{key}]", "removed", part.removed,
+                        f"{part.noun} '{key}' removed{_about(item)}", plain(item), None)
+        return self.touching(part, [change], item, None)[0]
+
+    def steps(self) -> list[Change]:
+        part = PART_BY_NAME["steps"]
+        old_items, new_items = self.items["steps"]
+        pairs = self.matching["steps"].pairs
+        old_of = {new_key: old_key for old_key, new_key in pairs.items()}
+        old_position = {key: i for i, key in enumerate(old_items)}
+        shared = [key for key in new_items if key in old_of]
+        kept = kept_in_order([old_position[old_of[key]] for key in shared])
+        moved = {key for i, key in enumerate(shared) if i not in kept}
+        flow = compare_flow(self.flows["old"], self.flows["new"], list(old_items),
+                            list(new_items), pairs, moved)
+        out = list(flow.start)
+        added = set(self.matching["steps"].added)
+        for index, key in enumerate(new_items):
+            if key in added:
+                out.append(self.added(part, key))
+                continue
+            old_key = old_of[key]
+            found = self.pair(part, old_key, key)
+            if key in moved:
+                found.insert(1 if found and found[0].kind == "renamed" else 0,
+                             self.move(key, old_position[old_key], index, key in flow.reordering))
+            found += flow.changes.get(key, [])
+            out += self.touching(part, found, old_items[old_key], new_items[key])
+        out += [self.removed(part, key) for key in self.matching["steps"].removed]
+        return out
+
+    def move(self, key: str, was: int, now: int, reroutes: bool) -> Change:
+        new_keys = list(self.items["steps"][1])
+        after = f"now after '{new_keys[now - 1]}'" if now else "now first"
+        effect = "the flow changed" if reroutes else "the flow is the same"
+        return Change(f"steps[{key}]", "moved", BREAKING if reroutes else COSMETIC,
+                      f"step '{key}' moved from position {was + 1} to {now + 1}, {after} "
+                      f"({effect})", was + 1, now + 1)
+
+    # --- fields of an item ----------------------------------------------------------------
+
+    def fields(self, fields: tuple[Field, ...], old_item: Any, new_item: Any, subject: str,
+               where: str) -> list[Change]:
+        out: list[Change] = []
+        for field in fields:
+            before, after = get(old_item, field.name), get(new_item, field.name)
+            path = f"{where}.{field.name}" if where else field.name
+            label = f"{subject} {field.label}" if subject else field.label
+            if field.how == "checklist":
+                out += _checklist(before, after, path, label, field)
+            elif field.how == "duration":
+                out += self.duration(field, old_item, new_item, before, after, path, label)
+            else:
+                change = self.value(field, before, after, path, label)
+                if change:
+                    out.append(change)
+        return out
+
+    def value(self, field: Field, before: Any, after: Any, path: str, label: str
+              ) -> Change | None:
+        if field.how in ("ref", "refs"):
+            renamed = self.matching[field.refers or ""].pairs
+            if field.how == "ref":
+                before = renamed.get(before, before) if before else before
+            else:
+                before = None if before is None else [renamed.get(v, v) for v in before]
+        if field.how in ("set", "refs"):
+            if set(before or []) == set(after or []):
+                return None
+            gained = sorted(set(after or []) - set(before or []))
+            lost = sorted(set(before or []) - set(after or []))
+            said = "; ".join(part for part in (gained and f"added {show(gained)}",
+                                               lost and f"removed {show(lost)}") if part)
+            return Change(path, "changed", field.impact, f"{label}: {said}", plain(before),
+                          plain(after))
+        if before == after:
+            return None
+        impact = COSMETIC if same_words(before, after) else field.impact
+        return Change(path, _kind(before, after), impact, _said(label, before, after, impact),
+                      plain(before), plain(after))
+
+    def duration(self, field: Field, old_item: Any, new_item: Any, before: Any, after: Any,
+                 path: str, label: str) -> list[Change]:
+        if before is None or after is None:
+            if before is after:
+                return []
+            direction: Direction = "tightened" if after is not None else "loosened"
+            return [Change(path, _kind(before, after), field.impact,
+                           _said(label, before, after, field.impact), plain(before),
+                           plain(after), direction=direction)]
+        if isinstance(old_item, Sla) and old_item.clock != new_item.clock:
+            if before.text == after.text:
+                return []
+            return [Change(path, "changed", field.impact,
+                           f"{label} changed from {before} to {after} (on another clock)",
+                           before.text, after.text)]
+        was, now = self.seconds(old_item, before, "old"), self.seconds(new_item, after, "new")
+        if was == now:
+            return []
+        direction = "tightened" if now < was else "loosened"
+        return [Change(path, "changed", field.impact, f"{label} {direction} from {before} to "
+                       f"{after}", before.text, after.text, direction=direction)]
+
+    def seconds(self, item: Any, value: Any, side: str) -> int:
+        if isinstance(item, Sla) and item.clock == "business":
+            return int(value.total_seconds("business", self.workday[side](item.calendar)))
+        return int(value.total_seconds("calendar"))
+
+    # --- who is affected --------------------------------------------------------------------
+
+    def touching(self, part: Part, changes: list[Change], old_item: Any, new_item: Any
+                 ) -> list[Change]:
+        """The changes, each with the roles whose work the item touches."""
+        if not changes or part.name in ("priorities", "kpis"):
+            return changes
+        roles = sorted(self.roles_of(part, old_item, "old") | self.roles_of(part, new_item, "new"))
+        return [dataclasses.replace(change, roles=tuple(sorted(set(change.roles) | set(roles))))
+                for change in changes]
+
+    def roles_of(self, part: Part, item: Any, side: str) -> set[str]:
+        if item is None:
+            return set()
+        rename = self.matching["roles"].pairs if side == "old" else {}
+        if part.name == "roles":
+            found = {item.id}
+        elif part.name == "steps":
+            found = {item.role}
+        elif part.name == "escalations":
+            found = {item.to, *item.notify}
+        elif part.name == "templates":
+            procedure = self.old if side == "old" else self.new
+            found = {s.role for s in procedure.steps if s.template == item.id}
+        else:  # slas
+            found = self.sla_scope(item, side)
+        return {rename.get(role, role) for role in found}
+
+    @cached_property
+    def flows(self) -> dict[str, Flow]:
+        return {"old": Flow(self.old), "new": Flow(self.new)}
+
+    def sla_scope(self, sla: Sla, side: str) -> set[str]:
+        """The roles of the steps an SLA measures: from its start up to its stop."""
+        flow = self.flows[side]
+        start = flow.index.get(sla.start, 0) if sla.start else 0
+        stop = flow.index.get(sla.stop) if sla.stop else None
+        seen, todo = {start}, [start]
+        while todo:
+            current = todo.pop()
+            if current == stop:
+                continue
+            for edge in flow.edges[current]:
+                if edge.target not in seen:
+                    seen.add(edge.target)
+                    todo.append(edge.target)
+        return {flow.steps[i].role for i in seen}
+
+
+def _checklist(before: list[str], after: list[str], path: str, label: str, field: Field
+               ) -> list[Change]:
+    if before == after:
+        return []
+    changed, removed, added = pair_texts(before, after)
+    out = []
+    for i, j in changed:
+        impact = COSMETIC if same_words(before[i], after[j]) else field.impact
+        out.append(Change(f"{path}[{j + 1}]", "changed", impact,
+                          f"{label} item {j + 1} changed from {show(before[i])} to "
+                          f"{show(after[j])}", before[i], after[j]))
+    out += [Change(f"{path}[{j + 1}]", "added", field.impact,
+                   f"{label} item added: {show(after[j])}", None, after[j]) for j in added]
+    out += [Change(f"{path}[{i + 1}]", "removed", field.impact,
+                   f"{label} item removed: {show(before[i])}", before[i], None) for i in removed]
+    return out
+
+
+def _kind(before: Any, after: Any) -> Any:
+    return "added" if before is None else "removed" if after is None else "changed"
+
+
+def _said(label: str, before: Any, after: Any, impact: str) -> str:
+    if before is None:
+        return f"{label} set to {show(after)}"
+    if after is None:
+        return f"{label} removed (was {show(before)})"
+    if impact == COSMETIC and same_words(before, after):
+        return f"{label} changed in whitespace only"
+    if is_long(before) or is_long(after):
+        return f"{label} changed"
+    return f"{label} changed from {show(before)} to {show(after)}"
+
+
+def _about(item: BaseModel) -> str:
+    """A few words on an added or removed item."""
+    title = getattr(item, "title", None) or getattr(item, "name", None)
+    role = getattr(item, "role", None) or getattr(item, "to", None)
+    target = getattr(item, "target", None)
+    extra = [show(title)] if title else []
+    if role:
+        extra.append(f"{'role' if hasattr(item, 'role') else 'to'} '{role}'")
+    if target is not None and not isinstance(target, str):
+        extra.append(f"target {target}")
+    return f" ({', '.join(extra)})" if extra else ""

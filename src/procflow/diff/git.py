@@ -1,0 +1,165 @@
+"""Procedure files at git revisions, read safely: the sources of ``procflow diff --base``.
+
+git runs with argument lists (never a shell), plumbing commands only (``rev-parse``,
+``ls-tree``, ``cat-file``: no configured diff programs or textconv filters run), and
+``--end-of-options`` before every revision; a revision that starts with ``-`` is refused
+before git is called at all. Blobs are read at the revision without checking anything out.
+Procedures are paired by id afterwards, so renamed and moved files are followed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+from procflow.diff.tree import Source, disk_source
+from procflow.errors import EnvironmentProblem, UsageError
+from procflow.loader import PROCEDURE_SUFFIXES, discover
+from procflow.project import PROJECT_FILE, find_project_file
+
+
+def check_revision(revision: str) -> None:
+    """Refuse what git could read as an option (``--output=x``) or an empty name."""
+    if not revision.strip() or revision.startswith("-") or "\n" in revision:
+        raise UsageError(f"refusing revision {revision!r}: a revision may not be empty or start "
+                         "with '-' (git would read it as an option)")
+
+
+class Repository:
+    """The git repository around a folder."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        try:
+            top = self._git(cwd, "rev-parse", "--show-toplevel")
+        except _Failed:
+            raise UsageError(f"not inside a git repository ({cwd}); --base needs one") from None
+        self.top = Path(top.decode("utf-8").strip())
+
+    @staticmethod
+    def _git(where: Path, *args: str, stdin: bytes | None = None) -> bytes:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(where), "--no-pager", "--literal-pathspecs", *args],
+                input=stdin, capture_output=True, check=False,
+                env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+        except FileNotFoundError:
+            raise EnvironmentProblem("git is not installed (needed for --base)") from None
+        if done.returncode != 0:
+            raise _Failed(done.stderr.decode("utf-8", "replace").strip())
+        return done.stdout
+
+    def git(self, *args: str, stdin: bytes | None = None) -> bytes:
+        return self._git(self.top, *args, stdin=stdin)
+
+    def commit(self, revision: str) -> str:
+        """The commit a revision names; unknown: a usage error."""
+        check_revision(revision)
+        try:
+            out = self.git("rev-parse", "--verify", "--quiet", "--end-of-options",
+                           f"{revision}^{{commit}}")
+        except _Failed:
+            raise UsageError(f"unknown revision '{revision}' (not a commit in this repository; "
+                             "a shallow CI clone may need 'git fetch' first)") from None
+        return out.decode().strip()
+
+    def relative(self, path: Path) -> str:
+        """A user path (relative to the working folder) as a path in the repository."""
+        full = os.path.realpath(self.cwd / path)
+        inside = os.path.relpath(full, os.path.realpath(self.top))
+        if inside == ".." or inside.startswith(".." + os.sep):
+            raise UsageError(f"{path} is outside the repository {self.top}")
+        return PurePosixPath(Path(inside)).as_posix()
+
+    def sources_at(self, revision: str, roots: Sequence[str]) -> list[Source]:
+        """The procedure files below ``roots`` at a revision, with their bytes."""
+        commit = self.commit(revision)
+        listing = self.git("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit,
+                           "--", *roots)
+        found: dict[str, str] = {}
+        for entry in listing.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, name = entry.partition(b"\t")
+            _, kind, blob = meta.decode().split()
+            path = name.decode("utf-8", "surrogateescape")
+            if kind == "blob" and _is_procedure(path, roots):
+                found[path] = blob
+        contents = self.blobs(sorted(set(found.values())))
+        return [Source(path, path, self.top / path, data=contents[blob],
+                       label=f"{revision}:{path}") for path, blob in sorted(found.items())]
+
+    def blobs(self, names: list[str]) -> dict[str, bytes]:
+        """Read many blobs with one ``git cat-file --batch``."""
+        if not names:
+            return {}
+        out = self.git("cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode())
+        contents: dict[str, bytes] = {}
+        at = 0
+        for name in names:
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            size = int(header[2])
+            contents[name] = out[end + 1:end + 1 + size]
+            at = end + 1 + size + 1
+        return contents
+
+    def working_tree(self, roots: Sequence[str]) -> list[Source]:
+        """The procedure files below ``roots`` on disk (tracked or not)."""
+        present = [self.top / root for root in roots if (self.top / root).exists()]
+        files = discover(present) if present else []
+        out = []
+        for path in files:
+            inside = path.resolve().relative_to(self.top.resolve()).as_posix()
+            out.append(disk_source(path, inside, inside))
+        return out
+
+    def default_roots(self) -> list[str]:
+        """No PATH: the project's ``procedures/`` folder, else ``procedures/`` here, else
+        the working folder."""
+        project_file = find_project_file(self.cwd)
+        for candidate in ((project_file.parent / "procedures") if project_file else None,
+                          self.cwd / "procedures"):
+            if candidate is not None and candidate.is_dir():
+                return [self.relative(candidate)]
+        return [self.relative(Path("."))]
+
+
+class _Failed(Exception):
+    """git exited with an error; the message is git's."""
+
+
+def _is_procedure(path: str, roots: Sequence[str]) -> bool:
+    for root in roots:
+        if root in (".", ""):
+            below = path
+        elif path == root:
+            return True  # a file named on the command line counts whatever its name
+        elif path.startswith(root.rstrip("/") + "/"):
+            below = path[len(root.rstrip("/")) + 1:]
+        else:
+            continue
+        parts = below.split("/")
+        if (PurePosixPath(path).suffix in PROCEDURE_SUFFIXES and parts[-1] != PROJECT_FILE
+                and not any(part.startswith(".") for part in parts)):
+            return True
+    return False
+
+
+def git_sources(base: str, head: str | None, paths: Sequence[Path], cwd: Path
+                ) -> tuple[list[Source], list[Source]]:
+    """The sources of ``procflow diff --base REV [--head REV2] [PATH...]``."""
+    for revision in (base, head):
+        if revision is not None:
+            check_revision(revision)
+    repository = Repository(cwd)
+    roots = [repository.relative(path) for path in paths] or repository.default_roots()
+    old = repository.sources_at(base, roots)
+    new = repository.sources_at(head, roots) if head else repository.working_tree(roots)
+    if not old and not new:
+        where = ", ".join(roots)
+        raise UsageError(f"no procedure files under {where} at {base} or "
+                         f"{head or 'in the working tree'}")
+    return old, new

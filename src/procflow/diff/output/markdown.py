@@ -1,0 +1,76 @@
+"""The Markdown report, for a pull-request comment: a summary table, then the changes of
+each procedure (folded in ``<details>`` when long). Every piece of user text is escaped for
+Markdown and HTML, and ``@`` is broken so a changed owner handle pings nobody."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from procflow.diff.changes import Change, DiffReport, ProcedureDiff
+from procflow.diff.output.wording import grouped, text_diff, totals, verdict, versions
+
+FOLD_FROM = 10
+ICONS = {"breaking": "🔴", "notable": "🟡", "cosmetic": "⚪"}
+_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+
+
+def md(text: object) -> str:
+    """User text, safe inside a Markdown table cell or paragraph."""
+    flat = " ".join(str(text).split())
+    return _SPECIAL.sub(r"\\\1", html.escape(flat, quote=False)).replace("@", "@\u200b")
+
+
+def code(text: str) -> str:
+    """Text in a code span; the fence is longer than any run of backticks inside."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if longest else f"`{text}`"
+
+
+def markdown_report(report: DiffReport) -> str:
+    lines = ["## procflow diff", "", md(totals(report)), ""]
+    if report.is_empty:
+        return "\n".join(lines + ["No semantic changes.", ""])
+    lines += ["| Procedure | Version | Impact | Needs | Changes | Affects |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    for diff in report.changed:
+        impact = f"{ICONS.get(diff.impact or '', '')} {diff.impact or 'none'}".strip()
+        lines.append(f"| {code(diff.id)} | {md(versions(diff))} | {impact} | "
+                     f"{diff.required_bump} | {len(diff.changes)} | "
+                     f"{md(', '.join(diff.affected_roles))} |")
+    for diff in report.changed:
+        lines += [""] + procedure(diff)
+    return "\n".join(lines) + "\n"
+
+
+def procedure(diff: ProcedureDiff) -> list[str]:
+    lines = [f"### {code(diff.id)} {md(versions(diff))}", "",
+             f"**{md(verdict(diff))}** · {code(diff.file)}", ""]
+    if not diff.changes:
+        return lines
+    body: list[str] = []
+    for title, changes in grouped(diff):
+        body += [f"**{title}**", "", "| Impact | Change | Path |", "| --- | --- | --- |"]
+        body += [row(change) for change in changes]
+        body.append("")
+        for change in changes:
+            body += long_text(change)
+    if len(diff.changes) >= FOLD_FROM:
+        return lines + [f"<details><summary>{len(diff.changes)} changes</summary>", "",
+                        *body, "</details>", ""]
+    return lines + body
+
+
+def row(change: Change) -> str:
+    return f"| {ICONS[change.impact]} {change.impact} | {md(change.message)} | {code(change.path)} |"
+
+
+def long_text(change: Change) -> list[str]:
+    diff_lines = list(text_diff(change))
+    if not diff_lines:
+        return []
+    fence = "`" * max(3, 1 + max((len(r) for line in diff_lines for r in re.findall(r"`+", line)),
+                                 default=0))
+    return [f"<details><summary>{html.escape(change.path)}: text</summary>", "",
+            f"{fence}diff", *diff_lines, fence, "", "</details>", ""]

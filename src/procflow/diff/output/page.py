@@ -1,0 +1,73 @@
+"""The html report: one self-contained page (inline CSS and SVG, no script, nothing fetched)
+a reviewer can open from CI artifacts. Per procedure: the change diagram beside the list of
+changes. Every piece of user text is HTML-escaped; the SVG comes from Graphviz, which
+escapes the labels it is given."""
+
+from __future__ import annotations
+
+from html import escape
+
+from procflow.diff.changes import DiffReport, ProcedureDiff
+from procflow.diff.output.diagram import MAX_STEPS, svg
+from procflow.diff.output.wording import grouped, summary, text_diff, totals
+from procflow.errors import EnvironmentProblem
+
+STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;color:#1f2933;margin:24px;max-width:1600px}
+h1{font-size:20px}h2{font-size:17px;margin-top:32px;border-bottom:1px solid #cbd2d9}
+.proc{display:grid;grid-template-columns:minmax(0,3fr) minmax(320px,2fr);gap:24px}
+.diagram svg{max-width:100%;height:auto}.note{color:#52606d}
+ul{padding-left:18px}li{margin:2px 0}code{font-size:12px;color:#52606d}
+.breaking{color:#b42318;font-weight:600}.notable{color:#8d6708}.cosmetic{color:#7b8794}
+.legend span{margin-right:14px}.added{color:#2f8132}.removed{color:#7b8794}
+pre{background:#f5f7fa;padding:6px;white-space:pre-wrap}
+"""
+LEGEND = ('<p class="legend"><span class="added">■ added step</span>'
+          '<span class="notable">■ changed step</span>'
+          '<span class="removed">▢ removed step (ghost, dashed)</span></p>')
+
+
+def html_report(report: DiffReport) -> str:
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             "<title>procflow diff</title>", f"<style>{STYLE}</style></head><body>",
+             "<h1>procflow diff</h1>", f"<p>{escape(totals(report))}</p>"]
+    if report.is_empty:
+        parts.append("<p>No semantic changes.</p>")
+    for diff in report.changed:
+        parts.append(section(diff))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def section(diff: ProcedureDiff) -> str:
+    head = (f'<h2 id="{escape(diff.id)}">{escape(summary(diff))}</h2>'
+            f'<p class="note">{escape(diff.file)}</p>')
+    return f'{head}<div class="proc"><div class="diagram">{picture(diff)}</div>' \
+           f"<div>{changes(diff)}</div></div>"
+
+
+def picture(diff: ProcedureDiff) -> str:
+    if diff.new is None:
+        return '<p class="note">Removed: no diagram.</p>'
+    if len(diff.new.steps) > MAX_STEPS:
+        return f'<p class="note">No diagram: more than {MAX_STEPS} steps.</p>'
+    try:
+        drawn = svg(diff)
+    except EnvironmentProblem as problem:
+        return f'<p class="note">No diagram: {escape(str(problem))}</p>'
+    return LEGEND + (drawn or "")
+
+
+def changes(diff: ProcedureDiff) -> str:
+    if not diff.changes:
+        return f'<p class="note">{escape(diff.status)}: no list of changes.</p>'
+    out = []
+    for title, items in grouped(diff):
+        out.append(f"<h3>{escape(title)}</h3><ul>")
+        for change in items:
+            lines = "\n".join(text_diff(change))
+            extra = f"<pre>{escape(lines)}</pre>" if lines else ""
+            out.append(f'<li><span class="{change.impact}">{change.impact}</span> '
+                       f"{escape(change.message)} <code>{escape(change.path)}</code>{extra}</li>")
+        out.append("</ul>")
+    return "".join(out)
