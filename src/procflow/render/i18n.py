@@ -1,0 +1,163 @@
+"""Labels: the words procflow adds around a procedure's own text ("Step", "Owner", "2 days"),
+in the procedure's language, with CLDR plural forms from Babel.
+
+Catalogues are YAML files ``i18n/<language>.yaml`` in the templates folders: the project's
+folder first, then the packaged defaults. A label is looked up along the chain
+``<tag>`` (pl-PL) -> primary language (pl) -> English, each in the project's folder then the
+packaged one, so a project can override one label or add a whole language. A plural label
+is a mapping of CLDR categories to text; the category comes from the plural rules of the
+language of the catalogue that supplied the label (English words take English rules).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from procflow.durations import Duration
+from procflow.errors import ProcflowError
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+FALLBACK = "en"
+CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+Entry = str | Mapping[str, str]
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class LabelProblem(ProcflowError):
+    """A label catalogue that does not load, or a label that no catalogue has."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    language: str
+    entries: Mapping[str, Entry]
+
+
+def language_chain(language: str) -> list[str]:
+    """``pl-PL`` -> ``["pl-pl", "pl", "en"]``: the languages to look a label up in."""
+    tag = language.replace("_", "-").lower()
+    chain = [tag]
+    primary = tag.split("-")[0]
+    for candidate in (primary, FALLBACK):
+        if candidate not in chain:
+            chain.append(candidate)
+    return chain
+
+
+@functools.lru_cache(maxsize=64)
+def _read_catalogue(path: Path) -> Catalogue | None:
+    import yaml  # type: ignore[import-untyped]  # no stubs in the environment
+
+    if not path.is_file():
+        return None
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise LabelProblem(f"label catalogue {path}: cannot be read: {error}") from None
+    if not isinstance(data, dict):
+        raise LabelProblem(f"label catalogue {path}: expected a mapping of label: text")
+    for key, value in data.items():
+        _check_entry(path, key, value)
+    return Catalogue(path.stem.lower(), data)
+
+
+def _check_entry(path: Path, key: object, value: object) -> None:
+    where = f"label catalogue {path}: label {key!r}"
+    if not isinstance(key, str):
+        raise LabelProblem(f"{where}: a label name is text")
+    if isinstance(value, str):
+        return
+    if not isinstance(value, dict):
+        raise LabelProblem(f"{where}: expected text, or plural forms such as "
+                           "{one: '{n} day', other: '{n} days'}")
+    unknown = [category for category in value if category not in CATEGORIES]
+    if unknown or "other" not in value or not all(isinstance(v, str) for v in value.values()):
+        raise LabelProblem(f"{where}: plural forms are text under the CLDR categories "
+                           f"{', '.join(CATEGORIES)}; 'other' is required")
+
+
+def forget_catalogues() -> None:
+    """Read catalogue files afresh from now on (they may have been edited)."""
+    _read_catalogue.cache_clear()
+
+
+@functools.lru_cache(maxsize=32)
+def _plural_rule(language: str) -> Locale:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(FALLBACK)
+
+
+class Labels:
+    """The labels of one language: ``labels("step_n", n=3)``, ``labels.plural("day", 2)``,
+    ``labels.duration(Duration)``. Values are plain text: escaping is the page's job."""
+
+    def __init__(self, language: str, folders: Sequence[Path]) -> None:
+        self.language = language
+        self._chain = [catalogue for tag in language_chain(language) for folder in folders
+                       if (catalogue := _read_catalogue(folder / "i18n" / f"{tag}.yaml"))]
+        self._said: dict[tuple[str, tuple[tuple[str, object], ...]], str] = {}
+        self._durations: dict[str, str] = {}
+
+    def _entry(self, key: str) -> tuple[Entry, str]:
+        for catalogue in self._chain:
+            if key in catalogue.entries:
+                return catalogue.entries[key], catalogue.language
+        raise LabelProblem(f"no label '{key}' in any catalogue (i18n/{self.language}.yaml, "
+                           f"i18n/{FALLBACK}.yaml)")
+
+    def __call__(self, key: str, **values: object) -> str:
+        memo = (key, tuple(values.items()))
+        said = self._said.get(memo)
+        if said is None:
+            entry, _ = self._entry(key)
+            if not isinstance(entry, str):
+                raise LabelProblem(f"label '{key}' has plural forms: use plural('{key}', n)")
+            said = self._said[memo] = _fill(key, entry, values)
+        return said
+
+    def plural(self, key: str, n: int, **values: object) -> str:
+        entry, language = self._entry(key)
+        if isinstance(entry, str):
+            return _fill(key, entry, {"n": n, **values})
+        category = _plural_rule(language).plural_form(n)
+        return _fill(key, entry.get(category, entry["other"]), {"n": n, **values})
+
+    def duration(self, duration: Duration) -> str:
+        """``1h30m`` -> "1 hour 30 minutes" / "1 godzina 30 minut"."""
+        said = self._durations.get(duration.text)
+        if said is None:
+            said = self._durations[duration.text] = self._duration(duration)
+        return said
+
+    def _duration(self, duration: Duration) -> str:
+        hours, rest = divmod(duration.seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        parts = [self.plural(unit, count) for unit, count in (
+            ("week", duration.weeks), ("day", duration.days), ("hour", hours),
+            ("minute", minutes), ("second", seconds)) if count]
+        return self("duration_join").join(parts) if parts else self.plural("second", 0)
+
+    def join(self, items: Sequence[str]) -> str:
+        return self("list_join").join(items)
+
+
+def _fill(key: str, text: str, values: Mapping[str, object]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise LabelProblem(f"label '{key}' uses {{{name}}}, which procflow does not give it "
+                               f"(it gives: {', '.join(sorted(values)) or 'nothing'})")
+        return str(values[name])
+
+    return _PLACEHOLDER.sub(value, text)

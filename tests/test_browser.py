@@ -1,0 +1,207 @@
+"""The HTML checklists in a real headless Chromium (Debian's chromium, driven by Playwright):
+no console errors, nothing loaded from outside, every checkbox named and working, ticks kept
+across a reload and cleared by the reset button, working when localStorage throws, a print
+layout without the controls, and text contrast of at least 4.5:1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+VALID = Path(__file__).parent / "data" / "valid"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: install Debian's "
+                       "chromium package (apt-get install -y chromium) to run the browser tests"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from procflow.loader import load_procedures
+    from procflow.render import render_site
+
+    project = tmp_path_factory.mktemp("project")
+    shutil.copytree(VALID, project, dirs_exist_ok=True)
+    out = tmp_path_factory.mktemp("site")
+    render_site(load_procedures([project / "procedures"]), out, ("html", "svg"), by_role=True,
+                today=dt.date(2026, 9, 1))
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """A page with its console errors, page errors and outside requests recorded."""
+
+    def __init__(self, browser: Any, init_script: str | None = None) -> None:
+        self.context = browser.new_context()
+        if init_script:
+            self.context.add_init_script(init_script)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("request", lambda request: self.requests.append(request.url))
+
+    def open(self, path: Path) -> Any:
+        self.page.goto(path.as_uri())
+        return self.page
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Tab]:
+    opened = Tab(browser)
+    yield opened
+    opened.context.close()
+
+
+def checkboxes(page: Any) -> Any:
+    return page.locator("input[type=checkbox]")
+
+
+@pytest.mark.parametrize("name", ["complaint-handling.html", "it-access.html", "index.html",
+                                  "complaint-handling--agent.html"])
+def test_pages_load_without_errors_or_outside_requests(site: Path, tab: Tab, name: str) -> None:
+    tab.open(site / name)
+    assert tab.errors == []
+    assert all(url.startswith("file://") for url in tab.requests), tab.requests
+
+
+def test_the_page_language_comes_from_the_procedure(site: Path, tab: Tab) -> None:
+    assert tab.open(site / "it-access.html").locator("html").get_attribute("lang") == "pl"
+    assert tab.open(site / "complaint-handling.html").locator("html").get_attribute("lang") == "en"
+
+
+def test_every_checkbox_has_an_accessible_name_and_toggles(site: Path, tab: Tab) -> None:
+    page = tab.open(site / "complaint-handling.html")
+    boxes = checkboxes(page)
+    count = boxes.count()
+    assert count >= 4
+    tree = page.locator("main").aria_snapshot()
+    named = re.findall(r'- checkbox "([^"]+)"', tree)
+    assert len(named) == count, tree
+    for index in range(count):
+        box = boxes.nth(index)
+        label = page.locator(f"label[for=\"{box.get_attribute('id')}\"]")
+        assert label.count() == 1
+        label.click()  # clicking the text ticks the box
+        assert box.is_checked()
+        box.click()
+        assert not box.is_checked()
+
+
+def test_ticks_survive_a_reload_and_reset_clears_them(site: Path, tab: Tab) -> None:
+    page = tab.open(site / "complaint-handling.html")
+    page.get_by_role("checkbox", name="Step done").first.check()
+    checkboxes(page).last.check()
+    page.reload()
+    assert checkboxes(page).first.is_checked() and checkboxes(page).last.is_checked()
+    assert not checkboxes(page).nth(1).is_checked()
+    page.get_by_role("button", name="Clear all ticks").click()
+    assert page.get_by_role("status").inner_text() == "All ticks cleared."
+    assert not any(checkboxes(page).nth(i).is_checked() for i in range(checkboxes(page).count()))
+    page.reload()
+    assert not checkboxes(page).first.is_checked()
+    assert tab.errors == []
+
+
+def test_a_role_card_shares_ticks_with_the_full_page(site: Path, tab: Tab) -> None:
+    card = tab.open(site / "complaint-handling--agent.html")
+    first = checkboxes(card).first
+    key = first.get_attribute("data-key")
+    first.check()
+    page = tab.open(site / "complaint-handling.html")
+    assert page.locator(f"input[data-key=\"{key}\"]").is_checked()
+
+
+def test_a_new_version_starts_with_no_ticks(site: Path, tab: Tab, tmp_path: Path) -> None:
+    page = tab.open(site / "it-access.html")
+    checkboxes(page).first.check()
+    newer = tmp_path / "it-access.html"
+    newer.write_text((site / "it-access.html").read_text(encoding="utf-8").replace(
+        "procflow:it-access@0.3.0/", "procflow:it-access@0.4.0/"), encoding="utf-8")
+    # same origin (file:), other version in the key
+    page = tab.open(newer)
+    assert not checkboxes(page).first.is_checked()
+
+
+def test_the_checklist_works_when_local_storage_throws(site: Path, browser: Any) -> None:
+    blocked = Tab(browser, init_script=(
+        "Object.defineProperty(window, 'localStorage', {get() {"
+        " throw new DOMException('denied', 'SecurityError'); }});"))
+    try:
+        page = blocked.open(site / "complaint-handling.html")
+        box = checkboxes(page).first
+        box.check()
+        assert box.is_checked()
+        assert page.locator("#storage-note").is_visible()
+        page.get_by_role("button", name="Clear all ticks").click()
+        assert not box.is_checked()
+        assert blocked.errors == []
+    finally:
+        blocked.context.close()
+
+
+def test_print_hides_the_controls_and_keeps_steps_whole(site: Path, tab: Tab) -> None:
+    page = tab.open(site / "complaint-handling.html")
+    assert page.get_by_role("button", name="Clear all ticks").is_visible()
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Clear all ticks").is_visible()
+    assert not page.locator(".controls").is_visible()
+    assert checkboxes(page).first.is_visible()
+    assert page.locator("figure.diagram svg").is_visible()
+    steps = page.locator("section.step")
+    assert steps.count() == 5
+    assert steps.first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+    assert page.pdf()[:4] == b"%PDF"
+
+
+CONTRAST = """
+() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = el => { for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3); }
+    return [255, 255, 255]; };
+  const worst = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('svg') || !el.offsetParent) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) worst.push([el.tagName, el.textContent.trim().slice(0, 40), ratio]);
+  }
+  return worst;
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["complaint-handling.html", "index.html"])
+def test_text_contrast_is_at_least_4_5_to_1(site: Path, tab: Tab, name: str) -> None:
+    page = tab.open(site / name)
+    assert page.evaluate(CONTRAST) == []
+    assert page.locator(".badge").count() >= 1  # the overdue flag is checked too

@@ -1,0 +1,280 @@
+"""procflow render end to end: the files it writes, the catalog, role cards, the missing-engine
+path, inputs that do not load, and safe writes (all or nothing, only inside --output)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import RunCli
+
+PAGES = {"complaint-handling", "it-access", "phone-intake"}
+
+
+def names(folder: Path) -> set[str]:
+    return {path.name for path in folder.iterdir()}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_default_formats_write_md_html_svg_and_the_catalog(cli: RunCli, valid_project: Path,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = cli("render", valid_project / "procedures", "--output", out, expect=0)
+    expected = {f"{pid}.{ext}" for pid in PAGES for ext in ("md", "html", "svg")}
+    assert names(out) == expected | {"index.md", "index.html"}
+    assert result.stdout == ""  # the product is the files; narration goes to stderr
+    assert "wrote 11 files" in result.stderr
+    svg = (out / "complaint-handling.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "Register the complaint" in svg
+
+
+def test_format_option_chooses_the_files(cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md,dot", expect=0)
+    assert names(out) == {f"{pid}.{ext}" for pid in PAGES for ext in ("md", "dot")} | {
+        "index.md", "index.html"}
+    assert (out / "it-access.dot").read_text(encoding="utf-8").startswith("digraph")
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "(it-access.md)" in index and "it-access.html" not in index
+
+
+def test_png_is_written_when_asked(cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures" / "it-access.yaml", "-o", out, "--format", "png",
+        expect=0)
+    assert (out / "it-access.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_an_unknown_format_is_a_usage_error(cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    result = cli("render", valid_project, "-o", tmp_path / "site", "--format", "md,htm", expect=2)
+    assert "unknown format 'htm'" in result.stderr and "did you mean 'html'" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_catalog_flags_overdue_reviews_by_today(cli: RunCli, valid_project: Path,
+                                                   tmp_path: Path) -> None:
+    # complaint-handling: last review 2026-02-01, every 26 weeks -> due 2026-08-02
+    before, after = tmp_path / "before", tmp_path / "after"
+    cli("render", valid_project / "procedures", "-o", before, "--today", "2026-08-02", expect=0)
+    cli("render", valid_project / "procedures", "-o", after, "--today", "2026-08-03", expect=0)
+    assert "overdue" not in (before / "index.md").read_text(encoding="utf-8")
+    row = next(line for line in (after / "index.md").read_text(encoding="utf-8").splitlines()
+               if "complaint-handling.md" in line)
+    assert "2026-08-02 **overdue**" in row
+    html = (after / "index.html").read_text(encoding="utf-8")
+    assert '<strong class="badge">overdue</strong>' in html
+    assert "(**overdue**)" in (after / "complaint-handling.md").read_text(encoding="utf-8")
+
+
+def test_a_bad_today_is_a_usage_error(cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    result = cli("render", valid_project, "-o", tmp_path / "site", "--today", "1.8.2026", expect=2)
+    assert "YYYY-MM-DD" in result.stderr
+
+
+def test_an_input_that_does_not_load_prints_its_findings_and_writes_nothing(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    broken = valid_project / "procedures" / "it-access.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("role: it-support",
+                                                                 "rolle: it-support"))
+    out = tmp_path / "site"
+    result = cli("render", valid_project / "procedures", "-o", out, expect=2)
+    assert "it-access.yaml:" in result.stderr and "PF003" in result.stderr
+    assert "unknown field 'rolle'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.fixture
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without a diagram engine."""
+    from procflow.errors import EnvironmentProblem
+    from procflow.render import engine
+
+    def draw(dot: str, fmt: str) -> bytes:
+        raise EnvironmentProblem(engine.INSTALL_HINT)
+
+    monkeypatch.setattr(engine, "available", lambda: False)
+    monkeypatch.setattr(engine, "draw", draw)
+
+
+@pytest.mark.usefixtures("no_engine")
+def test_without_a_diagram_engine_images_fail_in_one_line_but_md_and_dot_are_written(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = cli("render", valid_project / "procedures", "-o", out, "--format", "md,dot,svg",
+                 expect=2)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "pip install" in result.stderr
+    assert names(out) == {f"{pid}.{ext}" for pid in PAGES for ext in ("md", "dot")} | {
+        "index.md", "index.html"}
+    assert ".svg" not in (out / "complaint-handling.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("no_engine")
+def test_without_an_engine_html_alone_still_renders_and_says_why_there_is_no_diagram(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--format", "html", expect=0)
+    html = (out / "it-access.html").read_text(encoding="utf-8")
+    assert "<svg" not in html and "Graphviz" in html
+
+
+def test_role_cards_hold_only_that_roles_steps(cli: RunCli, valid_project: Path,
+                                               tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--by-role", "--format", "md,html",
+        expect=0)
+    cards = {name for name in names(out) if "--" in name}
+    assert {"complaint-handling--agent.md", "complaint-handling--specialist.html",
+            "complaint-handling--team-lead.md"} <= cards
+    agent = (out / "complaint-handling--agent.md").read_text(encoding="utf-8")
+    assert "Register the complaint" in agent and "Close the case" in agent
+    assert "Is the complaint justified?" not in agent.split("## Your steps")[1].split("## ")[0]
+    assert "[Handling a complaint](complaint-handling.md)" in agent
+    # a decision that leads to a step on someone else's card links to the full page
+    specialist = (out / "complaint-handling--specialist.md").read_text(encoding="utf-8")
+    assert "(complaint-handling.md#step-close)" in specialist
+    assert "(#step-resolve)" in specialist
+    page = (out / "complaint-handling.md").read_text(encoding="utf-8")
+    assert "[Agent](complaint-handling--agent.md)" in page
+    assert 'href="complaint-handling--agent.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_markdown_page_has_anchors_tasks_decisions_tables_and_the_diagram(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, expect=0)
+    page = (out / "complaint-handling.md").read_text(encoding="utf-8")
+    assert '### <a id="step-verify"></a>Step 2: Is the complaint justified?' in page
+    assert "- [If Justified: go to step 4](#step-resolve)" in page
+    assert "- [ ] Step done" in page
+    assert "[Next: step 5](#step-close)" in page  # reject -> close jumps over resolve
+    assert "```mermaid\n" in page
+    assert "![Swimlane diagram of Handling a complaint](complaint-handling.svg)" in page
+    assert "| [1. Register the complaint](#step-register) | R | C | A |" in page
+    assert "- **Time limit:** 10 minutes" in page
+
+
+def test_duplicate_ids_and_the_id_index_are_refused(cli: RunCli, valid_project: Path,
+                                                   tmp_path: Path) -> None:
+    procedures = valid_project / "procedures"
+    copy = procedures / "copy.yaml"
+    copy.write_text((procedures / "it-access.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = cli("render", procedures, "-o", tmp_path / "a", expect=2)
+    assert "two files with the procedure id 'it-access'" in result.stderr
+    copy.write_text((procedures / "it-access.yaml").read_text(encoding="utf-8").replace(
+        "id: it-access", "id: index"), encoding="utf-8")
+    result = cli("render", copy, "-o", tmp_path / "b", expect=2)
+    assert "index.md" in result.stderr
+
+
+# --- safe writes ----------------------------------------------------------------------------
+
+
+def test_unrelated_files_are_untouched_and_old_outputs_replaced(cli: RunCli, valid_project: Path,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "README.txt").write_text("mine", encoding="utf-8")
+    (out / "it-access.md").write_text("stale", encoding="utf-8")
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md", expect=0)
+    assert (out / "README.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "it-access.md").read_text(encoding="utf-8").startswith("# Wniosek")
+    assert not [name for name in names(out) if name.startswith(".")]
+
+
+def test_a_symlink_at_an_output_name_is_replaced_not_followed(cli: RunCli, valid_project: Path,
+                                                             tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep", encoding="utf-8")
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "it-access.md").symlink_to(outside)
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md", expect=0)
+    assert outside.read_text(encoding="utf-8") == "keep"
+    assert not (out / "it-access.md").is_symlink()
+
+
+def test_a_failing_run_changes_nothing_in_the_output(cli: RunCli, valid_project: Path,
+                                                     tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md,html", expect=0)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(out)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    # fails on the last procedure only, after the others were rendered
+    (templates / "step.md.j2").write_text(
+        "{% if page.procedure.id == 'phone-intake' %}{{ page.procedure.nope }}{% endif %}ok\n",
+        encoding="utf-8")
+    result = cli("render", valid_project / "procedures", "-o", out, "--format", "md,html",
+                 "--templates", templates, "--today", "2030-01-01", expect=2)
+    assert "nope" in result.stderr
+    assert snapshot(out) == before  # same names, same bytes, no temporary leftovers
+
+
+def test_a_failing_parallel_run_changes_nothing(valid_project: Path, tmp_path: Path) -> None:
+    from procflow.loader import load_procedures
+    from procflow.render import render_site
+    from procflow.render.environment import TemplateProblem
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "role.md.j2").write_text("{{ page.missing }}", encoding="utf-8")
+    out = tmp_path / "site"
+    out.mkdir()
+    documents = load_procedures([valid_project / "procedures"])
+    with pytest.raises(TemplateProblem, match="missing"):
+        render_site(documents, out, ("md",), templates_dir=templates, by_role=True, jobs=2)
+    assert names(out) == set()
+
+
+def test_parallel_and_serial_runs_write_the_same_files(valid_project: Path, tmp_path: Path) -> None:
+    from procflow.loader import load_procedures
+    from procflow.render import render_site
+
+    documents = load_procedures([valid_project / "procedures"])
+    day = dt.date(2026, 6, 1)
+    calls: list[int] = []
+    serial = render_site(documents, tmp_path / "one", ("md", "html", "dot"), by_role=True,
+                         today=day, jobs=1, progress=lambda: calls.append(1))
+    render_site(documents, tmp_path / "two", ("md", "html", "dot"), by_role=True, today=day, jobs=2)
+    assert len(calls) == len(documents)
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    assert {path.parent for path in serial} == {(tmp_path / "one").resolve()}
+
+
+def test_output_that_is_a_file_is_a_usage_error(cli: RunCli, valid_project: Path,
+                                                tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x", encoding="utf-8")
+    result = cli("render", valid_project / "procedures", "-o", target, expect=2)
+    assert "is a file" in result.stderr
+
+
+@pytest.mark.parametrize("procedure_id, role_id", [
+    ("../etc", None), ("a/b", None), ("ok", "../x"), ("UPPER", None), ("", None), ("a" * 65, None)])
+def test_file_names_are_rebuilt_only_from_slugs(procedure_id: str, role_id: str | None) -> None:
+    from procflow.errors import ProcflowError
+    from procflow.render.write import file_name
+
+    with pytest.raises(ProcflowError, match="refusing"):
+        file_name(procedure_id, ".md", role_id)
+
+
+@pytest.mark.parametrize("name", ["../x.md", "sub/x.md", ".hidden.md", "/abs.md", "x"])
+def test_staged_writes_refuse_anything_but_a_plain_name(tmp_path: Path, name: str) -> None:
+    from procflow.errors import ProcflowError
+    from procflow.render.write import Staging
+
+    staging = Staging(tmp_path)
+    with pytest.raises(ProcflowError, match="refusing"):
+        staging.write(name, "x")
+    staging.discard()
+    assert os.listdir(tmp_path) == []
