@@ -51,7 +51,7 @@ def render(
     """
     import sys
 
-    from procflow.cli.validate import parse_today
+    from procflow.cli.app import parse_today
     from procflow.errors import LoadFailed
     from procflow.loader import load_procedures
     from procflow.project import project_for

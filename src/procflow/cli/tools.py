@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from procflow.cli.app import command
-from procflow.cli.validate import parse_today
+from procflow.cli.app import parse_today
 
 
 class Starter(str, Enum):

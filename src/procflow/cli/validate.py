@@ -3,13 +3,12 @@ warnings) are found."""
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from pathlib import Path
 
 import typer
 
-from procflow.cli.app import command
+from procflow.cli.app import command, parse_today
 
 
 class OutputFormat(str, Enum):
@@ -17,17 +16,6 @@ class OutputFormat(str, Enum):
     json = "json"
     github = "github"
     sarif = "sarif"
-
-
-def parse_today(value: str | None) -> dt.date | None:
-    """The --today option: a YYYY-MM-DD date (shared by the commands that take it)."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD",
-                                 param_hint="'--today'") from None
 
 
 @command()
