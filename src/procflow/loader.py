@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import typing
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from procflow.findings import Finding, Issue, Severity, YamlPath
-from procflow.yamlsafe import Limits, NodePos, YamlFailure, locate, parse
+from procflow.yamlsafe import Limits, Located, NodePos, YamlFailure, locate, parse
 
 M = TypeVar("M", bound=BaseModel)
 PROCEDURE_SUFFIXES = (".yaml", ".yml")
@@ -49,7 +50,7 @@ class Document(Generic[M]):
     limits: Limits = field(default_factory=Limits)
     _positions: dict[YamlPath, NodePos] | None = None
 
-    @property
+    @functools.cached_property
     def display(self) -> str:
         return display_path(self.path)
 
@@ -66,6 +67,11 @@ class Document(Generic[M]):
     def finding(self, issue: Issue, severity: Severity = Severity.ERROR) -> Finding:
         line, column, _ = self.position(issue.path, issue.at)
         return Finding(self.display, line, column, issue.code, issue.message, severity)
+
+    def parse_finding(self, problem: Located) -> Finding:
+        """A finding of the YAML layer, which already knows the position."""
+        return Finding(self.display, problem.line, problem.column, problem.issue.code,
+                       problem.issue.message)
 
     def release_text(self) -> None:
         """Drop the source text and positions once no more findings will be placed."""
@@ -108,11 +114,9 @@ def load_document(path: Path, model: type[M], limits: Limits) -> Document[M]:
     try:
         data, _, problems = parse(text, limits)
     except YamlFailure as failure:
-        document.findings = [Finding(document.display, p.line, p.column, p.issue.code,
-                                     p.issue.message) for p in failure.located]
+        document.findings = [document.parse_finding(p) for p in failure.located]
         return document
-    document.findings = [Finding(document.display, p.line, p.column, p.issue.code,
-                                 p.issue.message) for p in problems]
+    document.findings = [document.parse_finding(p) for p in problems]
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"the value {data!r}"
         document.findings.append(Finding(document.display, 1, 1, "PF001", f"the file holds {kind}"
@@ -171,7 +175,7 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
     name = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
-        hint = _did_you_mean(name, allowed)
+        hint = did_you_mean(name, allowed)
         where = _where(loc[:-1], data)
         return Issue("PF003", f"unknown field '{name}' in {where}{hint}", loc, "key")
     if kind == "missing":
@@ -187,7 +191,7 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
     if kind == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
         options = [option.strip(" '") for option in expected.replace(" or ", ",").split(",")]
-        hint = _did_you_mean(str(value), options)
+        hint = did_you_mean(str(value), options)
         return Issue("PF003", f"{_where(loc, data)}: '{value}' is not one of {expected}{hint}", loc)
     if kind == "string_pattern_mismatch":
         return Issue("PF003", _pattern_message(loc, name, value, data), loc)
@@ -218,14 +222,10 @@ def _pattern_message(loc: YamlPath, name: str, value: Any, data: Any) -> str:
             f"hyphens, at most 64 characters{hint}")
 
 
-def _did_you_mean(name: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def did_you_mean(name: str, options: typing.Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``options``, or an empty string."""
-    return _did_you_mean(name, list(options))
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _allowed_fields(model: type[BaseModel], loc: YamlPath) -> list[str]:

@@ -3,7 +3,7 @@
 This module owns the YAML layer and nothing above it: it never builds Python objects from
 tags, it bounds size, nesting depth and alias expansion (so hostile files fail fast in small
 memory, never with a ``RecursionError``), it reports duplicate keys, and on request it keeps
-the position of every node (``PositionIndex``) so later errors can point at a line and column.
+the position of every node (a map from each node's path to its position) so later errors can point at a line and column.
 
 Scalars resolve the way PyYAML resolves them (YAML 1.1: ``NO`` is a boolean, ``012`` an octal
 number), and the index keeps the raw text of plain scalars so the schema layer can tell the
@@ -53,16 +53,7 @@ class YamlFailure(Exception):
         self.located = located
 
 
-_STR = "tag:yaml.org,2002:str"
-_ALLOWED_TAGS = {
-    "!": _STR,
-    _STR: _STR,
-    "tag:yaml.org,2002:int": "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float": "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool": "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null": "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp": "tag:yaml.org,2002:timestamp",
-}
+_TEXT_TAGS = {"!", "tag:yaml.org,2002:str"}
 _CONTAINER_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _IMPLICIT = Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = SafeConstructor()
@@ -73,6 +64,8 @@ _CONVERT = {
     "tag:yaml.org,2002:null": _CONSTRUCTOR.construct_yaml_null,
     "tag:yaml.org,2002:timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
 }
+#: explicit tags allowed on a scalar: text, and the plain types YAML itself resolves
+_SCALAR_TAGS = _TEXT_TAGS | set(_CONVERT)
 
 
 def _resolve_plain(value: str) -> Any:
@@ -89,16 +82,10 @@ def _resolve_plain(value: str) -> Any:
 
 
 def _scalar(event: Any) -> Any:
-    tag = event.tag
-    if tag is None:
-        if event.implicit[0] and not event.style:
-            return _resolve_plain(event.value)
+    """Quoted, block and ``!!str`` scalars are text; plain ones resolve as YAML 1.1 does."""
+    if event.tag in _TEXT_TAGS or (event.tag is None and (event.style or not event.implicit[0])):
         return event.value
-    resolved = _ALLOWED_TAGS[tag]
-    if resolved == _STR:
-        return event.value
-    converted = _resolve_plain(event.value)
-    return converted if resolved in _CONVERT else event.value
+    return _resolve_plain(event.value)
 
 
 def _located(code: str, message: str, mark: Any) -> Located:
@@ -137,16 +124,20 @@ def _syntax_failure(text: str, error: yaml.YAMLError) -> Located:
 
 
 class _Frame:
-    __slots__ = ("container", "key", "key_mark", "count", "anchor", "is_map", "keys")
+    """A mapping or sequence being built: its container, where it starts, its size in nodes
+    (for the alias bound), and for a mapping the pending key and the line of each key."""
 
-    def __init__(self, container: Any, anchor: str | None, is_map: bool) -> None:
-        self.container = container
+    __slots__ = ("container", "start", "key", "key_mark", "count", "anchor", "is_map", "keys")
+
+    def __init__(self, event: Any, is_map: bool) -> None:
+        self.container: Any = {} if is_map else []
+        self.start = event.start_mark
         self.key: str | None = None
         self.key_mark: Any = None
         self.count = 1
-        self.anchor = anchor
+        self.anchor: str | None = event.anchor
         self.is_map = is_map
-        self.keys: dict[str, int] | None = {} if is_map else None
+        self.keys: dict[str, int] = {}
 
 
 def parse(text: str, limits: Limits = Limits(), *, index: bool = False
@@ -161,11 +152,6 @@ def parse(text: str, limits: Limits = Limits(), *, index: bool = False
         raise YamlFailure([Located(Issue(
             "PF002", f"file is larger than the bound of {limits.max_bytes:,} bytes "
             "(limits.max_bytes in procflow.yaml)"), 1, 1)])
-    if not text.strip() or all(
-        not row.strip() or row.lstrip().startswith("#") for row in text.splitlines()
-    ):
-        raise YamlFailure([Located(Issue("PF001", "empty file: a procedure is a YAML mapping "
-                                                  "with procflow, id, title, ... "), 1, 1)])
     try:
         return _build(text, limits, index)
     except yaml.YAMLError as error:
@@ -200,14 +186,13 @@ def _build(text: str, limits: Limits, want_index: bool
             key = frame.key
             assert key is not None
             if key in frame.container:
-                first = frame.keys[key] if frame.keys else 0
+                first = frame.keys[key]
                 problems.append(_located(
                     "PF002", f"duplicate key '{key}' (first defined on line {first}); "
                     "YAML would silently keep only the last one", frame.key_mark))
             else:
                 frame.container[key] = value
-                if frame.keys is not None:
-                    frame.keys[key] = frame.key_mark.line + 1
+                frame.keys[key] = frame.key_mark.line + 1
             if positions is not None:
                 positions.setdefault(tuple(path), (frame.key_mark.line + 1, frame.key_mark.column + 1,
                                                    mark.line + 1, mark.column + 1, raw))
@@ -226,7 +211,7 @@ def _build(text: str, limits: Limits, want_index: bool
         if kind is ScalarEvent:
             if stack and stack[-1].is_map and stack[-1].key is None:
                 frame = stack[-1]
-                if event.tag not in (None, "!", _STR):
+                if event.tag is not None and event.tag not in _TEXT_TAGS:
                     raise YamlFailure([_located("PF002", f"tag {event.tag} is not allowed on a key",
                                                 event.start_mark)])
                 frame.key = event.value
@@ -235,7 +220,7 @@ def _build(text: str, limits: Limits, want_index: bool
                 if positions is not None:
                     path.append(event.value)
                 continue
-            if event.tag is not None and event.tag not in _ALLOWED_TAGS:
+            if event.tag is not None and event.tag not in _SCALAR_TAGS:
                 raise YamlFailure([_unknown_tag(event)])
             value = _scalar(event)
             raw = event.value if (positions is not None and not event.style) else None
@@ -253,30 +238,19 @@ def _build(text: str, limits: Limits, want_index: bool
                     "PF002", f"nesting deeper than the bound of {limits.max_depth} levels "
                     "(limits.max_depth in procflow.yaml)", event.start_mark)])
             is_map = kind is MappingStartEvent
-            frame = _Frame({} if is_map else [], event.anchor, is_map)
-            frame.key_mark = event.start_mark
-            stack.append(frame)
-            if positions is not None:
-                # remember where the collection starts: the parent's key/value already pushed
-                positions[(*path, "\0start")] = (event.start_mark.line + 1,
-                                                  event.start_mark.column + 1, 0, 0, None)
-                if not is_map:
-                    path.append(0)
+            stack.append(_Frame(event, is_map))
+            if positions is not None and not is_map:
+                path.append(0)
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             frame = stack.pop()
             container = frame.container
-            if positions is not None:
-                if not frame.is_map:
-                    path.pop()
-                start_line, start_col, _, _, _ = positions.pop((*path, "\0start"))
-                mark_line, mark_col = start_line, start_col
-            else:
-                mark_line, mark_col = frame.key_mark.line + 1, frame.key_mark.column + 1
+            if positions is not None and not frame.is_map:
+                path.pop()
             if frame.is_map and "<<" in container:
                 _merge(container)
             if frame.anchor is not None:
                 anchors[frame.anchor] = (container, frame.count)
-            place(container, _Mark(mark_line - 1, mark_col - 1), None, frame.count)
+            place(container, frame.start, None, frame.count)
         elif kind is AliasEvent:
             if stack and stack[-1].is_map and stack[-1].key is None:
                 raise YamlFailure([_located("PF001", "an alias cannot be a key", event.start_mark)])
@@ -298,14 +272,10 @@ def _build(text: str, limits: Limits, want_index: bool
                                             event.start_mark)])
         elif kind is yaml.StreamEndEvent:
             break
+    if documents == 0:
+        raise YamlFailure([Located(Issue("PF001", "empty file: a procedure is a YAML mapping "
+                                                  "with procflow, id, title, ... "), 1, 1)])
     return root, positions, problems
-
-
-class _Mark:
-    __slots__ = ("line", "column")
-
-    def __init__(self, line: int, column: int) -> None:
-        self.line, self.column = line, column
 
 
 def _merge(mapping: dict[str, Any]) -> None:

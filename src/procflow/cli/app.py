@@ -83,7 +83,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 raise typer.Exit(141) from None
             except Exception as error:  # noqa: BLE001  the one place a bug becomes exit 3
-                if "--traceback" in sys.argv or _state.get("traceback"):
+                if _state.get("traceback"):
                     raise
                 typer.echo(f"procflow: internal error ({type(error).__name__}: {error}); this "
                            "is a bug in procflow. Run again with --traceback and report it.",

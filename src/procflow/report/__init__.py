@@ -10,32 +10,13 @@ from collections.abc import Callable
 from typing import TextIO
 
 from procflow.lint import ValidationResult
+from procflow.report import github, json_report, sarif, text
 
 Reporter = Callable[[ValidationResult, TextIO], None]
 
-
-def _text(result: ValidationResult, stream: TextIO) -> None:
-    from procflow.report.text import report
-
-    report(result, stream)
-
-
-def _json(result: ValidationResult, stream: TextIO) -> None:
-    from procflow.report.json_report import report
-
-    report(result, stream)
-
-
-def _github(result: ValidationResult, stream: TextIO) -> None:
-    from procflow.report.github import report
-
-    report(result, stream)
-
-
-def _sarif(result: ValidationResult, stream: TextIO) -> None:
-    from procflow.report.sarif import report
-
-    report(result, stream)
-
-
-FORMATS: dict[str, Reporter] = {"text": _text, "json": _json, "github": _github, "sarif": _sarif}
+FORMATS: dict[str, Reporter] = {
+    "text": text.report,
+    "json": json_report.report,
+    "github": github.report,
+    "sarif": sarif.report,
+}
