@@ -95,6 +95,7 @@ def test_html_page_with_marked_diagram(cli, tmp_path: Path) -> None:
     assert result.stdout == ""
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html
+    assert '<svg role="img" aria-label="Changes to Obsługa reklamacji"' in html  # named
     assert "<script" not in html and "&lt;script&gt;" in html
     for mark in ("added", "changed", "removed"):
         assert f'class="node step {mark}"' in html or f'class="node decision {mark}"' in html

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from procflow.cli.app import command
+
+if TYPE_CHECKING:
+    from procflow.diff.changes import DiffReport
 
 
 class DiffFormat(str, enum.Enum):
@@ -58,14 +61,13 @@ def diff(
     --check-version a version that does not follow its changes; 2 usage error, unknown git
     revision or a file that does not load (diagnostics on stderr).
     """
-    from procflow.diff.changes import DiffReport
     from procflow.diff.version import version_problems
     from procflow.errors import UsageError
 
     if head is not None and base is None:
         raise UsageError("--head needs --base (procflow diff --base REV --head REV2)")
     # a side that does not load raises LoadFailed: the command wrapper prints its findings
-    report: DiffReport = _report(paths or [], base, head, keep_models=fmt is DiffFormat.html)
+    report = _report(paths or [], base, head, keep_models=fmt is DiffFormat.html)
     problems = version_problems(report) if check_version else []
     _write(report, fmt.value, output)
     for problem in problems:
@@ -74,7 +76,8 @@ def diff(
     raise typer.Exit(1 if failed else 0)
 
 
-def _report(paths: list[Path], base: str | None, head: str | None, keep_models: bool) -> Any:
+def _report(paths: list[Path], base: str | None, head: str | None, keep_models: bool
+            ) -> DiffReport:
     from procflow.diff import diff_paths, diff_revisions
     from procflow.errors import UsageError
 
@@ -86,24 +89,22 @@ def _report(paths: list[Path], base: str | None, head: str | None, keep_models: 
     return diff_paths(paths[0], paths[1], keep_models=keep_models)
 
 
-def _write(report: Any, fmt: str, output: Path | None) -> None:
+def _write(report: DiffReport, fmt: str, output: Path | None) -> None:
     """Print the report (colour only on a terminal, never with NO_COLOR) or write FILE
     whole (a temporary file renamed into place)."""
     import os
 
-    from rich.text import Text
-
     from procflow.diff.output import reporter
     from procflow.errors import UsageError
 
-    rendered = reporter(fmt)(report)
+    rendered = reporter(fmt)(report)  # a str, or the terminal report as rich Text
     if output is None:
-        if isinstance(rendered, Text):
-            _console().print(rendered, end="")
-        else:
+        if isinstance(rendered, str):
             typer.echo(rendered, nl=False)
+        else:
+            _console().print(rendered, end="")
         return
-    text = rendered.plain if isinstance(rendered, Text) else rendered
+    text = rendered if isinstance(rendered, str) else rendered.plain
     scratch = output.with_name(f".{output.name}.procflow-tmp")
     try:
         scratch.write_text(text, encoding="utf-8")

@@ -14,51 +14,52 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from procflow.diff.changes import BREAKING, COSMETIC, Change, Direction, ProcedureDiff, Status
+from procflow.diff.changes import BREAKING, COSMETIC, Change, Direction, Kind, ProcedureDiff, Status
 from procflow.diff.classify import PART_BY_NAME, PARTS, PROCEDURE_FIELDS, Field, Part
 from procflow.diff.flowdiff import compare_flow
 from procflow.diff.match import Matching, kept_in_order, keyed, match, pair_texts
 from procflow.diff.values import get, is_long, plain, same_words, show, tokens
 from procflow.flow import Flow
-from procflow.model import Procedure, Sla
+from procflow.model import Calendar, Procedure, Sla
 
-#: the length of a working day (seconds) of a calendar id (None: the default calendar)
-Workday = Callable[["str | None"], int]
+#: a side's calendars by id (None: its default calendar); None for an unknown one
+Calendars = Callable[["str | None"], "Calendar | None"]
 
 
-def default_workday(calendar: str | None) -> int:
-    return 8 * 3600
+def no_calendars(calendar: str | None) -> Calendar | None:
+    return None
 
 
 def diff_procedure(old: Procedure | None, new: Procedure | None, *, file: str,
-                   old_file: str | None = None, old_workday: Workday = default_workday,
-                   new_workday: Workday = default_workday, keep_models: bool = False
+                   old_file: str | None = None, old_calendars: Calendars = no_calendars,
+                   new_calendars: Calendars = no_calendars, keep_models: bool = False
                    ) -> ProcedureDiff:
     """The diff of one procedure; ``old`` or ``new`` is None when it was added or removed."""
+    present = new or old
+    assert present is not None
+    changes: list[Change] = []
     if old is None or new is None:
-        present = new or old
-        assert present is not None
-        return ProcedureDiff(present.id, "added" if old is None else "removed", file, old_file,
-                             old.version if old else None, new.version if new else None,
-                             affected_roles=tuple(sorted({s.role for s in present.steps})),
-                             old=old if keep_models else None, new=new if keep_models else None)
-    changes = [] if old == new else Comparison(old, new, old_workday, new_workday).changes()
-    roles = sorted({role for change in changes for role in change.roles})
-    status: Status = "changed" if changes or old.version != new.version else "unchanged"
-    return ProcedureDiff(new.id, status, file, old_file, old.version, new.version,
-                         tuple(changes), tuple(roles), old if keep_models else None,
-                         new if keep_models else None)
+        status: Status = "added" if old is None else "removed"
+        roles = {step.role for step in present.steps}
+    else:
+        if old != new:
+            changes = Comparison(old, new, old_calendars, new_calendars).changes()
+        roles = {role for change in changes for role in change.roles}
+        status = "changed" if changes or old.version != new.version else "unchanged"
+    return ProcedureDiff(present.id, status, file, old_file, old.version if old else None,
+                         new.version if new else None, tuple(changes), tuple(sorted(roles)),
+                         old if keep_models else None, new if keep_models else None)
 
 
 class Comparison:
     """Two versions of one procedure and the pairing of their items."""
 
-    def __init__(self, old: Procedure, new: Procedure, old_workday: Workday = default_workday,
-                 new_workday: Workday = default_workday) -> None:
+    def __init__(self, old: Procedure, new: Procedure, old_calendars: Calendars = no_calendars,
+                 new_calendars: Calendars = no_calendars) -> None:
         self.old, self.new = old, new
-        self.workday = {"old": old_workday, "new": new_workday}
+        self.calendars = {"old": old_calendars, "new": new_calendars}
         self.items: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
-        self.matching: dict[str, Matching[Any]] = {}
+        self.matching: dict[str, Matching] = {}
         for part in PARTS:
             old_items = keyed(getattr(old, part.name), lambda item: item.id)
             new_items = keyed(getattr(new, part.name), lambda item: item.id)
@@ -117,14 +118,15 @@ class Comparison:
         pairs = self.matching["steps"].pairs
         old_of = {new_key: old_key for old_key, new_key in pairs.items()}
         old_position = {key: i for i, key in enumerate(old_items)}
-        shared = [key for key in new_items if key in old_of]
+        new_keys = list(new_items)
+        shared = [key for key in new_keys if key in old_of]
         kept = kept_in_order([old_position[old_of[key]] for key in shared])
         moved = {key for i, key in enumerate(shared) if i not in kept}
-        flow = compare_flow(self.flows["old"], self.flows["new"], list(old_items),
-                            list(new_items), pairs, moved)
+        flow = compare_flow(self.flows["old"], self.flows["new"], list(old_items), new_keys,
+                            pairs, moved)
         out = list(flow.start)
         added = set(self.matching["steps"].added)
-        for index, key in enumerate(new_items):
+        for index, key in enumerate(new_keys):
             if key in added:
                 out.append(self.added(part, key))
                 continue
@@ -132,19 +134,13 @@ class Comparison:
             found = self.pair(part, old_key, key)
             if key in moved:
                 found.insert(1 if found and found[0].kind == "renamed" else 0,
-                             self.move(key, old_position[old_key], index, key in flow.reordering))
+                             _move(key, old_position[old_key], index,
+                                   new_keys[index - 1] if index else None,
+                                   key in flow.reordering))
             found += flow.changes.get(key, [])
             out += self.touching(part, found, old_items[old_key], new_items[key])
         out += [self.removed(part, key) for key in self.matching["steps"].removed]
         return out
-
-    def move(self, key: str, was: int, now: int, reroutes: bool) -> Change:
-        new_keys = list(self.items["steps"][1])
-        after = f"now after '{new_keys[now - 1]}'" if now else "now first"
-        effect = "the flow changed" if reroutes else "the flow is the same"
-        return Change(f"steps[{key}]", "moved", BREAKING if reroutes else COSMETIC,
-                      f"step '{key}' moved from position {was + 1} to {now + 1}, {after} "
-                      f"({effect})", was + 1, now + 1)
 
     # --- fields of an item ----------------------------------------------------------------
 
@@ -185,7 +181,7 @@ class Comparison:
         if before == after:
             return None
         impact = COSMETIC if same_words(before, after) else field.impact
-        return Change(path, _kind(before, after), impact, _said(label, before, after, impact),
+        return Change(path, _kind(before, after), impact, _said(label, before, after),
                       plain(before), plain(after))
 
     def duration(self, field: Field, old_item: Any, new_item: Any, before: Any, after: Any,
@@ -194,9 +190,8 @@ class Comparison:
             if before is after:
                 return []
             direction: Direction = "tightened" if after is not None else "loosened"
-            return [Change(path, _kind(before, after), field.impact,
-                           _said(label, before, after, field.impact), plain(before),
-                           plain(after), direction=direction)]
+            return [Change(path, _kind(before, after), field.impact, _said(label, before, after),
+                           plain(before), plain(after), direction=direction)]
         if isinstance(old_item, Sla) and old_item.clock != new_item.clock:
             if before.text == after.text:
                 return []
@@ -211,9 +206,14 @@ class Comparison:
                        f"{after}", before.text, after.text, direction=direction)]
 
     def seconds(self, item: Any, value: Any, side: str) -> int:
-        if isinstance(item, Sla) and item.clock == "business":
-            return int(value.total_seconds("business", self.workday[side](item.calendar)))
-        return int(value.total_seconds("calendar"))
+        """A step's time limit on the calendar clock; an SLA's on its own clock, a working
+        day as long as its calendar's (8 hours when the calendar is unknown)."""
+        if not isinstance(item, Sla) or item.clock == "calendar":
+            return int(value.total_seconds("calendar"))
+        calendar = self.calendars[side](item.calendar)
+        if calendar is None:
+            return int(value.total_seconds("business"))
+        return int(value.total_seconds("business", calendar.workday_seconds()))
 
     # --- who is affected --------------------------------------------------------------------
 
@@ -282,16 +282,24 @@ def _checklist(before: list[str], after: list[str], path: str, label: str, field
     return out
 
 
-def _kind(before: Any, after: Any) -> Any:
+def _move(key: str, was: int, now: int, after: str | None, reroutes: bool) -> Change:
+    where = f"now after '{after}'" if after is not None else "now first"
+    effect = "the flow changed" if reroutes else "the flow is the same"
+    return Change(f"steps[{key}]", "moved", BREAKING if reroutes else COSMETIC,
+                  f"step '{key}' moved from position {was + 1} to {now + 1}, {where} "
+                  f"({effect})", was + 1, now + 1)
+
+
+def _kind(before: Any, after: Any) -> Kind:
     return "added" if before is None else "removed" if after is None else "changed"
 
 
-def _said(label: str, before: Any, after: Any, impact: str) -> str:
+def _said(label: str, before: Any, after: Any) -> str:
     if before is None:
         return f"{label} set to {show(after)}"
     if after is None:
         return f"{label} removed (was {show(before)})"
-    if impact == COSMETIC and same_words(before, after):
+    if same_words(before, after):
         return f"{label} changed in whitespace only"
     if is_long(before) or is_long(after):
         return f"{label} changed"

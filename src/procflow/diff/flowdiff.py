@@ -87,9 +87,8 @@ def compare_flow(old: Flow, new: Flow, old_keys: list[str], new_keys: list[str],
             continue
         old_i = old_index[old_key]
         before, after = old_side.targets_of(old_i), new_side.targets_of(new_i)
-        old_step, new_step = old.steps[old_i], new.steps[new_i]
-        found = _explicit(old_step, new_step, new_key, old_side, new_side, old_i, new_i, pairs,
-                          before != after)
+        new_step = new.steps[new_i]
+        found = _explicit(old.steps[old_i], new_step, new_key, before, after, old_side, new_side)
         if found:
             result.changes[new_key] = found
         elif before != after:
@@ -111,29 +110,29 @@ def compare_flow(old: Flow, new: Flow, old_keys: list[str], new_keys: list[str],
     return result
 
 
-def _explicit(old: Step, new: Step, key: str, old_side: _Side, new_side: _Side, old_i: int,
-              new_i: int, pairs: dict[str, str], differs: bool) -> list[Change]:
-    """Changes of the flow fields themselves (next, end, branches)."""
+def _explicit(old: Step, new: Step, key: str, before: Targets, after: Targets,
+              old_side: _Side, new_side: _Side) -> list[Change]:
+    """Changes of the flow fields themselves (next, end, branches); ``before`` and ``after``
+    are what comes after the step in each version."""
     where = f"steps[{key}]"
     role = (new.role,)
     if old.branches and new.branches:
-        return _branches(old, new, key, old_side, new_side, pairs)
+        return _branches(old, new, key, old_side, new_side)
     if bool(old.branches) != bool(new.branches):
         kind: Kind = "added" if new.branches else "removed"
         what = "now a decision" if new.branches else "no longer a decision"
         return [Change(f"{where}.branches", kind, FLOW_IMPACT,
-                       f"step '{key}' is {what}: after it comes {_names(new_side.targets_of(new_i))}"
-                       f" (was {_names(old_side.targets_of(old_i))})",
+                       f"step '{key}' is {what}: after it comes {_names(after)}"
+                       f" (was {_names(before)})",
                        _branch_list(old), _branch_list(new), roles=role)]
-    if not differs:
+    if before == after:
         return []
-    old_next = pairs.get(old.next, old.next) if old.next else None
+    old_next = old_side.rename.get(old.next, old.next) if old.next else None
     if (old_next, old.end) == (new.next, new.end):
         return []
     field = "next" if old.next or new.next else "end"
     return [Change(f"{where}.{field}", "changed", FLOW_IMPACT,
-                   f"after step '{key}' now comes {_names(new_side.targets_of(new_i))} "
-                   f"(was {_names(old_side.targets_of(old_i))})",
+                   f"after step '{key}' now comes {_names(after)} (was {_names(before)})",
                    getattr(old, field), getattr(new, field), roles=role)]
 
 
@@ -155,8 +154,8 @@ def _pair_branches(old: list[Branch], new: list[Branch]) -> list[tuple[int | Non
     return sorted(found, key=lambda p: (p[1] is None, p[1] or 0, p[0] or 0))
 
 
-def _branches(old: Step, new: Step, key: str, old_side: _Side, new_side: _Side,
-              pairs: dict[str, str]) -> list[Change]:
+def _branches(old: Step, new: Step, key: str, old_side: _Side, new_side: _Side
+              ) -> list[Change]:
     assert old.branches is not None and new.branches is not None
     out = []
     role = (new.role,)
@@ -180,8 +179,8 @@ def _branches(old: Step, new: Step, key: str, old_side: _Side, new_side: _Side,
             out.append(Change(f"{where}.when", "changed", FLOW_IMPACT,
                               f"step '{key}': condition {show(was.when)} changed to "
                               f"{show(now.when)}", was.when, now.when, roles=role))
-        before = _branch_target(old_side, was.next, pairs)
-        after = _branch_target(new_side, now.next, {})
+        before = _branch_target(old_side, was.next)
+        after = _branch_target(new_side, now.next)
         if before != after:
             out.append(Change(f"{where}.next", "changed", FLOW_IMPACT,
                               f"step '{key}': outcome {show(now.when)} now leads to "
@@ -190,10 +189,10 @@ def _branches(old: Step, new: Step, key: str, old_side: _Side, new_side: _Side,
     return out
 
 
-def _branch_target(side: _Side, target: str, pairs: dict[str, str]) -> Targets:
+def _branch_target(side: _Side, target: str) -> Targets:
     index = side.flow.index.get(target)
-    if index is None:  # an unknown step (PF005): compare the name as written
-        return frozenset({pairs.get(target, target)})
+    if index is None:  # an unknown step (PF005): compare the name as written (renamed: new)
+        return frozenset({side.rename.get(target, target)})
     return side.through(index)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from procflow.diff.tree import Source, disk_source
 from procflow.errors import EnvironmentProblem, UsageError
 from procflow.loader import PROCEDURE_SUFFIXES, discover
-from procflow.project import PROJECT_FILE, find_project_file
+from procflow.project import PROJECT_FILE, project_for
 
 
 def check_revision(revision: str) -> None:
@@ -55,8 +55,8 @@ class Repository:
         return self._git(self.top, *args, stdin=stdin)
 
     def commit(self, revision: str) -> str:
-        """The commit a revision names; unknown: a usage error."""
-        check_revision(revision)
+        """The commit a revision names (``git_sources`` has already refused a name git could
+        read as an option); unknown: a usage error."""
         try:
             out = self.git("rev-parse", "--verify", "--quiet", "--end-of-options",
                            f"{revision}^{{commit}}")
@@ -109,19 +109,17 @@ class Repository:
     def working_tree(self, roots: Sequence[str]) -> list[Source]:
         """The procedure files below ``roots`` on disk (tracked or not)."""
         present = [self.top / root for root in roots if (self.top / root).exists()]
-        files = discover(present) if present else []
+        top = self.top.resolve()
         out = []
-        for path in files:
-            inside = path.resolve().relative_to(self.top.resolve()).as_posix()
+        for path in discover(present) if present else []:
+            inside = path.resolve().relative_to(top).as_posix()
             out.append(disk_source(path, inside, inside))
         return out
 
     def default_roots(self) -> list[str]:
         """No PATH: the project's ``procedures/`` folder, else ``procedures/`` here, else
         the working folder."""
-        project_file = find_project_file(self.cwd)
-        for candidate in ((project_file.parent / "procedures") if project_file else None,
-                          self.cwd / "procedures"):
+        for candidate in (project_for(self.cwd).procedures_dir, self.cwd / "procedures"):
             if candidate is not None and candidate.is_dir():
                 return [self.relative(candidate)]
         return [self.relative(Path("."))]

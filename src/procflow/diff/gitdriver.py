@@ -55,7 +55,7 @@ def driver_text(args: list[str]) -> Text:
 def _source(file: str, label: str, repo_path: str) -> list[Source]:
     if file == NULL:
         return []
-    return [Source("", label, Path(repo_path), path=Path(file), label=label)]
+    return [Source("", label, Path(repo_path), label, path=Path(file))]
 
 
 def _line_diff(old_file: str, new_file: str, path: str, new_path: str) -> str:

@@ -12,7 +12,7 @@ import bisect
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -37,8 +37,8 @@ def keyed(items: Sequence[T], key: Callable[[T], str]) -> dict[str, T]:
 
 
 @dataclass
-class Matching(Generic[T]):
-    """How the items of an old and a new list correspond."""
+class Matching:
+    """How the items of an old and a new list correspond, by their ids."""
 
     #: old id -> new id for every item present on both sides (same id or renamed)
     pairs: dict[str, str] = field(default_factory=dict)
@@ -49,10 +49,9 @@ class Matching(Generic[T]):
 
 
 def match(old: dict[str, T], new: dict[str, T], tokens: Callable[[T], Counter[str]],
-          threshold: float = RENAME_THRESHOLD) -> Matching[T]:
+          threshold: float = RENAME_THRESHOLD) -> Matching:
     """Pair by id; pair the leftovers whose content is the same or nearly the same."""
-    result: Matching[T] = Matching()
-    result.pairs = {key: key for key in old if key in new}
+    result = Matching({key: key for key in old if key in new})
     gone = [key for key in old if key not in new]
     fresh = [key for key in new if key not in old]
     if gone and fresh:

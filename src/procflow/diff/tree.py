@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from procflow.diff.changes import DiffReport, ProcedureDiff
-from procflow.diff.compare import Workday, diff_procedure
+from procflow.diff.compare import diff_procedure
 from procflow.diff.match import keyed
 from procflow.errors import LoadFailed, UsageError
 from procflow.findings import Finding
@@ -36,9 +36,9 @@ class Source:
     key: str  # where it sits below its side's root: pairs the files that stayed in place
     file: str  # how reports name it
     project: Path  # where its procflow.yaml is looked for (limits, calendars)
+    label: str  # how diagnostics name it
     path: Path | None = None  # the file on disk, or
     data: bytes | None = None  # its bytes (from git)
-    label: str = ""  # how diagnostics name it; default: ``file``
 
     def read(self) -> bytes:
         if self.data is not None:
@@ -58,12 +58,13 @@ def folder_sources(root: Path) -> list[Source]:
 
 def disk_source(path: Path, key: str = "", file: str | None = None) -> Source:
     shown = display_path(path)
-    return Source(key, file or shown, path, path=path, label=shown)
+    return Source(key, file or shown, path, shown, path=path)
 
 
 @dataclass
 class _Settled:
-    """A pair of files after loading: their diff, or procedures still to pair by id."""
+    """A pair of files after loading: their diff, or procedures still to pair by id, or
+    the files that do not load (and their findings)."""
 
     diff: ProcedureDiff | None = None
     loose: list[tuple[str, Procedure, Source]] = field(default_factory=list)
@@ -110,20 +111,20 @@ def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: b
     old_bytes = old.read() if old else None
     new_bytes = new.read() if new else None
     same = old is not None and new is not None and old_bytes == new_bytes
-    documents = {}
+    models: dict[str, Procedure | None] = {"old": None, "new": None}
     for side, source, data in (("new", new, new_bytes), ("old", None if same else old, old_bytes)):
-        if source is not None:
-            document = _load(source, data or b"")
-            documents[side] = document
+        if source is None:
+            continue
+        document = _load(source, data or b"")
+        models[side] = document.model
+        if document.model is None:
             result.findings += document.findings
-            if document.model is None:
-                result.broken.append(source.label or source.file)
+            result.broken.append(source.label)
     if result.broken:
         return result
-    new_model = documents["new"].model if new else None
-    old_model = new_model if same else (documents["old"].model if old else None)
+    new_model = models["new"]
+    old_model = new_model if same else models["old"]
     if old_model is not None and new_model is not None and (as_one or old_model.id == new_model.id):
-        assert old is not None and new is not None
         result.diff = _diff(old_model, new_model, old, new, keep_models)
     else:
         result.loose = [(side, model, source) for side, model, source in
@@ -143,21 +144,11 @@ def _load(source: Source, data: bytes) -> Document[Any]:
             scratch = Path(folder) / "procedure.yaml"
             scratch.write_bytes(data)
             document = load_document(scratch, Procedure, limits)
-    label = source.label or source.file
+    label = source.label
     document.findings = [f if f.file == label else dataclasses.replace(f, file=label)
                          for f in document.findings]
     document.release_text()
     return document
-
-
-def _workday(source: Source) -> Workday:
-    project = project_for(source.project)
-
-    def workday(calendar_id: str | None) -> int:
-        calendar = project.calendar(calendar_id)
-        return calendar.workday_seconds() if calendar else 8 * 3600
-
-    return workday
 
 
 def _diff(old: Procedure | None, new: Procedure | None, old_source: Source | None,
@@ -166,8 +157,8 @@ def _diff(old: Procedure | None, new: Procedure | None, old_source: Source | Non
     assert shown is not None
     return diff_procedure(
         old, new, file=shown.file, old_file=old_source.file if old_source else None,
-        old_workday=_workday(old_source or shown), new_workday=_workday(new_source or shown),
-        keep_models=keep_models)
+        old_calendars=project_for((old_source or shown).project).calendar,
+        new_calendars=project_for(shown.project).calendar, keep_models=keep_models)
 
 
 def _pair_by_id(loose: list[tuple[str, Procedure, Source]], keep_models: bool

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from procflow.diff.changes import DiffReport
+
+if TYPE_CHECKING:  # only the terminal report needs rich
+    from rich.text import Text
 
 Reporter = Callable[[DiffReport], "str | Text"]
 REPORTERS = {"text": "text:text_report", "md": "markdown:markdown_report",

@@ -13,8 +13,6 @@ from __future__ import annotations
 from procflow.diff.changes import ProcedureDiff
 from procflow.model import Procedure, Step
 
-#: above this many steps the report lists the changes without a diagram
-MAX_STEPS = 300
 SIGNS = {"added": "+", "changed": "\u0394", "removed": "\u00d7"}
 
 
@@ -36,20 +34,27 @@ def drawing(old: Procedure | None, new: Procedure, marked: dict[str, str]) -> Pr
     """A copy of ``new`` to draw: titles led by their mark in words (+ added, Δ changed,
     × removed: colour is not the only signal), and the removed steps of ``old`` as ghosts."""
     steps = [_explicit(step, new.steps, i) for i, step in enumerate(new.steps)]
-    present = {step.id for step in steps}
-    old_steps = {step.id: i for i, step in enumerate(old.steps)} if old else {}
-    for step_id, mark in marked.items():
-        if mark != "removed" or step_id in present or step_id not in old_steps or old is None:
-            continue
-        position = old_steps[step_id]
-        after = next((s for s in old.steps[position + 1:] if s.id in present), None)
-        steps.append(old.steps[position].model_copy(update={
-            "branches": None, "next": after.id if after else None, "end": after is None}))
+    steps += _ghosts(old, {step.id for step in steps}, marked)
     steps = [step.model_copy(update={"title": f"{SIGNS[marked[step.id]]} {step.title}"})
              if step.id in marked else step for step in steps]
     known = {role.id for role in new.roles}
     roles = list(new.roles) + [role for role in (old.roles if old else []) if role.id not in known]
     return new.model_copy(update={"steps": steps, "roles": roles})
+
+
+def _ghosts(old: Procedure | None, present: set[str], marked: dict[str, str]) -> list[Step]:
+    """The removed steps of ``old``, each leading to the first step after it still present."""
+    if old is None:
+        return []
+    position = {step.id: i for i, step in enumerate(old.steps)}
+    out = []
+    for step_id, mark in marked.items():
+        if mark == "removed" and step_id not in present and step_id in position:
+            at = position[step_id]
+            after = next((s for s in old.steps[at + 1:] if s.id in present), None)
+            out.append(old.steps[at].model_copy(update={
+                "branches": None, "next": after.id if after else None, "end": after is None}))
+    return out
 
 
 def _explicit(step: Step, steps: list[Step], index: int) -> Step:
@@ -60,14 +65,11 @@ def _explicit(step: Step, steps: list[Step], index: int) -> Step:
     return step.model_copy(update={"end": True})
 
 
-def svg(diff: ProcedureDiff) -> str | None:
-    """The marked diagram as inline SVG, or None when there is nothing to draw."""
+def svg(old: Procedure | None, new: Procedure, marked: dict[str, str]) -> str:
+    """The marked diagram as inline SVG with an accessible name (``render.pages.inline_svg``)."""
     from procflow.render.engine import draw
     from procflow.render.graph import to_dot
+    from procflow.render.pages import inline_svg
 
-    if diff.new is None or len(diff.new.steps) > MAX_STEPS:
-        return None
-    marked = marks(diff)
-    picture = draw(to_dot(drawing(diff.old, diff.new, marked), marks=marked), "svg")
-    text = picture.decode("utf-8")
-    return text[text.index("<svg"):]
+    picture = draw(to_dot(drawing(old, new, marked), marks=marked), "svg")
+    return str(inline_svg(picture, new.id, f"Changes to {new.title}"))

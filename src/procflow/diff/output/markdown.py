@@ -1,6 +1,7 @@
 """The Markdown report, for a pull-request comment: a summary table, then the changes of
-each procedure (folded in ``<details>`` when long). Every piece of user text is escaped for
-Markdown and HTML, and ``@`` is broken so a changed owner handle pings nobody."""
+each procedure (folded in ``<details>`` when long). User text goes through the Markdown
+escaping of ``procflow.render.markdown`` (safe in a table cell, no raw HTML), flattened to
+one line, with ``@`` broken so a changed owner handle pings nobody."""
 
 from __future__ import annotations
 
@@ -8,30 +9,29 @@ import html
 import re
 
 from procflow.diff.changes import Change, DiffReport, ProcedureDiff
-from procflow.diff.output.wording import grouped, text_diff, totals, verdict, versions
+from procflow.diff.output.wording import NO_CHANGES, grouped, text_diff, totals, verdict, versions
+from procflow.render.markdown import escape, fence
 
 FOLD_FROM = 10
 ICONS = {"breaking": "🔴", "notable": "🟡", "cosmetic": "⚪"}
-_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 
 
 def md(text: object) -> str:
-    """User text, safe inside a Markdown table cell or paragraph."""
-    flat = " ".join(str(text).split())
-    return _SPECIAL.sub(r"\\\1", html.escape(flat, quote=False)).replace("@", "@\u200b")
+    """User text, safe inside a Markdown table cell or paragraph, mentioning nobody."""
+    return escape(" ".join(str(text).split())).replace("@", "@\u200b")
 
 
 def code(text: str) -> str:
     """Text in a code span; the fence is longer than any run of backticks inside."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    return f"{fence} {text} {fence}" if longest else f"`{text}`"
+    ticks = "`" * (longest + 1)
+    return f"{ticks} {text} {ticks}" if longest else f"`{text}`"
 
 
 def markdown_report(report: DiffReport) -> str:
     lines = ["## procflow diff", "", md(totals(report)), ""]
     if report.is_empty:
-        return "\n".join(lines + ["No semantic changes.", ""])
+        return "\n".join(lines + [NO_CHANGES, ""])
     lines += ["| Procedure | Version | Impact | Needs | Changes | Affects |",
               "| --- | --- | --- | --- | --- | --- |"]
     for diff in report.changed:
@@ -63,14 +63,13 @@ def procedure(diff: ProcedureDiff) -> list[str]:
 
 
 def row(change: Change) -> str:
-    return f"| {ICONS[change.impact]} {change.impact} | {md(change.message)} | {code(change.path)} |"
+    return (f"| {ICONS[change.impact]} {change.impact} | {md(change.message)} | "
+            f"{code(change.path)} |")
 
 
 def long_text(change: Change) -> list[str]:
-    diff_lines = list(text_diff(change))
+    diff_lines = text_diff(change)
     if not diff_lines:
         return []
-    fence = "`" * max(3, 1 + max((len(r) for line in diff_lines for r in re.findall(r"`+", line)),
-                                 default=0))
     return [f"<details><summary>{html.escape(change.path)}: text</summary>", "",
-            f"{fence}diff", *diff_lines, fence, "", "</details>", ""]
+            fence("\n".join(diff_lines), "diff"), "", "</details>", ""]

@@ -8,9 +8,12 @@ from __future__ import annotations
 from html import escape
 
 from procflow.diff.changes import DiffReport, ProcedureDiff
-from procflow.diff.output.diagram import MAX_STEPS, svg
-from procflow.diff.output.wording import grouped, summary, text_diff, totals
+from procflow.diff.output.diagram import marks, svg
+from procflow.diff.output.wording import NO_CHANGES, grouped, summary, text_diff, totals
 from procflow.errors import EnvironmentProblem
+
+#: above this many steps the report lists the changes without a diagram
+MAX_STEPS = 300
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;color:#1f2933;margin:24px;max-width:1600px}
@@ -32,7 +35,7 @@ def html_report(report: DiffReport) -> str:
              "<title>procflow diff</title>", f"<style>{STYLE}</style></head><body>",
              "<h1>procflow diff</h1>", f"<p>{escape(totals(report))}</p>"]
     if report.is_empty:
-        parts.append("<p>No semantic changes.</p>")
+        parts.append(f"<p>{NO_CHANGES}</p>")
     for diff in report.changed:
         parts.append(section(diff))
     parts.append("</body></html>")
@@ -52,10 +55,9 @@ def picture(diff: ProcedureDiff) -> str:
     if len(diff.new.steps) > MAX_STEPS:
         return f'<p class="note">No diagram: more than {MAX_STEPS} steps.</p>'
     try:
-        drawn = svg(diff)
+        return LEGEND + svg(diff.old, diff.new, marks(diff))
     except EnvironmentProblem as problem:
         return f'<p class="note">No diagram: {escape(str(problem))}</p>'
-    return LEGEND + (drawn or "")
 
 
 def changes(diff: ProcedureDiff) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from procflow.diff.changes import DiffReport, ProcedureDiff
-from procflow.diff.output.wording import grouped, summary, text_diff, totals
+from procflow.diff.output.wording import NO_CHANGES, grouped, summary, text_diff, totals
 from procflow.findings import printable
 
 STYLES = {"breaking": "bold red", "notable": "yellow", "cosmetic": "dim"}
@@ -19,7 +19,7 @@ def text_report(report: DiffReport) -> Text:
     for diff in report.changed:
         procedure(out, diff)
     if report.is_empty:
-        out.append("No semantic changes. ")
+        out.append(f"{NO_CHANGES} ")
     out.append(totals(report) + "\n", style="dim")
     return out
 

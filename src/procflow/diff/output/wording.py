@@ -1,18 +1,18 @@
 """The sentences every report shares: the summary line of a procedure, the names of its
-parts, the run's totals, and a line diff of long text."""
+parts (in the order of the format), the run's totals, and a line diff of long text."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 
-from procflow.diff.changes import LISTS, Change, DiffReport, ProcedureDiff
+from procflow.diff.changes import Change, DiffReport, ProcedureDiff
 from procflow.diff.values import is_long
 
+#: a change's ``part`` -> its heading, in the order of the format
 PART_TITLES = {"procedure": "Procedure", "roles": "Roles", "priorities": "Priorities",
                "steps": "Steps", "slas": "SLAs", "escalations": "Escalations",
                "templates": "Templates", "kpis": "KPIs"}
-_PART_ORDER = ["procedure", *LISTS]
+NO_CHANGES = "No semantic changes."
 
 
 def versions(diff: ProcedureDiff) -> str:
@@ -47,7 +47,7 @@ def grouped(diff: ProcedureDiff) -> list[tuple[str, list[Change]]]:
     groups: dict[str, list[Change]] = {}
     for change in diff.changes:
         groups.setdefault(change.part, []).append(change)
-    return [(PART_TITLES[name], groups[name]) for name in _PART_ORDER if name in groups]
+    return [(title, groups[name]) for name, title in PART_TITLES.items() if name in groups]
 
 
 def totals(report: DiffReport) -> str:
@@ -56,12 +56,11 @@ def totals(report: DiffReport) -> str:
     return f"{len(report.procedures)} procedure(s): {said}"
 
 
-def text_diff(change: Change) -> Iterator[str]:
+def text_diff(change: Change) -> list[str]:
     """For a long or multi-line text that changed: its lines, ``-`` old, ``+`` new."""
-    if change.kind != "changed" or not (is_long(change.old) or is_long(change.new)):
-        return iter(())
-    if not isinstance(change.old, str) or not isinstance(change.new, str):
-        return iter(())
-    lines = difflib.unified_diff(change.old.splitlines(), change.new.splitlines(), n=1,
-                                 lineterm="")
-    return (line for line in lines if not line.startswith(("---", "+++", "@@")))
+    old, new = change.old, change.new
+    if change.kind != "changed" or not (isinstance(old, str) and isinstance(new, str)
+                                        and (is_long(old) or is_long(new))):
+        return []
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), n=1, lineterm="")
+    return [line for line in lines if not line.startswith(("---", "+++", "@@"))]
