@@ -68,6 +68,23 @@ def test_cli_lists_every_rule() -> None:
     assert listed == [[rule.code, rule.severity.value] for rule in RULES]
 
 
+def test_cli_lists_the_severities_the_project_sets(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "procflow.yaml").write_text(
+        "procflow: 1\nrules:\n  disable: [PF105, PF001]\n  severity: {PF104: error, PF003: "
+        "warning}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["rules"])
+    assert result.exit_code == 0, result.output
+    shown = dict(line.split()[:2] for line in result.stdout.splitlines())
+    # PF001-PF003 cannot be turned off or down: a file that does not load cannot be checked
+    assert {code: shown[code] for code in ("PF001", "PF003", "PF104", "PF105", "PF106")} == {
+        "PF001": "error", "PF003": "error", "PF104": "error", "PF105": "off",
+        "PF106": "warning"}
+    assert "procflow.yaml" in result.stderr
+
+
 def test_cli_prints_one_rules_documentation() -> None:
     result = CliRunner().invoke(app, ["rules", "pf102"])
     assert result.exit_code == 0, result.output

@@ -87,11 +87,11 @@ def check_file(path: Path, today: dt.date) -> _Outcome:
     findings = [_configured(f, project) for f in document.findings]
     procedure = document.model
     if procedure is not None:
-        context = RuleContext(procedure, project, path, today)
+        context = RuleContext(procedure, project, path, today, document)
         for rule in _file_rules():
             if rule.code in project.config.rules.disable:
                 continue
-            severity = _severity(rule.code, rule.severity, project)
+            severity = configured_severity(rule.code, rule.severity, project)
             findings += [document.finding(issue, severity) for issue in rule.check(context)]
     document.release_text()
     return _Outcome([f for f in findings if f is not None], _entry(document))
@@ -114,7 +114,8 @@ def _file_rules() -> list[Rule]:
     return _FILE_RULES
 
 
-def _severity(code: str, default: Severity, project: Project) -> Severity:
+def configured_severity(code: str, default: Severity, project: Project) -> Severity:
+    """The severity a rule reports with in ``project`` (its ``rules.severity`` setting)."""
     configured = project.config.rules.severity.get(code)
     if configured is None or code in ALWAYS_ON:
         return default
@@ -125,7 +126,7 @@ def _configured(finding: Finding, project: Project) -> Finding | None:
     """A load finding (PF001-PF003) with the project's settings applied."""
     if finding.code in project.config.rules.disable and finding.code not in ALWAYS_ON:
         return None
-    severity = _severity(finding.code, finding.severity, project)
+    severity = configured_severity(finding.code, finding.severity, project)
     if severity is finding.severity:
         return finding
     return Finding(finding.file, finding.line, finding.column, finding.code, finding.message, severity)
@@ -148,7 +149,7 @@ def _tree_findings(files: list[Path], entries: list[TreeEntry]) -> list[Finding]
             if rule.code in project.config.rules.disable:
                 continue
             findings.append(_place(all_paths[index], issue,
-                                   _severity(rule.code, rule.severity, project)))
+                                   configured_severity(rule.code, rule.severity, project)))
     return findings
 
 
@@ -191,4 +192,4 @@ def _project_findings(files: list[Path]) -> list[Finding]:
     return findings
 
 
-__all__ = ["ValidationResult", "validate", "check_file", "display_path"]
+__all__ = ["ValidationResult", "validate", "check_file", "configured_severity", "display_path"]

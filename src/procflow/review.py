@@ -27,9 +27,14 @@ class ReviewItem:
 
     procedure: Procedure
     file: str
-    state: State
-    due: dt.date | None
-    days_left: int | None
+    due: dt.date | None = None  # None: an active procedure with no review
+    days_left: int | None = None
+
+    @property
+    def state(self) -> State:
+        if self.days_left is None:
+            return "unscheduled"
+        return "overdue" if self.days_left < 0 else "due"
 
     @property
     def owner(self) -> Owner:
@@ -68,14 +73,12 @@ def schedule(procedures: Iterable[tuple[Procedure, str]], today: dt.date,
             continue
         if procedure.review is None:
             if procedure.status == "active":
-                items.append(ReviewItem(procedure, file, "unscheduled", None, None))
+                items.append(ReviewItem(procedure, file))
             continue
         due = procedure.review.due()
         days_left = (due - today).days
-        if days_left < 0:
-            items.append(ReviewItem(procedure, file, "overdue", due, days_left))
-        elif days_left <= within_days:
-            items.append(ReviewItem(procedure, file, "due", due, days_left))
+        if days_left <= within_days:  # overdue ones too: their days_left is negative
+            items.append(ReviewItem(procedure, file, due, days_left))
     items.sort(key=lambda item: (_owner_key(item.owner), item.due or dt.date.max,
                                  item.procedure.id, item.file))
     return Schedule(today, within_days, items)

@@ -34,9 +34,9 @@ class Outcome:
 def starters() -> list[str]:
     """The names ``procflow new --from`` accepts, in a stable order (blank first)."""
     folder = resources.files("procflow").joinpath("starters")
-    names = sorted(entry.name.removesuffix(".yaml") for entry in folder.iterdir()
-                   if entry.name.endswith(".yaml") and not entry.name.startswith("_"))
-    return sorted(names, key=lambda name: name != "blank")
+    names = (entry.name.removesuffix(".yaml") for entry in folder.iterdir()
+             if entry.name.endswith(".yaml") and not entry.name.startswith("_"))
+    return sorted(names, key=lambda name: (name != "blank", name))
 
 
 def _fill(name: str, values: dict[str, str]) -> str:
@@ -70,14 +70,20 @@ def title_from_id(procedure_id: str) -> str:
 
 
 def check_id(procedure_id: str) -> None:
-    from procflow.model import SLUG_PATTERN
+    """Raises ``UsageError`` (with a suggestion) for an id the format rejects."""
+    from pydantic import TypeAdapter, ValidationError
 
-    if len(procedure_id) <= 64 and re.match(SLUG_PATTERN, procedure_id):
-        return
-    suggestion = "-".join("".join(c if c.isalnum() else " " for c in procedure_id.lower()).split())
-    hint = f", such as '{suggestion[:64]}'" if suggestion and suggestion != procedure_id else ""
-    raise UsageError(f"'{procedure_id}' is not a valid procedure id: use lowercase letters, "
-                     f"digits and single hyphens, at most 64 characters{hint}")
+    from procflow.model import Slug
+
+    try:
+        TypeAdapter(Slug).validate_python(procedure_id)
+    except ValidationError:
+        suggestion = "-".join("".join(c if c.isalnum() else " "
+                                      for c in procedure_id.lower()).split())
+        hint = (f", such as '{suggestion[:64]}'" if suggestion and suggestion != procedure_id
+                else "")
+        raise UsageError(f"'{procedure_id}' is not a valid procedure id: use lowercase letters, "
+                         f"digits and single hyphens, at most 64 characters{hint}") from None
 
 
 def owner_block(name: str, email: str | None, handle: str | None) -> str:
@@ -121,7 +127,6 @@ def new_procedure(procedure_id: str, folder: Path, *, starter: str = "blank",
     text = procedure_text(starter, procedure_id, title=title or title_from_id(procedure_id),
                           owner=owner_block(name or "Procedure owner", email, handle),
                           today=today or dt.date.today())
-    folder.mkdir(parents=True, exist_ok=True)
     _write_new(target, text)
     return target, hints
 

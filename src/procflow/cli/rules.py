@@ -1,20 +1,24 @@
-"""procflow rules: list the rules, or print one rule's documentation."""
+"""procflow rules: list the rules as the project configures them, or print one rule's page."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING
 
 import typer
 
 from procflow.cli.app import command
 
+if TYPE_CHECKING:
+    from procflow.rules import Rule
+
 
 @command("rules")
 def rules(
-    code: Optional[str] = typer.Argument(
+    code: str | None = typer.Argument(
         None, metavar="CODE", help="A rule code such as PF005: print that rule's documentation."),
 ) -> None:
-    """List every rule (code, default severity, what it finds), or print one rule's page.
+    """List every rule (code, severity in this project, what it finds), or print one rule's
+    page. The severity is the one procflow.yaml sets under rules:, 'off' for a disabled rule.
 
     Example: procflow rules PF102
     """
@@ -24,8 +28,7 @@ def rules(
     from procflow.rules.docs import terminal_page
 
     if code is None:
-        for rule in all_rules():
-            typer.echo(f"{rule.code}  {rule.severity.value:<7}  {rule.summary}")
+        _list(all_rules())
         return
     known = rules_by_code()
     chosen = known.get(code.strip().upper())
@@ -33,3 +36,24 @@ def rules(
         raise UsageError(f"no rule '{code}'{did_you_mean(code.strip().upper(), known)}; "
                          "procflow rules lists them all")
     typer.echo(terminal_page(chosen), nl=False)
+
+
+def _list(rules: list[Rule]) -> None:
+    """One line a rule, with the severity of the project around the working folder."""
+    from pathlib import Path
+
+    from procflow.findings import printable
+    from procflow.lint import ALWAYS_ON, configured_severity
+    from procflow.loader import display_path
+    from procflow.project import project_for
+
+    project = project_for(Path.cwd())
+    for finding in project.findings:
+        typer.echo(str(finding), err=True)
+    if project.path is not None:
+        typer.echo(printable(f"severities as set in {display_path(project.path)}"), err=True)
+    settings = project.config.rules
+    for rule in rules:
+        off = rule.code in settings.disable and rule.code not in ALWAYS_ON
+        shown = "off" if off else configured_severity(rule.code, rule.severity, project).value
+        typer.echo(f"{rule.code}  {shown:<7}  {rule.summary}")

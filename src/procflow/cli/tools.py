@@ -12,8 +12,7 @@ from pathlib import Path
 
 import typer
 
-from procflow.cli.app import command
-from procflow.cli.app import parse_today
+from procflow.cli.app import command, parse_today
 
 
 class Starter(str, Enum):
@@ -176,25 +175,15 @@ def codeowners(
     procedures_dir = folder or _procedures_dir()
     documents = load_procedures([procedures_dir])
     root = owners.repository_root(procedures_dir)
-    result = owners.block(((d.model, d.path) for d in documents if d.model), root,
-                          {d.path: d.display for d in documents})
+    result = owners.block(((d.model, d.path) for d in documents if d.model), root)
     for shown, name in result.missing:
         _say(f"no owner.handle, so no CODEOWNERS line: {shown} (owner {name})")
     if not write:
         typer.echo(result.text, nl=False)
         return
     target = file or owners.default_file(root)
-    try:
-        existing = target.read_text(encoding="utf-8") if target.exists() else ""
-        updated = owners.merge(existing, result.text)
-        if updated == existing:
-            _say(f"{_shown(target)} is up to date")
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(updated, encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot update {target}: {error}") from None
-    _say(f"updated {_shown(target)}")
+    changed = owners.update(target, result.text)
+    _say(f"updated {_shown(target)}" if changed else f"{_shown(target)} is up to date")
 
 
 @command()

@@ -13,10 +13,11 @@ documentation and the default severity. Tree rules (PF008, PF009) see every proc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from procflow.findings import Issue, Severity, YamlPath
 
@@ -25,16 +26,19 @@ if TYPE_CHECKING:
     from procflow.loader import Document
     from procflow.model import Procedure, Role
     from procflow.project import Project
+    from procflow.rules.references import Reference
 
 
 @dataclass
 class RuleContext:
-    """What a per-file rule may look at: the procedure, its project, its file name, today."""
+    """What a per-file rule may look at: the procedure, its project, its file name, today, and
+    the loaded file (the engine passes it, for positions)."""
 
     procedure: Procedure
     project: Project
     file: Path
     today: dt.date
+    document: Document[Any] | None = None
 
     @cached_property
     def flow(self) -> Flow:
@@ -42,26 +46,32 @@ class RuleContext:
 
         return Flow(self.procedure)
 
+    @cached_property
+    def references(self) -> list[Reference]:
+        """Every reference the procedure makes to a role, step, template, priority, SLA or
+        calendar, in written order."""
+        from procflow.rules.references import references
+
+        return list(references(self.procedure))
+
     def line_of(self, node: YamlPath, *, in_project: bool = False) -> int | None:
         """The line of a node of this file (or of ``procflow.yaml``), for a message that names
-        where something was first defined. Reads the file again: call it only for a finding."""
-        from procflow.loader import Document
-
-        path = self.project.path if in_project else self.file
-        if path is None:
+        where something was first defined; None when the text is not at hand."""
+        document = self._project_document if in_project else self.document
+        if document is None or document.text is None:
             return None
-        if path not in self._documents:
-            try:
-                text: str | None = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                text = None
-            self._documents[path] = Document(path, text=text, limits=self.project.limits)
-        line, _, _ = self._documents[path].position(node)
-        return line if self._documents[path].text is not None else None
+        return document.position(node)[0]
 
     @cached_property
-    def _documents(self) -> dict[Path, Document[Any]]:
-        return {}
+    def _project_document(self) -> Document[Any] | None:
+        """``procflow.yaml`` read again: only a finding that names one of its lines asks."""
+        from procflow.loader import Document, read_text
+
+        path = self.project.path
+        if path is None:
+            return None
+        return Document(path, text=read_text(path, self.project.limits)[0],
+                        limits=self.project.limits)
 
     @cached_property
     def roles(self) -> dict[str, Role]:
@@ -98,6 +108,15 @@ class TreeRule(Rule):
     def check_tree(self, entries: Sequence[TreeEntry]) -> Iterable[tuple[int, Issue]]:
         """Yield (index of the entry, issue) pairs."""
         return ()
+
+
+def entries_by_id(entries: Sequence[TreeEntry]) -> dict[str, list[int]]:
+    """Each procedure id in the tree, with the indexes of the entries (files) that have it."""
+    found: dict[str, list[int]] = {}
+    for index, entry in enumerate(entries):
+        if entry.procedure_id is not None:
+            found.setdefault(entry.procedure_id, []).append(index)
+    return found
 
 
 def issue(code: str, message: str, *path: str | int, at: str = "value") -> Issue:

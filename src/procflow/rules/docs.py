@@ -11,13 +11,13 @@ without it the file is `procedures/<id>.yaml`.
 
 from __future__ import annotations
 
-import html
 import inspect
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from procflow.render.markdown import escape
 from procflow.rules import LoadRule, Rule, all_rules
 
 REGENERATE = "python -m procflow.rules.docs docs/rules"
@@ -74,7 +74,7 @@ def _example(text: str) -> Example:
 def page(rule: Rule) -> str:
     """The Markdown page of one rule, for `docs/rules/`."""
     return "\n".join([f"<!-- generated from procflow's source by `{REGENERATE}`: do not edit -->",
-                      f"# {rule.code}: {_markdown_text(rule.summary)}", "",
+                      f"# {rule.code}: {escape(rule.summary)}", "",
                       f"Default severity: **{rule.severity.value}**. [All rules](index.md)", "",
                       _body(rule)])
 
@@ -95,11 +95,6 @@ def _body(rule: Rule) -> str:
     return "\n".join(parts)
 
 
-def _markdown_text(text: str) -> str:
-    """Plain text (a summary) made safe inside a Markdown heading or table cell."""
-    return html.escape(text, quote=False).replace("|", "&#124;")
-
-
 def _other(rule: Rule) -> str:
     return "warning" if rule.severity.value == "error" else "error"
 
@@ -107,7 +102,7 @@ def _other(rule: Rule) -> str:
 def index_page(rules: list[Rule]) -> str:
     """The rules index: every rule with its default severity, and how to configure them."""
     rows = [f"| [{rule.code}]({rule.code}.md) | {rule.severity.value} | "
-            f"{_markdown_text(rule.summary)} |" for rule in rules]
+            f"{escape(rule.summary)} |" for rule in rules]
     return "\n".join([
         f"<!-- generated from procflow's source by `{REGENERATE}`: do not edit -->",
         "# procflow rules", "",

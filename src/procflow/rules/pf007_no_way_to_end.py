@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from procflow.findings import Issue
-from procflow.model import Step
 from procflow.rules import Rule, RuleContext, issue
 
 
@@ -76,7 +75,7 @@ class NoWayToEnd(Rule):
 
     def check(self, ctx: RuleContext) -> Iterable[Issue]:
         steps = ctx.procedure.steps
-        if any(_has_unknown_target(step, ctx.flow.index) for step in steps):
+        if any(ref.in_flow and ref.name not in ctx.flow.index for ref in ctx.references):
             return  # PF005 reports the broken reference; the flow is not known until it is fixed
         for position, ends in enumerate(ctx.flow.reaches_end):
             if not ends:
@@ -84,13 +83,6 @@ class NoWayToEnd(Rule):
                             "from here, every path loops back; lead a next or a branch out of "
                             "the loop to a step that ends (end: true, or the last step)",
                             "steps", position, "id")
-
-
-def _has_unknown_target(step: Step, index: dict[str, int]) -> bool:
-    targets = [branch.next for branch in step.branches or ()]
-    if step.next is not None:
-        targets.append(step.next)
-    return any(target not in index for target in targets)
 
 
 RULE = NoWayToEnd()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from procflow.findings import Issue
-from procflow.rules import TreeEntry, TreeRule, issue
+from procflow.rules import TreeEntry, TreeRule, entries_by_id, issue
 
 
 class DuplicateProcedure(TreeRule):
@@ -83,11 +83,7 @@ class DuplicateProcedure(TreeRule):
     summary = "two files with the same procedure id"
 
     def check_tree(self, entries: Sequence[TreeEntry]) -> Iterable[tuple[int, Issue]]:
-        files_of: dict[str, list[int]] = {}
-        for index, entry in enumerate(entries):
-            if entry.procedure_id is not None:
-                files_of.setdefault(entry.procedure_id, []).append(index)
-        for procedure_id, indexes in files_of.items():
+        for procedure_id, indexes in entries_by_id(entries).items():
             if len(indexes) < 2:
                 continue
             for index in indexes:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from procflow.findings import Issue
 from procflow.loader import did_you_mean
-from procflow.rules import TreeEntry, TreeRule, issue
+from procflow.rules import TreeEntry, TreeRule, entries_by_id, issue
 
 
 class UnknownRelated(TreeRule):
@@ -83,7 +83,7 @@ class UnknownRelated(TreeRule):
     summary = "related names a procedure that is not in the tree"
 
     def check_tree(self, entries: Sequence[TreeEntry]) -> Iterable[tuple[int, Issue]]:
-        known = {entry.procedure_id for entry in entries if entry.procedure_id is not None}
+        known = entries_by_id(entries)
         for index, entry in enumerate(entries):
             for k, related in enumerate(entry.related):
                 if related not in known:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from procflow.findings import Issue, Severity
-from procflow.model import Procedure
 from procflow.rules import Rule, RuleContext, issue
 
 
@@ -54,27 +53,13 @@ class UnusedRole(Rule):
     summary = "a role of the procedure's own roles that no step, escalation or RACI field uses"
 
     def check(self, ctx: RuleContext) -> Iterable[Issue]:
-        used = used_roles(ctx.procedure)
+        used = {ref.name for ref in ctx.references if ref.kind == "role"}
         for position, role in enumerate(ctx.procedure.roles):
             if role.id not in used:
                 yield issue(self.code, f"role '{role.id}' is not used by any step or "
                             "escalation: make it a step's role (or accountable, consulted, "
                             "informed, an escalation's to or notify), or remove it",
                             "roles", position, "id")
-
-
-def used_roles(procedure: Procedure) -> set[str]:
-    """Every role id a step or an escalation names."""
-    used: set[str] = set()
-    for step in procedure.steps:
-        used.add(step.role)
-        if step.accountable is not None:
-            used.add(step.accountable)
-        used.update(step.consulted, step.informed)
-    for escalation in procedure.escalations:
-        used.add(escalation.to)
-        used.update(escalation.notify)
-    return used
 
 
 RULE = UnusedRole()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from procflow.findings import Issue, Severity
 from procflow.rules import Rule, RuleContext, issue
