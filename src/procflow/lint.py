@@ -10,20 +10,21 @@ pre-commit run on a few files still resolves ``related``. The project's ``rules:
 from __future__ import annotations
 
 import datetime as dt
-import os
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from procflow.findings import Finding, Issue, Severity
-from procflow.loader import Document, discover, display_path, load_document
+from procflow.loader import Document, discover, display_path, load_document, read_text
 from procflow.model import Procedure
+from procflow.parallel import map_in_processes
 from procflow.project import Project, find_project_file, load_project, project_for
 from procflow.rules import LoadRule, Rule, RuleContext, TreeEntry, TreeRule, all_rules
+from procflow.yamlsafe import YamlFailure, parse
 
 #: load rules cannot be disabled: a file that does not load cannot be checked at all
 ALWAYS_ON = frozenset({"PF001", "PF002", "PF003"})
-_PARALLEL_FROM = 48
 
 
 @dataclass
@@ -56,7 +57,7 @@ def validate(paths: Sequence[Path], *, today: dt.date | None = None,
     ``procedures/``). Never raises for bad input; raises ``UsageError`` for a missing path."""
     files = discover(paths)
     day = today or dt.date.today()
-    outcomes = _check_all(files, day, jobs)
+    outcomes = map_in_processes(check_file, [(path, day) for path in files], jobs)
     result = ValidationResult(files=len(files))
     for outcome in outcomes:
         result.findings += outcome.findings
@@ -66,25 +67,11 @@ def validate(paths: Sequence[Path], *, today: dt.date | None = None,
     return result
 
 
-def _check_all(files: list[Path], today: dt.date, jobs: int | None) -> list[_Outcome]:
-    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    if workers <= 1 or len(files) < _PARALLEL_FROM:
-        return [check_file(path, today) for path in files]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    chunk = max(1, min(64, len(files) // (workers * 4)))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(check_file, files, [today] * len(files), chunksize=chunk))
-
-
 def check_file(path: Path, today: dt.date) -> _Outcome:
     """Load one file and run every per-file rule on it."""
     project = project_for(path)
     document = load_document(path, Procedure, project.limits)
-    findings = [_configured(f, project) for f in document.findings]
+    findings = list(document.findings)  # PF001-PF003: always on, always errors
     procedure = document.model
     if procedure is not None:
         context = RuleContext(procedure, project, path, today, document)
@@ -94,7 +81,7 @@ def check_file(path: Path, today: dt.date) -> _Outcome:
             severity = configured_severity(rule.code, rule.severity, project)
             findings += [document.finding(issue, severity) for issue in rule.check(context)]
     document.release_text()
-    return _Outcome([f for f in findings if f is not None], _entry(document))
+    return _Outcome(findings, _entry(document))
 
 
 def _entry(document: Document[Procedure]) -> TreeEntry:
@@ -105,13 +92,9 @@ def _entry(document: Document[Procedure]) -> TreeEntry:
     return TreeEntry(document.display, procedure_id, related_ids)
 
 
-_FILE_RULES: list[Rule] = []
-
-
-def _file_rules() -> list[Rule]:
-    if not _FILE_RULES:
-        _FILE_RULES.extend(r for r in all_rules() if not isinstance(r, (LoadRule, TreeRule)))
-    return _FILE_RULES
+@functools.cache
+def _file_rules() -> tuple[Rule, ...]:
+    return tuple(r for r in all_rules() if not isinstance(r, (LoadRule, TreeRule)))
 
 
 def configured_severity(code: str, default: Severity, project: Project) -> Severity:
@@ -120,16 +103,6 @@ def configured_severity(code: str, default: Severity, project: Project) -> Sever
     if configured is None or code in ALWAYS_ON:
         return default
     return Severity(configured)
-
-
-def _configured(finding: Finding, project: Project) -> Finding | None:
-    """A load finding (PF001-PF003) with the project's settings applied."""
-    if finding.code in project.config.rules.disable and finding.code not in ALWAYS_ON:
-        return None
-    severity = configured_severity(finding.code, finding.severity, project)
-    if severity is finding.severity:
-        return finding
-    return Finding(finding.file, finding.line, finding.column, finding.code, finding.message, severity)
 
 
 def _tree_findings(files: list[Path], entries: list[TreeEntry]) -> list[Finding]:
@@ -159,15 +132,26 @@ def _project_entries(files: list[Path]) -> list[TreeEntry]:
     extra: list[TreeEntry] = []
     project_files = {find_project_file(path) for path in files}
     for project_file in sorted(p for p in project_files if p is not None):
-        folder = project_file.parent / "procedures"
-        if not folder.is_dir():
+        project = load_project(project_file)
+        folder = project.procedures_dir
+        if folder is None or not folder.is_dir():
             continue
         for path in discover([folder]):
             if path.resolve() not in given:
                 given.add(path.resolve())
-                document = load_document(path, Procedure, load_project(project_file).limits)
-                extra.append(_entry(document))
+                extra.append(_entry(_read_only(path, project)))
     return extra
+
+
+def _read_only(path: Path, project: Project) -> Document[Procedure]:
+    """A document with its data but no model: enough for a tree entry, and cheap."""
+    document: Document[Procedure] = Document(path, limits=project.limits)
+    text, _ = read_text(path, project.limits)
+    try:
+        document.data = parse(text, project.limits)[0] if text is not None else None
+    except YamlFailure:
+        pass
+    return document
 
 
 def _place(path: Path, issue: Issue, severity: Severity) -> Finding:

@@ -48,11 +48,13 @@ class Document(Generic[M]):
     model: M | None = None
     findings: list[Finding] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
+    #: how diagnostics name the file, when not by its path (``REV:path`` for a git blob)
+    label: str | None = None
     _positions: dict[YamlPath, NodePos] | None = None
 
     @functools.cached_property
     def display(self) -> str:
-        return display_path(self.path)
+        return self.label or display_path(self.path)
 
     def position(self, path: YamlPath, at: str = "value") -> tuple[int, int, str | None]:
         if self.text is None:
@@ -79,15 +81,21 @@ class Document(Generic[M]):
         self._positions = None
 
 
-def read_text(path: Path, limits: Limits) -> tuple[str | None, list[Finding]]:
-    shown = display_path(path)
+def read_text(path: Path, limits: Limits, *, raw: bytes | None = None, shown: str | None = None
+              ) -> tuple[str | None, list[Finding]]:
+    """The text of a file (or of ``raw`` bytes already read, such as a git blob), within the
+    size bound and decoded as UTF-8; otherwise the finding that says why not."""
+    shown = shown or display_path(path)
     try:
-        size = path.stat().st_size
-        if size <= limits.max_bytes:
-            with path.open("rb") as handle:  # bounded: the file may grow after stat
-                raw = handle.read(limits.max_bytes + 1)
+        if raw is None:
+            size = path.stat().st_size
+            if size <= limits.max_bytes:
+                with path.open("rb") as handle:  # bounded: the file may grow after stat
+                    raw = handle.read(limits.max_bytes + 1)
+                size = len(raw)
+        else:
             size = len(raw)
-        if size > limits.max_bytes:
+        if raw is None or size > limits.max_bytes:
             return None, [Finding(shown, 1, 1, "PF002", f"file is {size:,} bytes, over the bound "
                                   f"of {limits.max_bytes:,} (limits.max_bytes in procflow.yaml)")]
     except OSError as error:
@@ -103,10 +111,12 @@ def read_text(path: Path, limits: Limits) -> tuple[str | None, list[Finding]]:
                               "cannot be decoded; save the file as UTF-8")]
 
 
-def load_document(path: Path, model: type[M], limits: Limits) -> Document[M]:
-    """Read, parse and validate one file; every problem becomes a positioned finding."""
-    document: Document[M] = Document(path, limits=limits)
-    text, findings = read_text(path, limits)
+def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | None = None,
+                  label: str | None = None) -> Document[M]:
+    """Read, parse and validate one file (or ``raw`` bytes that came from ``path``, named
+    ``label`` in diagnostics); every problem becomes a positioned finding."""
+    document: Document[M] = Document(path, limits=limits, label=label)
+    text, findings = read_text(path, limits, raw=raw, shown=document.display)
     if text is None:
         document.findings = findings
         return document
@@ -261,6 +271,16 @@ def _unwrap(annotation: Any) -> Any:
 # --- finding and loading procedure files ----------------------------------------------------
 
 
+def is_procedure_path(parts: typing.Sequence[str]) -> bool:
+    """Whether a file, given by the parts of its path below a procedures folder, is a
+    procedure: ``*.yaml``/``*.yml``, not ``procflow.yaml``, not in a hidden folder."""
+    from procflow.project import PROJECT_FILE
+
+    name = parts[-1]
+    return (name.endswith(PROCEDURE_SUFFIXES) and name != PROJECT_FILE
+            and not any(part.startswith(".") for part in parts))
+
+
 def discover(paths: typing.Sequence[Path]) -> list[Path]:
     """The procedure files named by ``paths`` (files or folders), sorted, without repeats.
 
@@ -269,7 +289,7 @@ def discover(paths: typing.Sequence[Path]) -> list[Path]:
     around the working folder. A path that does not exist is a usage error.
     """
     from procflow.errors import UsageError
-    from procflow.project import PROJECT_FILE, find_project_file
+    from procflow.project import find_project_file
 
     if not paths:
         project_file = find_project_file(Path.cwd())
@@ -282,10 +302,7 @@ def discover(paths: typing.Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             for candidate in sorted(path.rglob("*")):
-                relative = candidate.relative_to(path).parts
-                if (candidate.suffix in PROCEDURE_SUFFIXES and candidate.name != PROJECT_FILE
-                        and not any(part.startswith(".") for part in relative)
-                        and candidate.is_file()):
+                if is_procedure_path(candidate.relative_to(path).parts) and candidate.is_file():
                     found[candidate] = None
         elif path.is_file():
             found[path] = None
@@ -305,13 +322,18 @@ def load_procedure(path: Path) -> Document[Any]:
 def load_procedures(paths: typing.Sequence[Path]) -> list[Document[Any]]:
     """Load every procedure the paths name, for commands that need them all loaded
     (render, diff). Raises ``LoadFailed`` with the findings when any does not load."""
+    documents = [load_procedure(path) for path in discover(paths)]
+    require_loaded(documents)
+    return documents
+
+
+def require_loaded(documents: typing.Sequence[Document[Any]]) -> None:
+    """Raise ``LoadFailed`` with the findings when any of the documents does not load."""
     from procflow.errors import LoadFailed
 
-    documents = [load_procedure(path) for path in discover(paths)]
     broken = [d for d in documents if d.model is None]
     if broken:
         findings = [f for d in broken for f in d.findings]
         names = ", ".join(d.display for d in broken[:3]) + (" ..." if len(broken) > 3 else "")
         raise LoadFailed(f"{len(broken)} file(s) do not load: {names}; run procflow validate "
                          "for details", findings)
-    return documents

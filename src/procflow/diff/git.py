@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath
 
 from procflow.diff.tree import Source, disk_source
 from procflow.errors import EnvironmentProblem, UsageError
-from procflow.loader import PROCEDURE_SUFFIXES, discover
-from procflow.project import PROJECT_FILE, project_for
+from procflow.loader import discover, is_procedure_path
+from procflow.project import project_for
 
 
 def check_revision(revision: str) -> None:
@@ -139,9 +139,7 @@ def _is_procedure(path: str, roots: Sequence[str]) -> bool:
             below = path[len(root.rstrip("/")) + 1:]
         else:
             continue
-        parts = below.split("/")
-        if (PurePosixPath(path).suffix in PROCEDURE_SUFFIXES and parts[-1] != PROJECT_FILE
-                and not any(part.startswith(".") for part in parts)):
+        if is_procedure_path(below.split("/")):
             return True
     return False
 

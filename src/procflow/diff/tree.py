@@ -9,9 +9,6 @@ loader's findings; nothing is compared then.
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +21,9 @@ from procflow.errors import LoadFailed, UsageError
 from procflow.findings import Finding
 from procflow.loader import Document, discover, display_path, load_document
 from procflow.model import Procedure
+from procflow.parallel import map_in_processes
 from procflow.project import project_for
 
-_PARALLEL_FROM = 48
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ def diff_sources(old: Sequence[Source], new: Sequence[Source], *, as_one: bool =
     new_by_key = {source.key: source for source in new}
     keys = sorted(old_by_key.keys() | new_by_key.keys())
     pairs = [(old_by_key.get(key), new_by_key.get(key), as_one, keep_models) for key in keys]
-    settled = _settle_all(pairs, jobs, parallel=not keep_models)
+    settled = map_in_processes(_settle, pairs, 1 if keep_models else jobs)
     findings = [f for s in settled for f in s.findings]
     broken = [name for s in settled for name in s.broken]
     if broken:
@@ -90,19 +87,6 @@ def diff_sources(old: Sequence[Source], new: Sequence[Source], *, as_one: bool =
     diffs = [s.diff for s in settled if s.diff is not None]
     diffs += _pair_by_id([item for s in settled for item in s.loose], keep_models)
     return DiffReport(tuple(sorted(diffs, key=lambda d: (d.id, d.file))))
-
-
-def _settle_all(pairs: list[Any], jobs: int | None, parallel: bool) -> list[_Settled]:
-    workers = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    if not parallel or workers <= 1 or len(pairs) < _PARALLEL_FROM:
-        return [_settle(*pair) for pair in pairs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        chunk = max(1, min(64, len(pairs) // (workers * 4)))
-        return list(pool.map(_settle, *zip(*pairs), chunksize=chunk))
 
 
 def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: bool
@@ -134,19 +118,11 @@ def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: b
 
 
 def _load(source: Source, data: bytes) -> Document[Any]:
-    """Load a file; bytes from git go through a temporary file. Diagnostics name the
-    source's label."""
+    """Load a file, or the bytes git gave for it; diagnostics name the source's label."""
     limits = project_for(source.project).limits
-    if source.path is not None and source.data is None:
-        document = load_document(source.path, Procedure, limits)
-    else:
-        with tempfile.TemporaryDirectory(prefix="procflow-diff-") as folder:
-            scratch = Path(folder) / "procedure.yaml"
-            scratch.write_bytes(data)
-            document = load_document(scratch, Procedure, limits)
-    label = source.label
-    document.findings = [f if f.file == label else dataclasses.replace(f, file=label)
-                         for f in document.findings]
+    on_disk = source.path is not None and source.data is None
+    document = load_document(source.path or Path(source.label), Procedure, limits,
+                             raw=None if on_disk else data, label=source.label)
     document.release_text()
     return document
 
