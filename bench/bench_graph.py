@@ -97,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         print(" | ".join(cell.rjust(w) if k else cell.ljust(w) for cell, w in zip(row, widths)))
         if k == 0:
             print("-+-".join("-" * w for w in widths))
-    print("\nengine: pygraphviz in-process, layout=nop2 (positions and edge routes computed by "
-          "procflow); Graphviz-routed: the same positions with splines=true, on 20 diagrams.")
+    print("\nengine: the wheel's Graphviz in-process (procflow.render.engine), layout=nop2 "
+          "(positions and edge routes computed by procflow); Graphviz-routed: the same positions "
+          "with splines=true, on 20 diagrams.")
     return 0
 
 

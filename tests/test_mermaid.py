@@ -79,7 +79,8 @@ def test_labels_decode_to_the_text_as_written(path: Path) -> None:
 def test_ids_are_generated_even_when_user_ids_are_keywords() -> None:
     _, text = load(DATA / "hostile" / "hostile-syntax.yaml")
     ids = set(re.findall(r"^\s+(\w+)[\[({]", text, re.MULTILINE)) - {"subgraph"}
-    ids |= {n for edge in re.findall(r"^  (\w+) -\.?-?>\S* (\w+)$", text, re.MULTILINE) for n in edge}
+    edges = re.findall(r"^  (\w+) -\.?-?>\S* (\w+)$", text, re.MULTILINE)
+    ids |= {name for edge in edges for name in edge}
     assert ids and all(re.fullmatch(ID, i) for i in ids), ids
     assert not re.search(r"^\s*end\b(?!$)", text, re.MULTILINE)  # "end" only closes a subgraph
     assert text.count("  subgraph ") == text.count("\n  end\n") + text.endswith("\n  end\n")

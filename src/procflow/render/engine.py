@@ -1,19 +1,23 @@
-"""Diagram images: DOT text -> SVG or PNG bytes, drawn in-process by pygraphviz.
+"""Diagram images: DOT text -> SVG or PNG bytes, drawn in-process by the Graphviz that the
+pygraphviz wheel bundles.
 
 pygraphviz 2 wheels bundle Graphviz (the layout and render plugins, pango and cairo), so a
-plain ``pip install`` is enough and no ``dot`` process starts per diagram. Owns: finding the
-engine, the one-line message when there is none, and keeping the bundled fontconfig's start-up
-warning about the system's newer configuration off stderr. Must not: build DOT (``graph.py``)
-or write files.
+plain ``pip install`` is enough and no ``dot`` process starts per diagram.
+
+Owns: finding the engine, the one-line message when there is none, and keeping the harmless
+warnings of the C libraries' first use off stderr. Must not: build DOT (``graph.py``) or
+write files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Literal
 
@@ -21,8 +25,12 @@ from procflow.errors import EnvironmentProblem
 
 INSTALL_HINT = ("no diagram engine for svg/png: run 'pip install \"pygraphviz>=2\"' (its wheels "
                 "include Graphviz); md, html without the picture, and dot need none")
-# Printed once by the fontconfig inside the wheel when it reads a newer system configuration.
-_HARMLESS = (b'unknown element "reset-dirs"',)
+_HARMLESS = (
+    # the fontconfig inside the wheel reading a newer system configuration, once
+    b'unknown element "reset-dirs"',
+    # Graphviz sizing text without pango (built-in metrics), the first letter outside ASCII
+    b"no value for width of non-ASCII character",
+)
 
 
 @functools.cache
@@ -45,42 +53,41 @@ def draw(dot: str, fmt: Literal["svg", "png"]) -> bytes:
     pygraphviz = _pygraphviz()
     if pygraphviz is None:
         raise EnvironmentProblem(INSTALL_HINT)
-    graph = pygraphviz.AGraph(string=dot)
-    prog = graph.graph_attr.get("layout") or "dot"
     try:
-        with _quiet_first_use():
-            return bytes(graph.draw(format=fmt, prog=prog))
+        return _draw_with_pygraphviz(pygraphviz, dot, fmt)
     except (ValueError, TypeError) as error:  # a missing layout or output plugin
         raise EnvironmentProblem(f"Graphviz cannot draw {fmt} here ({error}); "
                                  f"{INSTALL_HINT.split(': ', 1)[1]}") from None
 
 
-_warmed = False
+_pygraphviz_used = False
 
 
-class _quiet_first_use:
-    """On the first drawing of the process, catch what Graphviz's C libraries print on file
-    descriptor 2 and pass on all but the known harmless lines."""
+def _draw_with_pygraphviz(pygraphviz: ModuleType, dot: str, fmt: str) -> bytes:
+    global _pygraphviz_used
+    graph = pygraphviz.AGraph(string=dot)
+    prog = graph.graph_attr.get("layout") or "dot"
+    first, _pygraphviz_used = not _pygraphviz_used, True
+    with _quiet() if first else contextlib.nullcontext():
+        return bytes(graph.draw(format=fmt, prog=prog))
 
-    def __enter__(self) -> None:
-        global _warmed
-        self.active = not _warmed
-        _warmed = True
-        if self.active:
-            sys.stderr.flush()
-            self.saved = os.dup(2)
-            self.sink = tempfile.TemporaryFile()
-            os.dup2(self.sink.fileno(), 2)
 
-    def __exit__(self, *exc: object) -> None:
-        if not self.active:
-            return
-        os.dup2(self.saved, 2)
-        os.close(self.saved)
-        self.sink.seek(0)
-        kept = [line for line in self.sink.read().splitlines(keepends=True)
-                if not any(noise in line for noise in _HARMLESS)]
-        self.sink.close()
-        if kept:
-            sys.stderr.write(b"".join(kept).decode(errors="replace"))
-            sys.stderr.flush()
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Catch what the C libraries print on file descriptor 2 meanwhile, and pass on all but
+    the known harmless lines."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            kept = [line for line in sink.read().splitlines(keepends=True)
+                    if not any(noise in line for noise in _HARMLESS)]
+            if kept:
+                sys.stderr.write(b"".join(kept).decode(errors="replace"))
+                sys.stderr.flush()

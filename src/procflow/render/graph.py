@@ -1,11 +1,11 @@
 """Swimlane diagrams of a procedure: what is drawn, and the DOT text that draws it.
 
-Owns: which roles become lanes, the shapes and links of a diagram (``build``, shared with the
-Mermaid emitter), the layout, and the DOT text (``to_dot``). The layout is computed here, not
-by Graphviz: Graphviz clusters do not keep lanes in order (see
-``shared/research/anchors-render.md``), so every node, lane and edge gets its position here and
-the DOT asks Graphviz only to draw them (``layout=nop2``, the in-process twin of
-``neato -n2``). Lanes are columns in declared order, the flow runs top to bottom.
+Owns: which roles become lanes, the shapes and links of a diagram with their text made safe to
+draw (``build``, shared with the Mermaid emitter), and the DOT text (``to_dot``): escaping,
+colours, styles. Where things go is ``layout.py``'s: Graphviz clusters do not keep lanes in
+order (see ``shared/research/anchors-render.md``), so every node, lane and edge gets its
+position there and the DOT asks Graphviz only to draw them (``layout=nop2``, the in-process
+twin of ``neato -n2``). Lanes are columns in declared order, the flow runs top to bottom.
 
 Must not: call Graphviz (``engine.py`` does), know about pages or files. Node names are
 generated ASCII (``s0`` start, ``s1``... steps, ``e1``... end markers, ``esc1``...
@@ -15,31 +15,30 @@ The output depends only on the arguments, so golden files can snapshot it.
 
 from __future__ import annotations
 
-import functools
-import heapq
 import html
-import math
-import unicodedata
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from procflow.durations import Duration
 from procflow.flow import Flow
 from procflow.model import Escalation, Procedure, Role
+from procflow.render.layout import ARROW, SMALL_PT, TITLE_PT, Box, Layout, Line, Route
 
 FONT = "DejaVu Sans"
 WORDS = {"start": "Start", "end": "End", "escalation": "Escalation"}
 Kind = Literal["start", "step", "decision", "end", "escalation"]
 LinkKind = Literal["flow", "loop", "escalation"]
-Mark = Literal["added", "changed", "removed"]
-
+_UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")  # Cc, Cs, non-characters
 
 # --- what is drawn -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Shape:
+    """A box, diamond or marker. Its text, like every text of a ``Diagram``, is ``clean``."""
+
     name: str  # generated ASCII id
     kind: Kind
     lane: int
@@ -58,7 +57,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Diagram:
-    lanes: list[Role]
+    lanes: list[str]  # the names of the lanes, left to right
     shapes: list[Shape]
     links: list[Link]
 
@@ -84,8 +83,9 @@ def lanes_for(procedure: Procedure, shared_roles: Sequence[Role] = ()) -> list[R
 def build(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
           duration_text: Callable[[Duration], str] = str, words: Mapping[str, str] | None = None,
           marks: Mapping[str, str] | None = None) -> Diagram:
-    """The shapes and links of ``procedure``'s diagram, in a fixed order."""
-    say = {**WORDS, **(words or {})}
+    """The lanes, shapes and links of ``procedure``'s diagram, in a fixed order, with every
+    text ``clean``."""
+    say = {key: clean(word) for key, word in {**WORDS, **(words or {})}.items()}
     marks = marks or {}
     lanes = lanes_for(procedure, shared_roles)
     lane_of = {role.id: index for index, role in enumerate(lanes)}
@@ -93,26 +93,26 @@ def build(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
     steps = procedure.steps
     shapes = [Shape("s0", "start", lane_of[steps[0].role], say["start"])]
     for step in steps:
-        limit = f"\u2264 {duration_text(step.max_duration)}" if step.max_duration else ""
+        limit = clean(f"\u2264 {duration_text(step.max_duration)}") if step.max_duration else ""
         shapes.append(Shape(f"s{len(shapes)}", "decision" if step.branches else "step",
-                            lane_of[step.role], step.title, limit, marks.get(step.id)))
+                            lane_of[step.role], clean(step.title), limit, marks.get(step.id)))
     links = [Link(0, 1)]
     for position, edges in enumerate(flow.edges):
         for edge in edges:
             kind: LinkKind = "loop" if (edge.source, edge.target) in flow.loop_back else "flow"
-            links.append(Link(edge.source + 1, edge.target + 1, edge.label or "", kind))
+            links.append(Link(edge.source + 1, edge.target + 1, clean(edge.label or ""), kind))
         if flow.is_end(position):
             links.append(Link(position + 1, len(shapes)))
             shapes.append(Shape(f"e{position + 1}", "end", shapes[position + 1].lane, say["end"]))
     for number, escalation in enumerate(procedure.escalations, start=1):
         target = len(shapes)
         shapes.append(Shape(f"esc{number}", "escalation", lane_of[escalation.to],
-                            say["escalation"], escalation.action or ""))
+                            say["escalation"], clean(escalation.action or "")))
         watched = [flow.index[s] + 1 for s in escalation.steps or () if s in flow.index]
-        for k, source in enumerate(watched or [0]):
-            label = _escalation_label(escalation, procedure, duration_text) if k == 0 else ""
-            links.append(Link(source, target, label, "escalation"))
-    return Diagram(lanes, shapes, links)
+        label = clean(_escalation_label(escalation, procedure, duration_text))
+        for k, source in enumerate(watched or [0]):  # the first edge carries the label
+            links.append(Link(source, target, "" if k else label, "escalation"))
+    return Diagram([clean(role.name) for role in lanes], shapes, links)
 
 
 def _escalation_label(escalation: Escalation, procedure: Procedure,
@@ -126,101 +126,16 @@ def _escalation_label(escalation: Escalation, procedure: Procedure,
     return escalation.when + (f" ({', '.join(trigger)})" if trigger else "")
 
 
-# --- text: cleaning, measuring, wrapping ---------------------------------------------------
-
-# Advance widths of DejaVu Sans for " " to "~", in hundredths of an em (read from the font).
-_ASCII_EM = (
-    32, 40, 46, 84, 64, 95, 78, 27, 39, 39, 50, 84, 32, 36, 32, 34, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 34, 34, 84, 84, 84, 53, 100, 68, 69, 70, 77, 63, 58, 77, 75, 29, 29, 66, 56, 86,
-    75, 79, 60, 79, 69, 63, 61, 73, 68, 99, 69, 61, 69, 39, 34, 39, 84, 50, 50, 61, 63, 55, 63,
-    62, 35, 63, 63, 28, 28, 58, 28, 97, 63, 61, 63, 63, 41, 52, 39, 63, 59, 82, 59, 59, 52, 64,
-    34, 64, 84)
-_NOT_XML = {"\ufffe", "\uffff"}
-
-
 def clean(text: str) -> str:
     """``text`` on one line, with characters no XML or DOT may carry replaced by U+FFFD."""
-    if not (text.isascii() and text.isprintable()):
-        text = "".join(" " if ch.isspace() else "\ufffd" if
-                       unicodedata.category(ch) in ("Cc", "Cs") or ch in _NOT_XML else ch
-                       for ch in text)
-    return " ".join(text.split())
+    return " ".join(_UNDRAWABLE.sub(_undrawable, text).split())
 
 
-@functools.cache
-def _em(ch: str) -> float:
-    """The advance width of ``ch`` in ems: DejaVu Sans's for ASCII and for letters made of an
-    ASCII letter and accents (Polish, Czech), a wide guess for anything else."""
-    code = ord(ch)
-    if 32 <= code < 127:
-        return _ASCII_EM[code - 32] / 100
-    if unicodedata.combining(ch):
-        return 0.0
-    base = unicodedata.normalize("NFD", ch)[0]
-    if 32 <= ord(base) < 127:
-        return _ASCII_EM[ord(base) - 32] / 100
-    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.8
+def _undrawable(match: re.Match[str]) -> str:
+    return " " if match.group().isspace() else "\ufffd"  # a tab or newline stays a space
 
 
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """An estimate of the width in points of ``text`` in DejaVu Sans (bold is ~10% wider)."""
-    return sum(_em(ch) for ch in text) * size * (1.12 if bold else 1.0)
-
-
-def wrap(text: str, width: float, size: float, max_lines: int,
-         bold: bool = False) -> tuple[list[str], bool]:
-    """Greedy word wrap of ``clean(text)`` to ``width`` points; words too long for a line are
-    cut. Returns the lines and whether text was left out (the last line then ends with …)."""
-    lines: list[str] = []
-    line, line_w = "", 0.0
-    space = text_width(" ", size, bold)
-    for word in clean(text).split(" "):
-        word_w = text_width(word, size, bold)
-        if line and line_w + space + word_w <= width:
-            line, line_w = f"{line} {word}", line_w + space + word_w
-            continue
-        if line:
-            lines.append(line)
-        line, line_w = "", 0.0
-        if word_w <= width:
-            line, line_w = word, word_w
-            continue
-        for ch in word:
-            ch_w = text_width(ch, size, bold)
-            if line and line_w + ch_w > width:
-                lines.append(line)
-                line, line_w = "", 0.0
-            line, line_w = line + ch, line_w + ch_w
-    if line:
-        lines.append(line)
-    if len(lines) <= max_lines:
-        return lines, False
-    last = lines[max_lines - 1]
-    while last and text_width(last + " \u2026", size, bold) > width:
-        last = last[:-1]
-    return lines[:max_lines - 1] + [last.rstrip() + " \u2026"], True
-
-
-def _h(text: str) -> str:
-    """A fragment of an HTML-like label or of a quoted DOT string: entities for what DOT or
-    XML would read as syntax, and every backslash doubled, because Graphviz expands \\N, \\G,
-    \\E... in both after decoding entities, and reads a doubled backslash as one."""
-    return html.escape(text, quote=True).replace("\\", "\\\\")
-
-
-# --- geometry ------------------------------------------------------------------------------
-
-TITLE_PT, SMALL_PT = 10.0, 8.5
-LINE = 1.22  # line height, in font sizes
-BOX_W = 156.0  # width of steps, decisions and escalations, and of a column
-PAD = 8.0
-COL_GAP = 36.0  # least space between two columns
-TRACK = 7.0  # distance between edges that run side by side
-RADIUS = 6.0  # corner radius of edges
-ARROW = 8.0  # arrowsize 0.8
-LABEL_W = 116.0  # widest edge label
-MARGIN = 12.0
-MAX_TITLE_LINES = 5
+# --- DOT -----------------------------------------------------------------------------------
 
 INK, MUTED, LANE_LINE = "#1f2933", "#52606d", "#9aa5b1"  # text contrast >= 7:1 on white
 LANE_FILLS = ("#f5f7fa", "#ffffff")
@@ -236,465 +151,27 @@ _MARK_STYLE = {  # fill, outline, pen width, extra style
 }
 
 
-@dataclass
-class _Box:
-    shape: Shape
-    w: float
-    h: float
-    label: str  # HTML-like label body, built from escaped fragments
-    tooltip: str | None  # the whole text, when the label had to cut it
-    rank: int = 0
-    col: int = 0
-    x: float = 0.0
-    y: float = 0.0  # centre; y grows downwards until the DOT is written
-    exits: dict[int, float] = field(default_factory=dict)  # link index -> x, left to right
-    entries: dict[int, float] = field(default_factory=dict)
-
-    def bottom(self, x: float) -> float:
-        return self.y + self.h / 2 * self._reach(x)
-
-    def top(self, x: float) -> float:
-        return self.y - self.h / 2 * self._reach(x)
-
-    def _reach(self, x: float) -> float:
-        """How far the outline lies below (or above) the centre at ``x``, as a share of h/2."""
-        u = min(abs(x - self.x) / (self.w / 2), 1.0)
-        if self.shape.kind == "decision":
-            return 1 - u
-        if self.shape.kind in ("start", "end"):
-            return math.sqrt(1 - u * u)
-        return 1.0
-
-
-@dataclass
-class _Route:
-    """A link's path in grid terms. "down": one turn in a channel, the vertical part running
-    through empty cells of the target's column (``through="target"``) or the source's; "via":
-    down to the channel below the source, along a column gap, into the channel above the
-    target (loops, and long edges with no free column)."""
-
-    link: int
-    kind: Literal["down", "via"]
-    turn: int  # the channel of the first turn (channel c lies below row c)
-    back: int = 0  # "via": the channel of the second turn
-    gap: int = 0  # "via": the column gap (gap g lies left of column g)
-    through: Literal["target", "source"] = "target"
-    gap_track: int = 0
-    tracks: tuple[int, int] = (0, 0)
-    label: tuple[str, float, float, float, float] | None = None  # band, x, y in band, w, h
-    label_lines: list[str] = field(default_factory=list)
-
-
-def _boxes(diagram: Diagram) -> list[_Box]:
-    boxes = []
-    for shape in diagram.shapes:
-        if shape.kind in ("start", "end"):
-            word = clean(shape.text) or "\u00a0"
-            w = max(64.0, text_width(word, TITLE_PT, True) + 28)
-            boxes.append(_Box(shape, w, 28.0, f"<B>{_h(word)}</B>", None))
-        elif shape.kind == "escalation":
-            head, _ = wrap(shape.text, BOX_W - 2 * PAD, TITLE_PT, 1, bold=True)
-            lines, cut = wrap(shape.note, BOX_W - 2 * PAD, SMALL_PT, 4)
-            body = [f"<B>{_h(line)}</B>" for line in head] + [_small(line) for line in lines]
-            h = (len(head) * TITLE_PT + len(lines) * SMALL_PT) * LINE + 2 * PAD
-            boxes.append(_Box(shape, BOX_W, max(h, 36.0), "<BR/>".join(body),
-                              shape.note if cut else None))
-        elif shape.kind == "decision":
-            lines, cut = wrap(shape.text, BOX_W * 0.5, TITLE_PT, MAX_TITLE_LINES)
-            sized = [(line, TITLE_PT) for line in lines] + \
-                ([(shape.note, SMALL_PT)] if shape.note else [])
-            body = [_h(line) for line in lines] + ([_small(shape.note)] if shape.note else [])
-            boxes.append(_Box(shape, BOX_W, _diamond_height(sized), "<BR/>".join(body) or " ",
-                              shape.text if cut else None))
-        else:
-            lines, cut = wrap(shape.text, BOX_W - 2 * PAD, TITLE_PT, MAX_TITLE_LINES)
-            body = [_h(line) for line in lines] + ([_small(shape.note)] if shape.note else [])
-            h = (len(lines) * TITLE_PT + (SMALL_PT if shape.note else 0)) * LINE + 2 * PAD
-            boxes.append(_Box(shape, BOX_W, max(h, 36.0), "<BR/>".join(body) or " ",
-                              shape.text if cut else None))
-    return boxes
-
-
-def _diamond_height(lines: list[tuple[str, float]]) -> float:
-    """The least height of a diamond BOX_W wide that holds these centred lines."""
-    total = sum(size * LINE for _, size in lines)
-    y = -total / 2
-    half = 12.0
-    for text, size in lines:
-        far = max(abs(y), abs(y + size * LINE))
-        inside = 1 - (text_width(text, size) + 10) / BOX_W
-        half = max(half, far / max(inside, 0.15))
-        y += size * LINE
-    return 2 * half + 6
-
-
-def _small(text: str) -> str:
-    return f'<FONT POINT-SIZE="{_num(SMALL_PT)}" COLOR="{MUTED}">{_h(text)}</FONT>'
-
-
-def _ranks(count: int, links: list[Link]) -> tuple[list[int], set[int]]:
-    """Longest-path layers over the links that do not loop back. A cycle that the flow's
-    loop-back edges leave (only among steps the start cannot reach) is cut here, at its first
-    shape. Returns the rank of every shape and the indexes of the links drawn as loops."""
-    loops = {k for k, link in enumerate(links) if link.kind == "loop"}
-    incoming = [0] * count
-    out: list[list[int]] = [[] for _ in range(count)]
-    into: list[list[int]] = [[] for _ in range(count)]
-    for k, link in enumerate(links):
-        if k not in loops:
-            incoming[link.target] += 1
-            out[link.source].append(k)
-            into[link.target].append(k)
-    rank = [0] * count
-    done = [False] * count
-    ready = [i for i in range(count) if incoming[i] == 0]
-    heapq.heapify(ready)
-    for _ in range(count):
-        if not ready:
-            stuck = next(i for i in range(count) if not done[i] and incoming[i] > 0)
-            for k in into[stuck]:
-                if not done[links[k].source] and k not in loops:
-                    loops.add(k)
-                    out[links[k].source].remove(k)
-            incoming[stuck] = 0
-            ready = [stuck]
-        node = heapq.heappop(ready)
-        done[node] = True
-        for k in out[node]:
-            target = links[k].target
-            rank[target] = max(rank[target], rank[node] + 1)
-            incoming[target] -= 1
-            if incoming[target] == 0:
-                heapq.heappush(ready, target)
-    return rank, loops
-
-
-class _Layout:
-    """Places boxes in a grid (a column per lane, more where a lane has several boxes in one
-    row; a row per rank), routes every link orthogonally through the free channels between
-    rows and the gaps between columns, and places edge labels where no line crosses them."""
-
-    def __init__(self, diagram: Diagram) -> None:
-        self.diagram = diagram
-        self.links = diagram.links
-        self.boxes = _boxes(diagram)
-        ranks, self.loops = _ranks(len(self.boxes), self.links)
-        self.rows = max(ranks) + 1
-        cells: dict[tuple[int, int], list[int]] = {}
-        for index, box in enumerate(self.boxes):
-            box.rank = ranks[index]
-            cells.setdefault((box.shape.lane, box.rank), []).append(index)
-        self.lane_cols = [1] * len(diagram.lanes)
-        for (lane, _), members in cells.items():
-            self.lane_cols[lane] = max(self.lane_cols[lane], len(members))
-        self.lane_first = [sum(self.lane_cols[:lane]) for lane in range(len(self.lane_cols))]
-        self.cols = sum(self.lane_cols)
-        self.occupied: set[tuple[int, int]] = set()
-        for (lane, rank), members in cells.items():
-            for k, index in enumerate(members):
-                self.boxes[index].col = self.lane_first[lane] + k
-                self.occupied.add((self.boxes[index].col, rank))
-        self.routes = [self._route(k) for k in range(len(self.links))]
-        self._ports()
-        self._gap_tracks()
-        self._columns()
-        self._channel_tracks()
-        self._labels()
-        self._rows()
-
-    def _route(self, k: int) -> _Route:
-        link = self.links[k]
-        s, t = self.boxes[link.source], self.boxes[link.target]
-        if k not in self.loops and t.rank > s.rank:
-            between = range(s.rank + 1, t.rank)
-            if all((t.col, r) not in self.occupied for r in between):
-                return _Route(k, "down", s.rank, through="target")
-            if all((s.col, r) not in self.occupied for r in between):
-                return _Route(k, "down", t.rank - 1, through="source")
-            gap = t.col if s.col < t.col else t.col + 1
-        else:  # round the outside of both columns, on the side with the shorter way
-            left, right = min(s.col, t.col), max(s.col, t.col) + 1
-            gap = left if s.col + t.col + 1 - 2 * left < 2 * right - s.col - t.col - 1 else right
-        return _Route(k, "via", s.rank, t.rank - 1, gap)
-
-    def _ports(self) -> None:
-        """Exits (bottom) and entries (top) of every box, ordered by where the other end
-        lies so the edges of one box do not cross each other, then spread along the outline
-        (a diamond is entered at its top corner)."""
-        for k, link in enumerate(self.links):
-            self.boxes[link.source].exits[k] = self._far_col(k, link.target)
-            self.boxes[link.target].entries[k] = self._far_col(k, link.source)
-        for box in self.boxes:
-            for ports, spread in ((box.exits, 0.7), (box.entries, 0.6)):
-                if box.shape.kind == "decision":
-                    spread = 1.0 if ports is box.exits else 0.0
-                order = sorted(ports, key=lambda k: (ports[k], k))
-                ports.clear()
-                for i, k in enumerate(order):
-                    ports[k] = ((i + 1) / (len(order) + 1) - 0.5) * box.w * spread
-
-    def _far_col(self, k: int, other: int) -> float:
-        route = self.routes[k]
-        return route.gap - 0.5 if route.kind == "via" else float(self.boxes[other].col)
-
-    def _gap_tracks(self) -> None:
-        by_gap: dict[int, list[_Route]] = {}
-        for route in self.routes:
-            if route.kind == "via":
-                by_gap.setdefault(route.gap, []).append(route)
-        self.gap_count = [0] * (self.cols + 1)
-        for gap, routes in by_gap.items():
-            routes.sort(key=lambda r: (min(r.turn, r.back), max(r.turn, r.back), r.link))
-            tracks = _interval_tracks([(min(r.turn, r.back), max(r.turn, r.back))
-                                       for r in routes])
-            for route, track in zip(routes, tracks):
-                route.gap_track = track
-            self.gap_count[gap] = max(tracks) + 1
-
-    def _columns(self) -> None:
-        """x of every column and gap centre; ports become absolute."""
-        widths = [max(COL_GAP, (n + 1) * TRACK) for n in self.gap_count]
-        widths[0] = max(MARGIN, (self.gap_count[0] + 1) * TRACK)
-        widths[-1] = max(MARGIN, (self.gap_count[-1] + 1) * TRACK)
-        x = 0.0
-        self.gap_x: list[float] = []
-        self.col_x: list[float] = []
-        for col in range(self.cols):
-            self.gap_x.append(x + widths[col] / 2)
-            x += widths[col]
-            self.col_x.append(x + BOX_W / 2)
-            x += BOX_W
-        self.gap_x.append(x + widths[-1] / 2)
-        self.width = x + widths[-1]
-        for box in self.boxes:
-            box.x = self.col_x[box.col]
-            for ports in (box.exits, box.entries):
-                for k in ports:
-                    ports[k] += box.x
-
-    def xs(self, route: _Route) -> tuple[float, float, float]:
-        """x of the exit, of the entry, and of the gap track (the entry for "down")."""
-        link = self.links[route.link]
-        exit_x = self.boxes[link.source].exits[route.link]
-        entry_x = self.boxes[link.target].entries[route.link]
-        if route.kind == "down":
-            return exit_x, entry_x, entry_x
-        n = self.gap_count[route.gap]
-        return exit_x, entry_x, self.gap_x[route.gap] + (route.gap_track - (n - 1) / 2) * TRACK
-
-    def _channel_tracks(self) -> None:
-        """Tracks of the horizontal runs in each channel: runs that overlap differ."""
-        runs: dict[int, list[tuple[_Route, int, float, float]]] = {}
-        for route in self.routes:
-            exit_x, entry_x, gap_x = self.xs(route)
-            if route.kind == "down":
-                runs.setdefault(route.turn, []).append((route, 0, exit_x, entry_x))
-            else:
-                runs.setdefault(route.turn, []).append((route, 0, exit_x, gap_x))
-                runs.setdefault(route.back, []).append((route, 1, gap_x, entry_x))
-        self.channel_count: dict[int, int] = {}
-        for channel, items in runs.items():
-            items.sort(key=lambda i: (min(i[2], i[3]), max(i[2], i[3]), i[0].link, i[1]))
-            tracks = _interval_tracks([(min(a, b) - TRACK / 2, max(a, b) + TRACK / 2)
-                                       for _, _, a, b in items])
-            for (route, which, _, _), track in zip(items, tracks):
-                route.tracks = (track, route.tracks[1]) if which == 0 else (route.tracks[0],
-                                                                            track)
-            self.channel_count[channel] = max(tracks) + 1
-
-    def _crossings(self) -> dict[tuple[str, int], list[float]]:
-        """x of the vertical lines crossing each label band: ("exit", c) lies above the
-        tracks of channel c, ("entry", c) below them."""
-        cross: dict[tuple[str, int], list[float]] = {}
-
-        def add(band: str, channels: range, x: float) -> None:
-            for channel in channels:
-                cross.setdefault((band, channel), []).append(x)
-
-        for route in self.routes:
-            link = self.links[route.link]
-            s, t = self.boxes[link.source].rank, self.boxes[link.target].rank
-            exit_x, entry_x, gap_x = self.xs(route)
-            add("exit", range(s, s + 1), exit_x)
-            add("entry", range(t - 1, t), entry_x)
-            if route.kind == "down":
-                x = entry_x if route.through == "target" else exit_x
-                add("exit", range(s + 1, t), x)
-                add("entry", range(s, t - 1), x)
-            else:
-                low, high = sorted((route.turn, route.back))
-                add("exit", range(low + 1, high + 1), gap_x)
-                add("entry", range(low, high), gap_x)
-        return cross
-
-    def _labels(self) -> None:
-        """Each edge label goes beside its edge, near the source (exit band) or near the
-        target (entry band), whichever has more room free of crossing lines; labels that meet
-        in a band are stacked."""
-        cross = self._crossings()
-        placed: dict[tuple[str, int], list[tuple[float, float, float, float]]] = {}
-        for route in self.routes:
-            link = self.links[route.link]
-            if not link.label:
-                continue
-            exit_x, entry_x, _ = self.xs(route)
-            need = min(text_width(clean(link.label), SMALL_PT) + 4, LABEL_W)
-            options = []
-            for band, channel, x in (("exit", self.boxes[link.source].rank, exit_x),
-                                     ("entry", self.boxes[link.target].rank - 1, entry_x)):
-                others = cross.get((band, channel), [])
-                left = max([c for c in others if c < x - 0.5] + [0.0]) + 5
-                right = min([c for c in others if c > x + 0.5] + [self.width]) - 5
-                prefer = (band == "entry") == (link.kind == "escalation")
-                for room, side in ((right - x - 4, 1), (x - 4 - left, -1)):
-                    options.append((min(room, need), prefer, side, band, channel, x, room))
-            _, _, side, band, channel, x, room = max(options)
-            lines, _ = wrap(link.label, max(min(room, LABEL_W), 40.0), SMALL_PT, 6)
-            w = max(text_width(line, SMALL_PT) for line in lines) + 4
-            h = len(lines) * SMALL_PT * LINE + 2
-            lx = min(max(x + 4 if side > 0 else x - 4 - w, 2.0), self.width - w - 2)
-            ly = 0.0
-            taken = placed.setdefault((band, channel), [])
-            for px, py, pw, ph in sorted(taken, key=lambda p: p[1]):
-                if px < lx + w and lx < px + pw and py < ly + h and ly < py + ph:
-                    ly = py + ph + 2
-            taken.append((lx, ly, w, h))
-            route.label = (band, lx, ly, w, h)
-            route.label_lines = lines
-        self.band_h = {key: max(y + h for _, y, _, h in boxes) + 2
-                       for key, boxes in placed.items()}
-
-    def _rows(self) -> None:
-        """y of every channel and row, top to bottom (a header with the lane names first);
-        then the y of every box, centred in its row."""
-        self.header_lines = [wrap(role.name, self.lane_span(lane)[1] - self.lane_span(lane)[0]
-                                  - 2 * PAD, TITLE_PT, 3, True)[0] or ["\u00a0"]
-                             for lane, role in enumerate(self.diagram.lanes)]
-        self.header_h = max(len(lines) for lines in self.header_lines) * TITLE_PT * LINE + 20
-        row_h = [0.0] * self.rows
-        for box in self.boxes:
-            row_h[box.rank] = max(row_h[box.rank], box.h)
-        y = self.header_h
-        self.channel_top: dict[int, float] = {}
-        self.row_top: list[float] = []
-        for channel in range(-1, self.rows):
-            self.channel_top[channel] = y
-            y += self._channel_h(channel)
-            if channel + 1 < self.rows:
-                self.row_top.append(y)
-                y += row_h[channel + 1]
-        self.height = y
-        for box in self.boxes:
-            box.y = self.row_top[box.rank] + row_h[box.rank] / 2
-
-    def lane_span(self, lane: int) -> tuple[float, float]:
-        first = self.lane_first[lane]
-        last = first + self.lane_cols[lane]
-        return (0.0 if first == 0 else self.gap_x[first],
-                self.width if last == self.cols else self.gap_x[last])
-
-    def _channel_h(self, channel: int) -> float:
-        tracks = self.channel_count.get(channel, 0)
-        exit_h = self.band_h.get(("exit", channel), 0.0)
-        entry_h = self.band_h.get(("entry", channel), 0.0)
-        if channel == self.rows - 1:
-            return MARGIN + exit_h + tracks * TRACK
-        return max(28.0, 6 + exit_h + max(tracks - 1, 0) * TRACK + 4 + entry_h
-                   + ARROW + RADIUS + 2)
-
-    def track_y(self, channel: int, track: int) -> float:
-        return self.channel_top[channel] + 6 + self.band_h.get(("exit", channel), 0.0) \
-            + track * TRACK
-
-    def band_y(self, band: str, channel: int) -> float:
-        if band == "exit":
-            return self.channel_top[channel] + 6
-        return self.track_y(channel, max(self.channel_count.get(channel, 1) - 1, 0)) + 4
-
-    def polyline(self, route: _Route) -> list[tuple[float, float]]:
-        link = self.links[route.link]
-        s, t = self.boxes[link.source], self.boxes[link.target]
-        exit_x, entry_x, gap_x = self.xs(route)
-        y1 = self.track_y(route.turn, route.tracks[0])
-        if route.kind == "down":
-            points = [(exit_x, s.bottom(exit_x)), (exit_x, y1), (entry_x, y1),
-                      (entry_x, t.top(entry_x))]
-        else:
-            y2 = self.track_y(route.back, route.tracks[1])
-            points = [(exit_x, s.bottom(exit_x)), (exit_x, y1), (gap_x, y1), (gap_x, y2),
-                      (entry_x, y2), (entry_x, t.top(entry_x))]
-        return _simplify(points)
-
-
-def _interval_tracks(spans: list[tuple[float, float]]) -> list[int]:
-    """Greedy colouring of closed intervals, in the given order: overlapping ones differ."""
-    ends: list[float] = []  # the last end on each track
-    tracks = []
-    for low, high in spans:
-        for track, end in enumerate(ends):
-            if end < low:
-                ends[track] = high
-                tracks.append(track)
-                break
-        else:
-            ends.append(high)
-            tracks.append(len(ends) - 1)
-    return tracks
-
-
-def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Without repeated points and without middle points of straight runs."""
-    out: list[tuple[float, float]] = []
-    for p in points:
-        if out and math.dist(out[-1], p) < 0.01:
-            continue
-        if len(out) >= 2 and abs((out[-1][0] - out[-2][0]) * (p[1] - out[-1][1])
-                                 - (out[-1][1] - out[-2][1]) * (p[0] - out[-1][0])) < 0.01:
-            out[-1] = p
-            continue
-        out.append(p)
-    return out
-
-
-def _bezier(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """The orthogonal polyline as one cubic B-spline (3n+1 points) with rounded corners,
-    ending an arrowhead's length before the last point."""
-    *head, end = points
-    last = head[-1]
-    length = math.dist(last, end)
-    cut = min(ARROW, length - 0.5)
-    points = head + [(end[0] - (end[0] - last[0]) / length * cut,
-                      end[1] - (end[1] - last[1]) / length * cut)]
-    out = [points[0]]
-
-    def line_to(q: tuple[float, float]) -> None:
-        p = out[-1]
-        if math.dist(p, q) >= 0.01:
-            out.extend([(p[0] + (q[0] - p[0]) / 3, p[1] + (q[1] - p[1]) / 3),
-                        (p[0] + 2 * (q[0] - p[0]) / 3, p[1] + 2 * (q[1] - p[1]) / 3), q])
-
-    for a, b, c in zip(points, points[1:], points[2:]):
-        len_in, len_out = math.dist(a, b), math.dist(b, c)
-        r = min(RADIUS, len_in / 2, len_out / 2)
-        din = ((b[0] - a[0]) / len_in, (b[1] - a[1]) / len_in)
-        dout = ((c[0] - b[0]) / len_out, (c[1] - b[1]) / len_out)
-        start = (b[0] - din[0] * r, b[1] - din[1] * r)
-        finish = (b[0] + dout[0] * r, b[1] + dout[1] * r)
-        line_to(start)
-        k = 0.5523 * r  # a quarter circle as one cubic
-        out.extend([(start[0] + din[0] * k, start[1] + din[1] * k),
-                    (finish[0] - dout[0] * k, finish[1] - dout[1] * k), finish])
-    line_to(points[-1])
-    return out
-
-
-# --- DOT -----------------------------------------------------------------------------------
-
-
 def _num(value: float) -> str:
     """A coordinate, to a tenth of a point."""
     text = f"{value:.1f}".removesuffix(".0")
     return "0" if text == "-0" else text
+
+
+def _h(text: str) -> str:
+    """A fragment of an HTML-like label or of a quoted DOT string: entities for what DOT or
+    XML would read as syntax, and every backslash doubled, because Graphviz expands \\N, \\G,
+    \\E... in both after decoding entities, and reads a doubled backslash as one."""
+    return html.escape(text, quote=True).replace("\\", "\\\\")
+
+
+_STYLES = {"plain": "{}", "bold": "<B>{}</B>",
+           "small": f'<FONT POINT-SIZE="{_num(SMALL_PT)}" COLOR="{MUTED}">{{}}</FONT>'}
+
+
+def _label(lines: list[Line]) -> str:
+    """An HTML-like label: the lines centred, each escaped and in its style."""
+    return "<" + ("<BR/>".join(_STYLES[style].format(_h(text)) for text, style in lines)
+                  or " ") + ">"
 
 
 def _attrs(**values: str | None) -> str:
@@ -728,40 +205,40 @@ def to_dot(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
     """
     diagram = build(procedure, shared_roles=shared_roles, duration_text=duration_text,
                     words=words, marks=marks)
-    return _Writer(_Layout(diagram), f"pf-{procedure.id}").text()
+    return _Writer(Layout(diagram), f"pf-{procedure.id}").text()
 
 
 class _Writer:
     """The DOT text of a laid-out diagram. Defaults are those of a plain step and a flow
     edge; other shapes and edges say only how they differ."""
 
-    def __init__(self, layout: _Layout, prefix: str) -> None:
+    def __init__(self, layout: Layout, prefix: str) -> None:
         self.layout = layout
         self.prefix = prefix
         self.height = layout.height
 
     def xy(self, x: float, y: float) -> str:
+        """A point in Graphviz's coordinates, where y grows upwards."""
         return f"{_num(x)},{_num(self.height - y)}"
 
     def text(self) -> str:
         layout = self.layout
-        ink = INK
         fill, stroke = _COLORS["step"]
         out = [
             "digraph procedure {",
             "  graph " + _attrs(layout="nop2", id=self.prefix, pad="0.1",
                                 bb=f"0,0,{_num(layout.width)},{_num(self.height)}",
-                                fontname=FONT, fontsize=_num(TITLE_PT), fontcolor=ink,
+                                fontname=FONT, fontsize=_num(TITLE_PT), fontcolor=INK,
                                 outputorder="edgesfirst") + ";",
-            "  node " + _attrs(fontname=FONT, fontsize=_num(TITLE_PT), fontcolor=ink,
+            "  node " + _attrs(fontname=FONT, fontsize=_num(TITLE_PT), fontcolor=INK,
                                fixedsize="shape", shape="box", style="rounded,filled",
                                fillcolor=fill, color=stroke, penwidth="1.2",
                                **{"class": "step"}) + ";",
-            "  edge " + _attrs(fontname=FONT, fontsize=_num(SMALL_PT), fontcolor=ink,
+            "  edge " + _attrs(fontname=FONT, fontsize=_num(SMALL_PT), fontcolor=INK,
                                color=MUTED, arrowsize=_num(ARROW / 10),
                                penwidth="1.2", **{"class": "flow"}) + ";",
         ]
-        for lane in range(len(layout.diagram.lanes)):
+        for lane in range(layout.lanes):
             out.extend(self.lane(lane))
         for k, route in enumerate(layout.routes):
             out.append(self.edge(k, route))
@@ -771,9 +248,9 @@ class _Writer:
     def lane(self, lane: int) -> list[str]:
         layout = self.layout
         x0, x1 = layout.lane_span(lane)
-        title = "<BR/>".join(f"<B>{_h(line)}</B>" for line in layout.header_lines[lane])
         attrs = _attrs(
-            label=f"<{title}>", bb=f"{_num(x0)},0,{_num(x1)},{_num(self.height)}",
+            label=_label([(line, "bold") for line in layout.header_lines[lane]]),
+            bb=f"{_num(x0)},0,{_num(x1)},{_num(self.height)}",
             lp=self.xy((x0 + x1) / 2, layout.header_h / 2), labelloc="t",
             id=f"{self.prefix}-lane{lane + 1}", **{"class": "lane"}, style="filled",
             color=LANE_LINE, fillcolor=LANE_FILLS[lane % 2], penwidth="1")
@@ -784,7 +261,7 @@ class _Writer:
         lines.append("  }")
         return lines
 
-    def node(self, box: _Box) -> str:
+    def node(self, box: Box) -> str:
         shape = box.shape
         kind = shape.kind
         look: dict[str, str | None] = {}
@@ -802,27 +279,22 @@ class _Writer:
                          "fontcolor": MUTED if shape.mark == "removed" else None})
         attrs = _attrs(id=f"{self.prefix}-{shape.name}", **look,
                        width=f"{box.w / 72:.4f}", height=f"{box.h / 72:.4f}",
-                       pos=self.xy(box.x, box.y), label=f"<{box.label}>",
-                       tooltip=_h(clean(box.tooltip)) if box.tooltip else None)
+                       pos=self.xy(box.x, box.y), label=_label(box.lines),
+                       tooltip=_h(box.whole) if box.whole else None)
         return f"{shape.name} {attrs};"
 
-    def edge(self, k: int, route: _Route) -> str:
+    def edge(self, k: int, route: Route) -> str:
         layout = self.layout
         link = layout.links[k]
-        source, target = layout.boxes[link.source], layout.boxes[link.target]
-        points = layout.polyline(route)
-        spline = " ".join(self.xy(x, y) for x, y in _bezier(points))
+        spline, end = layout.spline(route)
         kind = "loop" if k in layout.loops else link.kind
         escalation = _COLORS["escalation"][1] if kind == "escalation" else None
-        label = lp = None
-        if route.label:
-            band, x, y, w, h = route.label
-            channel = source.rank if band == "exit" else target.rank - 1
-            top = layout.band_y(band, channel)
-            lines = "<BR/>".join(_h(line) for line in route.label_lines)
-            label, lp = f"<{lines}>", self.xy(x + w / 2, top + y + h / 2)
+        centre = layout.label_centre(route)
         attrs = _attrs(
             id=f"{self.prefix}-l{k + 1}", **{"class": kind if kind != "flow" else None},
             color=escalation, fontcolor=escalation, style="dashed" if escalation else None,
-            pos=f"e,{self.xy(*points[-1])} {spline}", label=label, lp=lp)
+            pos=f"e,{self.xy(*end)} " + " ".join(self.xy(x, y) for x, y in spline),
+            label=_label([(line, "plain") for line in route.label_lines]) if centre else None,
+            lp=self.xy(*centre) if centre else None)
+        source, target = layout.boxes[link.source], layout.boxes[link.target]
         return f"  {source.shape.name} -> {target.shape.name} {attrs};"

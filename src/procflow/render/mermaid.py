@@ -50,11 +50,11 @@ def to_mermaid(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
     diagram = build(procedure, shared_roles=shared_roles, duration_text=duration_text,
                     words=words)
     out = ["flowchart TB"]
-    for lane, role in enumerate(diagram.lanes):
+    for lane, name in enumerate(diagram.lanes):
         members = [shape for shape in diagram.shapes if shape.lane == lane]
         if not members:
             continue
-        out.append(f'  subgraph lane{lane + 1}["{label(role.name)}"]')
+        out.append(f'  subgraph lane{lane + 1}["{label(name)}"]')
         out.extend(f"    {_node(shape)}" for shape in members)
         out.append("  end")
     for link in diagram.links:

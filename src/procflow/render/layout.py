@@ -1,0 +1,586 @@
+"""Where everything of a swimlane diagram goes, in points (y grows downwards).
+
+Owns: measuring and wrapping text (DejaVu Sans advance widths), the size of every box, ranks
+(rows), the grid of lane columns, orthogonal routes through the channels between rows and the
+gaps between columns, the tracks of edges that run side by side, where edge labels go, and the
+cubic B-spline of every route. Input: a ``graph.Diagram`` whose text is already
+``graph.clean``; output: a ``Layout``. Must not: know DOT or colours (``graph.py`` writes the
+DOT from a ``Layout``). Why procflow lays diagrams out itself: see ``graph.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # graph.py imports this module: the types only, no import at run time
+    from procflow.render.graph import Diagram, Link, Shape
+
+Style = Literal["plain", "bold", "small"]
+Line = tuple[str, Style]  # a line of a label and how it is drawn
+
+TITLE_PT, SMALL_PT = 10.0, 8.0  # whole points: Graphviz reads POINT-SIZE as an integer
+LINE = 1.22  # line height, in font sizes
+BOX_W = 156.0  # width of steps, decisions and escalations, and of a column
+PAD = 8.0
+COL_GAP = 36.0  # least space between two columns
+TRACK = 7.0  # distance between edges that run side by side
+RADIUS = 6.0  # corner radius of edges
+ARROW = 8.0  # arrowsize 0.8
+LABEL_W = 116.0  # widest edge label
+MARGIN = 12.0
+MAX_TITLE_LINES = 5
+
+
+# --- text: measuring, wrapping -------------------------------------------------------------
+
+# Advance widths of DejaVu Sans for " " to "~", in hundredths of an em (read from the font).
+_ASCII_EM = (
+    32, 40, 46, 84, 64, 95, 78, 27, 39, 39, 50, 84, 32, 36, 32, 34, 64, 64, 64, 64, 64, 64, 64,
+    64, 64, 64, 34, 34, 84, 84, 84, 53, 100, 68, 69, 70, 77, 63, 58, 77, 75, 29, 29, 66, 56, 86,
+    75, 79, 60, 79, 69, 63, 61, 73, 68, 99, 69, 61, 69, 39, 34, 39, 84, 50, 50, 61, 63, 55, 63,
+    62, 35, 63, 63, 28, 28, 58, 28, 97, 63, 61, 63, 63, 41, 52, 39, 63, 59, 82, 59, 59, 52, 64,
+    34, 64, 84)
+# ... and of letters and signs that are not an ASCII letter with accents.
+_OTHER_EM = {
+    "ł": 28, "Ł": 56, "đ": 64, "Đ": 78, "ø": 61, "Ø": 79, "ß": 63, "æ": 98, "Æ": 97, "œ": 102,
+    "Œ": 107, "ı": 28, "€": 64, "≤": 84, "≥": 84, "…": 100, "–": 50, "—": 100, "„": 52,
+    "“": 52, "”": 52, "‘": 32, "’": 32, "«": 61, "»": 61, "•": 59, "×": 84, "°": 50, "§": 50,
+    "\u00a0": 32}
+
+
+@functools.cache
+def _em(ch: str) -> float:
+    """The advance width of ``ch`` in ems: DejaVu Sans's for ASCII, for letters made of an
+    ASCII letter and accents (Polish, Czech) and for the other letters and signs above, a wide
+    guess for anything else."""
+    code = ord(ch)
+    if 32 <= code < 127:
+        return _ASCII_EM[code - 32] / 100
+    if ch in _OTHER_EM:
+        return _OTHER_EM[ch] / 100
+    if unicodedata.combining(ch):
+        return 0.0
+    base = unicodedata.normalize("NFD", ch)[0]
+    if 32 <= ord(base) < 127:
+        return _ASCII_EM[ord(base) - 32] / 100
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.8
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """An estimate of the width in points of ``text`` in DejaVu Sans (bold is ~10% wider)."""
+    return sum(_em(ch) for ch in text) * size * (1.12 if bold else 1.0)
+
+
+def wrap(text: str, width: float, size: float, max_lines: int,
+         bold: bool = False) -> tuple[list[str], bool]:
+    """Greedy word wrap of ``text`` (cleaned: one line, single spaces) to ``width`` points;
+    words too long for a line are cut. Returns the lines and whether text was left out (the
+    last line then ends with …)."""
+    lines: list[str] = []
+    line, line_w = "", 0.0
+    space = text_width(" ", size, bold)
+    for word in text.split(" "):
+        word_w = text_width(word, size, bold)
+        if line and line_w + space + word_w <= width:
+            line, line_w = f"{line} {word}", line_w + space + word_w
+            continue
+        if line:
+            lines.append(line)
+        line, line_w = "", 0.0
+        if word_w <= width:
+            line, line_w = word, word_w
+            continue
+        for ch in word:
+            ch_w = text_width(ch, size, bold)
+            if line and line_w + ch_w > width:
+                lines.append(line)
+                line, line_w = "", 0.0
+            line, line_w = line + ch, line_w + ch_w
+    if line:
+        lines.append(line)
+    if len(lines) <= max_lines:
+        return lines, False
+    last = lines[max_lines - 1]
+    while last and text_width(last + " \u2026", size, bold) > width:
+        last = last[:-1]
+    return lines[:max_lines - 1] + [last.rstrip() + " \u2026"], True
+
+
+# --- boxes ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Box:
+    """A shape's size, text and place."""
+
+    shape: Shape
+    w: float
+    h: float
+    lines: list[Line]  # the text drawn
+    whole: str | None  # the whole text, when the lines had to leave some out
+    rank: int = 0
+    col: int = 0
+    x: float = 0.0
+    y: float = 0.0  # centre
+    exits: dict[int, float] = field(default_factory=dict)  # link index -> x, left to right
+    entries: dict[int, float] = field(default_factory=dict)
+
+    def bottom(self, x: float) -> float:
+        return self.y + self.h / 2 * self._reach(x)
+
+    def top(self, x: float) -> float:
+        return self.y - self.h / 2 * self._reach(x)
+
+    def _reach(self, x: float) -> float:
+        """How far the outline lies below (or above) the centre at ``x``, as a share of h/2."""
+        u = min(abs(x - self.x) / (self.w / 2), 1.0)
+        if self.shape.kind == "decision":
+            return 1 - u
+        if self.shape.kind in ("start", "end"):
+            return math.sqrt(1 - u * u)
+        return 1.0
+
+
+def _box(shape: Shape) -> Box:
+    inner = BOX_W - 2 * PAD
+    if shape.kind in ("start", "end"):
+        word = shape.text or "\u00a0"
+        return Box(shape, max(64.0, text_width(word, TITLE_PT, True) + 28), 28.0,
+                   [(word, "bold")], None)
+    if shape.kind == "escalation":
+        head, _ = wrap(shape.text, inner, TITLE_PT, 1, bold=True)
+        notes, cut = wrap(shape.note, inner, SMALL_PT, 4)
+        h = (len(head) * TITLE_PT + len(notes) * SMALL_PT) * LINE + 2 * PAD
+        return Box(shape, BOX_W, max(h, 36.0), [(line, "bold") for line in head]
+                   + [(line, "small") for line in notes], shape.note if cut else None)
+    decision = shape.kind == "decision"
+    titles, cut = wrap(shape.text, BOX_W * 0.5 if decision else inner, TITLE_PT,
+                       MAX_TITLE_LINES)
+    lines: list[Line] = [(line, "plain") for line in titles]
+    lines += [(shape.note, "small")] if shape.note else []
+    if decision:
+        h = _diamond_height(lines)
+    else:
+        h = max((len(titles) * TITLE_PT + (SMALL_PT if shape.note else 0)) * LINE + 2 * PAD,
+                36.0)
+    return Box(shape, BOX_W, h, lines, shape.text if cut else None)
+
+
+def _size(style: Style) -> float:
+    return SMALL_PT if style == "small" else TITLE_PT
+
+
+def _diamond_height(lines: list[Line]) -> float:
+    """The least height of a diamond BOX_W wide that holds these centred lines."""
+    total = sum(_size(style) * LINE for _, style in lines)
+    y = -total / 2
+    half = 12.0
+    for text, style in lines:
+        size = _size(style)
+        far = max(abs(y), abs(y + size * LINE))
+        inside = 1 - (text_width(text, size) + 10) / BOX_W
+        half = max(half, far / max(inside, 0.15))
+        y += size * LINE
+    return 2 * half + 6
+
+
+# --- ranks, grid, routes -------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    """A link's path in grid terms. "down": one turn in a channel, the vertical part running
+    through empty cells of the target's column (``through="target"``) or the source's; "via":
+    down to the channel below the source, along a column gap, into the channel above the
+    target (loops, and long edges with no free column)."""
+
+    link: int
+    kind: Literal["down", "via"]
+    turn: int  # the channel of the first turn (channel c lies below row c)
+    back: int = 0  # "via": the channel of the second turn
+    gap: int = 0  # "via": the column gap (gap g lies left of column g)
+    through: Literal["target", "source"] = "target"
+    gap_track: int = 0
+    tracks: tuple[int, int] = (0, 0)
+    label_lines: list[str] = field(default_factory=list)
+    # where the label lies: band, channel, x, y within the band, width, height
+    label_box: tuple[str, int, float, float, float, float] | None = None
+
+
+def _ranks(count: int, links: list[Link]) -> tuple[list[int], set[int]]:
+    """Longest-path layers over the links that do not loop back. A cycle that the flow's
+    loop-back edges leave (only among steps the start cannot reach) is cut here, at its first
+    shape. Returns the rank of every shape and the indexes of the links drawn as loops."""
+    loops = {k for k, link in enumerate(links) if link.kind == "loop"}
+    incoming = [0] * count
+    out: list[list[int]] = [[] for _ in range(count)]
+    into: list[list[int]] = [[] for _ in range(count)]
+    for k, link in enumerate(links):
+        if k not in loops:
+            incoming[link.target] += 1
+            out[link.source].append(k)
+            into[link.target].append(k)
+    rank = [0] * count
+    done = [False] * count
+    ready = [i for i in range(count) if incoming[i] == 0]
+    heapq.heapify(ready)
+    for _ in range(count):
+        if not ready:
+            stuck = next(i for i in range(count) if not done[i] and incoming[i] > 0)
+            for k in into[stuck]:
+                if not done[links[k].source] and k not in loops:
+                    loops.add(k)
+                    out[links[k].source].remove(k)
+            incoming[stuck] = 0
+            ready = [stuck]
+        node = heapq.heappop(ready)
+        done[node] = True
+        for k in out[node]:
+            target = links[k].target
+            rank[target] = max(rank[target], rank[node] + 1)
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                heapq.heappush(ready, target)
+    return rank, loops
+
+
+class Layout:
+    """Places boxes in a grid (a column per lane, more where a lane has several boxes in one
+    row; a row per rank), routes every link orthogonally through the free channels between
+    rows and the gaps between columns, and places edge labels where no line crosses them."""
+
+    def __init__(self, diagram: Diagram) -> None:
+        self.diagram = diagram
+        self.links = diagram.links
+        self.boxes = [_box(shape) for shape in diagram.shapes]
+        ranks, self.loops = _ranks(len(self.boxes), self.links)
+        self.rows = max(ranks) + 1
+        cells: dict[tuple[int, int], list[int]] = {}
+        for index, box in enumerate(self.boxes):
+            box.rank = ranks[index]
+            cells.setdefault((box.shape.lane, box.rank), []).append(index)
+        self.lanes = len(diagram.lanes)
+        self.lane_cols = [1] * self.lanes
+        for (lane, _), members in cells.items():
+            self.lane_cols[lane] = max(self.lane_cols[lane], len(members))
+        self.lane_first = [0, *accumulate(self.lane_cols)][:-1]
+        self.cols = sum(self.lane_cols)
+        self.occupied: set[tuple[int, int]] = set()
+        for (lane, rank), members in cells.items():
+            for k, index in enumerate(members):
+                self.boxes[index].col = self.lane_first[lane] + k
+                self.occupied.add((self.boxes[index].col, rank))
+        self.routes = [self._route(k) for k in range(len(self.links))]
+        self._ports()
+        self._gap_tracks()
+        self._columns()
+        self._channel_tracks()
+        self._labels()
+        self._rows()
+
+    def _route(self, k: int) -> Route:
+        link = self.links[k]
+        s, t = self.boxes[link.source], self.boxes[link.target]
+        if k not in self.loops and t.rank > s.rank:
+            between = range(s.rank + 1, t.rank)
+            if all((t.col, r) not in self.occupied for r in between):
+                return Route(k, "down", s.rank, through="target")
+            if all((s.col, r) not in self.occupied for r in between):
+                return Route(k, "down", t.rank - 1, through="source")
+            gap = t.col if s.col < t.col else t.col + 1
+        else:  # round the outside of both columns, on the side with the shorter way
+            left, right = min(s.col, t.col), max(s.col, t.col) + 1
+            gap = left if s.col + t.col + 1 - 2 * left < 2 * right - s.col - t.col - 1 else right
+        return Route(k, "via", s.rank, t.rank - 1, gap)
+
+    def _ports(self) -> None:
+        """Exits (bottom) and entries (top) of every box, ordered by where the other end
+        lies so the edges of one box do not cross each other, then spread along the outline
+        (a diamond is entered at its top corner)."""
+        for k, link in enumerate(self.links):
+            self.boxes[link.source].exits[k] = self._far_col(k, link.target)
+            self.boxes[link.target].entries[k] = self._far_col(k, link.source)
+        for box in self.boxes:
+            for ports, spread in ((box.exits, 0.7), (box.entries, 0.6)):
+                if box.shape.kind == "decision":
+                    spread = 1.0 if ports is box.exits else 0.0
+                order = sorted(ports, key=lambda k: (ports[k], k))
+                ports.clear()
+                for i, k in enumerate(order):
+                    ports[k] = ((i + 1) / (len(order) + 1) - 0.5) * box.w * spread
+
+    def _far_col(self, k: int, other: int) -> float:
+        route = self.routes[k]
+        return route.gap - 0.5 if route.kind == "via" else float(self.boxes[other].col)
+
+    def _gap_tracks(self) -> None:
+        by_gap: dict[int, list[Route]] = {}
+        for route in self.routes:
+            if route.kind == "via":
+                by_gap.setdefault(route.gap, []).append(route)
+        self.gap_count = [0] * (self.cols + 1)
+        for gap, routes in by_gap.items():
+            routes.sort(key=lambda r: (min(r.turn, r.back), max(r.turn, r.back), r.link))
+            tracks = _interval_tracks([(min(r.turn, r.back), max(r.turn, r.back))
+                                       for r in routes])
+            for route, track in zip(routes, tracks):
+                route.gap_track = track
+            self.gap_count[gap] = max(tracks) + 1
+
+    def _columns(self) -> None:
+        """x of every column and gap centre; ports become absolute."""
+        widths = [max(COL_GAP, (n + 1) * TRACK) for n in self.gap_count]
+        widths[0] = max(MARGIN, (self.gap_count[0] + 1) * TRACK)
+        widths[-1] = max(MARGIN, (self.gap_count[-1] + 1) * TRACK)
+        x = 0.0
+        self.gap_x: list[float] = []
+        self.col_x: list[float] = []
+        for col in range(self.cols):
+            self.gap_x.append(x + widths[col] / 2)
+            x += widths[col]
+            self.col_x.append(x + BOX_W / 2)
+            x += BOX_W
+        self.gap_x.append(x + widths[-1] / 2)
+        self.width = x + widths[-1]
+        for box in self.boxes:
+            box.x = self.col_x[box.col]
+            for ports in (box.exits, box.entries):
+                for k in ports:
+                    ports[k] += box.x
+
+    def _xs(self, route: Route) -> tuple[float, float, float]:
+        """x of the exit, of the entry, and of the gap track (the entry for "down")."""
+        link = self.links[route.link]
+        exit_x = self.boxes[link.source].exits[route.link]
+        entry_x = self.boxes[link.target].entries[route.link]
+        if route.kind == "down":
+            return exit_x, entry_x, entry_x
+        n = self.gap_count[route.gap]
+        return exit_x, entry_x, self.gap_x[route.gap] + (route.gap_track - (n - 1) / 2) * TRACK
+
+    def _channel_tracks(self) -> None:
+        """Tracks of the horizontal runs in each channel: runs that overlap differ."""
+        runs: dict[int, list[tuple[Route, int, float, float]]] = {}
+        for route in self.routes:
+            exit_x, entry_x, gap_x = self._xs(route)
+            if route.kind == "down":
+                runs.setdefault(route.turn, []).append((route, 0, exit_x, entry_x))
+            else:
+                runs.setdefault(route.turn, []).append((route, 0, exit_x, gap_x))
+                runs.setdefault(route.back, []).append((route, 1, gap_x, entry_x))
+        self.channel_count: dict[int, int] = {}
+        for channel, items in runs.items():
+            items.sort(key=lambda i: (min(i[2], i[3]), max(i[2], i[3]), i[0].link, i[1]))
+            tracks = _interval_tracks([(min(a, b) - TRACK / 2, max(a, b) + TRACK / 2)
+                                       for _, _, a, b in items])
+            for (route, which, _, _), track in zip(items, tracks):
+                route.tracks = (track, route.tracks[1]) if which == 0 else (route.tracks[0],
+                                                                            track)
+            self.channel_count[channel] = max(tracks) + 1
+
+    def _crossings(self) -> dict[tuple[str, int], list[float]]:
+        """x of the vertical lines crossing each label band: ("exit", c) lies above the
+        tracks of channel c, ("entry", c) below them."""
+        cross: dict[tuple[str, int], list[float]] = {}
+
+        def add(band: str, channels: range, x: float) -> None:
+            for channel in channels:
+                cross.setdefault((band, channel), []).append(x)
+
+        for route in self.routes:
+            link = self.links[route.link]
+            s, t = self.boxes[link.source].rank, self.boxes[link.target].rank
+            exit_x, entry_x, gap_x = self._xs(route)
+            add("exit", range(s, s + 1), exit_x)
+            add("entry", range(t - 1, t), entry_x)
+            if route.kind == "down":
+                x = entry_x if route.through == "target" else exit_x
+                add("exit", range(s + 1, t), x)
+                add("entry", range(s, t - 1), x)
+            else:
+                low, high = sorted((route.turn, route.back))
+                add("exit", range(low + 1, high + 1), gap_x)
+                add("entry", range(low, high), gap_x)
+        return cross
+
+    def _labels(self) -> None:
+        """Each edge label goes beside its edge, near the source (exit band) or near the
+        target (entry band), whichever has more room free of crossing lines; labels that meet
+        in a band are stacked."""
+        cross = self._crossings()
+        placed: dict[tuple[str, int], list[tuple[float, float, float, float]]] = {}
+        for route in self.routes:
+            link = self.links[route.link]
+            if not link.label:
+                continue
+            exit_x, entry_x, _ = self._xs(route)
+            need = min(text_width(link.label, SMALL_PT) + 4, LABEL_W)
+            options = []
+            for band, channel, x in (("exit", self.boxes[link.source].rank, exit_x),
+                                     ("entry", self.boxes[link.target].rank - 1, entry_x)):
+                others = cross.get((band, channel), [])
+                left = max([c for c in others if c < x - 0.5] + [0.0]) + 5
+                right = min([c for c in others if c > x + 0.5] + [self.width]) - 5
+                prefer = (band == "entry") == (link.kind == "escalation")
+                for room, side in ((right - x - 4, 1), (x - 4 - left, -1)):
+                    options.append((min(room, need), prefer, side, band, channel, x, room))
+            _, _, side, band, channel, x, room = max(options)
+            lines, _ = wrap(link.label, max(min(room, LABEL_W), 40.0), SMALL_PT, 6)
+            w = max(text_width(line, SMALL_PT) for line in lines) + 4
+            h = len(lines) * SMALL_PT * LINE + 2
+            lx = min(max(x + 4 if side > 0 else x - 4 - w, 2.0), self.width - w - 2)
+            ly = 0.0
+            taken = placed.setdefault((band, channel), [])
+            for px, py, pw, ph in sorted(taken, key=lambda p: p[1]):
+                if px < lx + w and lx < px + pw and py < ly + h and ly < py + ph:
+                    ly = py + ph + 2
+            taken.append((lx, ly, w, h))
+            route.label_box = (band, channel, lx, ly, w, h)
+            route.label_lines = lines
+        self.band_h = {key: max(y + h for _, y, _, h in boxes) + 2
+                       for key, boxes in placed.items()}
+
+    def _rows(self) -> None:
+        """y of every channel and row, top to bottom (a header with the lane names first);
+        then the y of every box, centred in its row."""
+        self.header_lines: list[list[str]] = []
+        for lane, name in enumerate(self.diagram.lanes):
+            left, right = self.lane_span(lane)
+            lines, _ = wrap(name, right - left - 2 * PAD, TITLE_PT, 3, bold=True)
+            self.header_lines.append(lines or ["\u00a0"])
+        self.header_h = max(len(lines) for lines in self.header_lines) * TITLE_PT * LINE + 20
+        row_h = [0.0] * self.rows
+        for box in self.boxes:
+            row_h[box.rank] = max(row_h[box.rank], box.h)
+        y = self.header_h
+        self.channel_top: dict[int, float] = {}
+        self.row_top: list[float] = []
+        for channel in range(-1, self.rows):
+            self.channel_top[channel] = y
+            y += self._channel_h(channel)
+            if channel + 1 < self.rows:
+                self.row_top.append(y)
+                y += row_h[channel + 1]
+        self.height = y
+        for box in self.boxes:
+            box.y = self.row_top[box.rank] + row_h[box.rank] / 2
+
+    def lane_span(self, lane: int) -> tuple[float, float]:
+        first = self.lane_first[lane]
+        last = first + self.lane_cols[lane]
+        return (0.0 if first == 0 else self.gap_x[first],
+                self.width if last == self.cols else self.gap_x[last])
+
+    def _channel_h(self, channel: int) -> float:
+        tracks = self.channel_count.get(channel, 0)
+        exit_h = self.band_h.get(("exit", channel), 0.0)
+        entry_h = self.band_h.get(("entry", channel), 0.0)
+        if channel == self.rows - 1:
+            return MARGIN + exit_h + tracks * TRACK
+        return max(28.0, 6 + exit_h + max(tracks - 1, 0) * TRACK + 4 + entry_h
+                   + ARROW + RADIUS + 2)
+
+    def _track_y(self, channel: int, track: int) -> float:
+        return self.channel_top[channel] + 6 + self.band_h.get(("exit", channel), 0.0) \
+            + track * TRACK
+
+    def _band_y(self, band: str, channel: int) -> float:
+        if band == "exit":
+            return self.channel_top[channel] + 6
+        return self._track_y(channel, max(self.channel_count.get(channel, 1) - 1, 0)) + 4
+
+    def _polyline(self, route: Route) -> list[tuple[float, float]]:
+        link = self.links[route.link]
+        s, t = self.boxes[link.source], self.boxes[link.target]
+        exit_x, entry_x, gap_x = self._xs(route)
+        y1 = self._track_y(route.turn, route.tracks[0])
+        if route.kind == "down":
+            points = [(exit_x, s.bottom(exit_x)), (exit_x, y1), (entry_x, y1),
+                      (entry_x, t.top(entry_x))]
+        else:
+            y2 = self._track_y(route.back, route.tracks[1])
+            points = [(exit_x, s.bottom(exit_x)), (exit_x, y1), (gap_x, y1), (gap_x, y2),
+                      (entry_x, y2), (entry_x, t.top(entry_x))]
+        return _simplify(points)
+
+    def spline(self, route: Route) -> tuple[list[tuple[float, float]], tuple[float, float]]:
+        """The route as a cubic B-spline that stops short of the arrowhead, and the point of
+        the arrowhead."""
+        points = self._polyline(route)
+        return _bezier(points), points[-1]
+
+    def label_centre(self, route: Route) -> tuple[float, float] | None:
+        if route.label_box is None:
+            return None
+        band, channel, x, y, w, h = route.label_box
+        return x + w / 2, self._band_y(band, channel) + y + h / 2
+
+
+def _interval_tracks(spans: list[tuple[float, float]]) -> list[int]:
+    """Greedy colouring of closed intervals, in the given order: overlapping ones differ."""
+    ends: list[float] = []  # the last end on each track
+    tracks = []
+    for low, high in spans:
+        for track, end in enumerate(ends):
+            if end < low:
+                ends[track] = high
+                tracks.append(track)
+                break
+        else:
+            ends.append(high)
+            tracks.append(len(ends) - 1)
+    return tracks
+
+
+def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Without repeated points and without middle points of straight runs."""
+    out: list[tuple[float, float]] = []
+    for p in points:
+        if out and math.dist(out[-1], p) < 0.01:
+            continue
+        if len(out) >= 2 and abs((out[-1][0] - out[-2][0]) * (p[1] - out[-1][1])
+                                 - (out[-1][1] - out[-2][1]) * (p[0] - out[-1][0])) < 0.01:
+            out[-1] = p
+            continue
+        out.append(p)
+    return out
+
+
+def _bezier(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The orthogonal polyline as one cubic B-spline (3n+1 points) with rounded corners,
+    ending an arrowhead's length before the last point."""
+    *head, end = points
+    last = head[-1]
+    length = math.dist(last, end)
+    cut = min(ARROW, length - 0.5)
+    points = head + [(end[0] - (end[0] - last[0]) / length * cut,
+                      end[1] - (end[1] - last[1]) / length * cut)]
+    out = [points[0]]
+
+    def line_to(q: tuple[float, float]) -> None:
+        p = out[-1]
+        if math.dist(p, q) >= 0.01:
+            out.extend([(p[0] + (q[0] - p[0]) / 3, p[1] + (q[1] - p[1]) / 3),
+                        (p[0] + 2 * (q[0] - p[0]) / 3, p[1] + 2 * (q[1] - p[1]) / 3), q])
+
+    for a, b, c in zip(points, points[1:], points[2:]):
+        len_in, len_out = math.dist(a, b), math.dist(b, c)
+        r = min(RADIUS, len_in / 2, len_out / 2)
+        din = ((b[0] - a[0]) / len_in, (b[1] - a[1]) / len_in)
+        dout = ((c[0] - b[0]) / len_out, (c[1] - b[1]) / len_out)
+        start = (b[0] - din[0] * r, b[1] - din[1] * r)
+        finish = (b[0] + dout[0] * r, b[1] + dout[1] * r)
+        line_to(start)
+        k = 0.5523 * r  # a quarter circle as one cubic
+        out.extend([(start[0] + din[0] * k, start[1] + din[1] * k),
+                    (finish[0] - dout[0] * k, finish[1] - dout[1] * k), finish])
+    line_to(points[-1])
+    return out
+
+
