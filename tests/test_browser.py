@@ -28,13 +28,13 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from procflow.loader import load_procedures
+    from procflow.loader import discover
     from procflow.render import render_site
 
     project = tmp_path_factory.mktemp("project")
     shutil.copytree(VALID, project, dirs_exist_ok=True)
     out = tmp_path_factory.mktemp("site")
-    render_site(load_procedures([project / "procedures"]), out, ("html", "svg"), by_role=True,
+    render_site(discover([project / "procedures"]), out, ("html", "svg"), by_role=True,
                 today=dt.date(2026, 9, 1))
     return out
 

@@ -86,6 +86,7 @@ def test_an_input_that_does_not_load_prints_its_findings_and_writes_nothing(
     result = cli("render", valid_project / "procedures", "-o", out, expect=2)
     assert "it-access.yaml:" in result.stderr and "PF003" in result.stderr
     assert "unknown field 'rolle'" in result.stderr
+    assert result.stderr.count("unknown field 'rolle'") == 1  # each finding said once
     assert "Traceback" not in result.stderr
     assert not out.exists()
 
@@ -220,7 +221,7 @@ def test_a_failing_run_changes_nothing_in_the_output(cli: RunCli, valid_project:
 
 
 def test_a_failing_parallel_run_changes_nothing(valid_project: Path, tmp_path: Path) -> None:
-    from procflow.loader import load_procedures
+    from procflow.loader import discover
     from procflow.render import render_site
     from procflow.render.environment import TemplateProblem
 
@@ -229,23 +230,23 @@ def test_a_failing_parallel_run_changes_nothing(valid_project: Path, tmp_path: P
     (templates / "role.md.j2").write_text("{{ page.missing }}", encoding="utf-8")
     out = tmp_path / "site"
     out.mkdir()
-    documents = load_procedures([valid_project / "procedures"])
+    files = discover([valid_project / "procedures"])
     with pytest.raises(TemplateProblem, match="missing"):
-        render_site(documents, out, ("md",), templates_dir=templates, by_role=True, jobs=2)
+        render_site(files, out, ("md",), templates_dir=templates, by_role=True, jobs=2)
     assert names(out) == set()
 
 
 def test_parallel_and_serial_runs_write_the_same_files(valid_project: Path, tmp_path: Path) -> None:
-    from procflow.loader import load_procedures
+    from procflow.loader import discover
     from procflow.render import render_site
 
-    documents = load_procedures([valid_project / "procedures"])
+    files = discover([valid_project / "procedures"])
     day = dt.date(2026, 6, 1)
     calls: list[int] = []
-    serial = render_site(documents, tmp_path / "one", ("md", "html", "dot"), by_role=True,
+    serial = render_site(files, tmp_path / "one", ("md", "html", "dot"), by_role=True,
                          today=day, jobs=1, progress=lambda: calls.append(1))
-    render_site(documents, tmp_path / "two", ("md", "html", "dot"), by_role=True, today=day, jobs=2)
-    assert len(calls) == len(documents)
+    render_site(files, tmp_path / "two", ("md", "html", "dot"), by_role=True, today=day, jobs=2)
+    assert len(calls) == len(files)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
     assert {path.parent for path in serial} == {(tmp_path / "one").resolve()}
 

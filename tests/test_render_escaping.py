@@ -136,13 +136,12 @@ def hostile_procedure() -> dict[str, Any]:
 
 @pytest.fixture
 def hostile_site(tmp_path: Path) -> Path:
-    from procflow.loader import load_procedures
     from procflow.render import render_site
 
     source = tmp_path / "hostile.yaml"
     source.write_text(yaml.safe_dump(hostile_procedure(), allow_unicode=True), encoding="utf-8")
     out = tmp_path / "site"
-    render_site(load_procedures([source]), out, ("md", "html"), by_role=True,
+    render_site([source], out, ("md", "html"), by_role=True,
                 today=dt.date(2026, 6, 1))
     return out
 
@@ -213,7 +212,7 @@ def test_the_hostile_corpus_renders_without_markup_from_user_text(source: Path,
     if document.model is None:
         pytest.skip(f"{source.name} is a loader case: it does not load as a procedure")
     out = tmp_path / "site"
-    render_site([document], out, ("md", "html", "dot"), by_role=True, today=dt.date(2026, 6, 1))
+    render_site([source], out, ("md", "html", "dot"), by_role=True, today=dt.date(2026, 6, 1))
     for page in out.glob("*.md"):
         for render in (commonmark, mkdocs):
             seen = visible(render(page.read_text(encoding="utf-8")))

@@ -25,24 +25,22 @@ COMMAND = "python tests/golden/refresh.py"
 
 def render_all() -> dict[str, str]:
     """File name -> text of every golden file, freshly rendered."""
-    from procflow.loader import load_procedures
+    from procflow.loader import discover
     from procflow.render import render_site
 
-    documents = load_procedures([ROOT / "procedures"])
     files: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as folder:
-        render_site(documents, Path(folder), ("md", "html", "dot"), by_role=True, today=TODAY,
-                    jobs=1)
+        render_site(discover([ROOT / "procedures"]), Path(folder), ("md", "html", "dot"),
+                    by_role=True, today=TODAY, jobs=1)
         for path in sorted(Path(folder).iterdir()):
             text = path.read_text(encoding="utf-8")
             if path.suffix == ".html":
                 text = SVG.sub("<svg><!-- the diagram: see the .dot golden --></svg>", text)
             files[path.name] = text
-    for document in documents:
-        page = files[f"{document.model.id}.md"]
-        found = MERMAID.search(page)
+    for procedure_id in [name.removesuffix(".dot") for name in files if name.endswith(".dot")]:
+        found = MERMAID.search(files[f"{procedure_id}.md"])
         if found:
-            files[f"{document.model.id}.mmd"] = found.group(1)
+            files[f"{procedure_id}.mmd"] = found.group(1)
     return files
 
 

@@ -1,8 +1,8 @@
 """``procflow render``: procedures -> Markdown, HTML and diagram files in one folder.
 
-Parses options, loads the procedures, calls ``procflow.render.render_site`` and shows a
-progress bar on stderr when it is a terminal and there are many procedures. Only typer is
-imported at the top (start-up time of ``procflow --help``).
+Parses options, finds the procedure files, calls ``procflow.render.render_site`` (which loads
+them) and shows a progress bar on stderr when it is a terminal and there are many procedures.
+Only typer is imported at the top (start-up time of ``procflow --help``).
 """
 
 from __future__ import annotations
@@ -52,25 +52,19 @@ def render(
     import sys
 
     from procflow.cli.app import parse_today
-    from procflow.errors import LoadFailed
-    from procflow.loader import load_procedures
+    from procflow.loader import discover
     from procflow.project import project_for
     from procflow.render import parse_formats, render_site
 
     chosen = parse_formats(formats)
     day = parse_today(today)
-    try:
-        documents = load_procedures(paths or [])
-    except LoadFailed as failure:
-        for finding in failure.findings:
-            typer.echo(str(finding), err=True)
-        raise
+    files = discover(paths or [])
     if templates is None:
         templates = project_for(paths[0] if paths else Path.cwd()).templates_dir
-    with _progress(len(documents), sys.stderr.isatty()) as advance:
-        written = render_site(documents, output, chosen, templates_dir=templates,
-                              by_role=by_role, today=day, progress=advance, jobs=jobs)
-    typer.echo(f"procflow: wrote {len(written)} files for {len(documents)} procedure(s) "
+    with _progress(len(files), sys.stderr.isatty()) as advance:
+        written = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
+                              today=day, progress=advance, jobs=jobs)
+    typer.echo(f"procflow: wrote {len(written)} files for {len(files)} procedure(s) "
                f"into {output}", err=True)
 
 

@@ -6,16 +6,21 @@ procflow.yaml), then the packaged defaults. The packaged defaults are also reach
 replace single blocks while keeping its own file the same name (pdoc's pattern).
 
 Two environments share that search path: ``*.html.j2`` autoescape HTML; every other template
-(Markdown) prints values through ``markdown.escape`` (see ``_markdown_finalize``). Both use ``StrictUndefined``: a field
-that does not exist is an error naming the template, the line and the field, never an empty
-string. Template errors become ``TemplateProblem`` (exit 2).
+(Markdown) prints values through ``markdown.escape`` (see ``_MarkdownEnvironment``). Both use
+``StrictUndefined``: a field that does not exist is an error naming the template, the line and
+the field, never an empty string. Template errors become ``TemplateProblem`` (exit 2).
+
+Compiling the templates is the dearest part of a small run, so ``templates(source)`` keeps
+them compiled, with the labels read from the same folders, for as long as the process runs
+and no file in the folders changes (``source`` takes their state at the start of a run).
 """
 
 from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,6 +30,7 @@ from markupsafe import Markup
 
 from procflow.errors import ProcflowError, UsageError
 from procflow.render import markdown
+from procflow.render.i18n import Labels
 
 
 class TemplateProblem(ProcflowError):
@@ -37,32 +43,89 @@ def builtin_dir() -> Path:
 
 
 def _markdown_finalize(value: Any) -> Any:
-    """Every printed value escaped for Markdown; template output (``Markup``) as is. The
-    environment autoescapes so that blocks, ``super()`` and macros give ``Markup``."""
-    return value if isinstance(value, Markup) else markdown.Raw(markdown.escape(value))
+    """Every printed value escaped for Markdown; ``Markup`` (what procflow built, and the
+    output of templates, blocks, ``super()`` and macros) as is."""
+    if type(value) is str:  # most values: one cached look-up
+        return markdown.escaped(value)
+    return value if isinstance(value, Markup) else markdown.escape(value)
+
+
+def _markdown_concat(parts: Iterable[str]) -> markdown.Raw:
+    return markdown.Raw("".join(parts))
+
+
+class _MarkdownEnvironment(jinja2.Environment):
+    """No HTML autoescaping: ``finalize`` escapes for Markdown, and the output of a template,
+    a block or a macro is ``Raw`` (jinja's ``NativeEnvironment`` also replaces ``concat``)."""
+
+    concat = staticmethod(_markdown_concat)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The templates of a run: the user's folder (None: only the packaged defaults) and the
+    name, size and time of change of every file in the folders when the run started."""
+
+    user_dir: Path | None
+    state: tuple[tuple[str, int, int], ...]
+
+
+def source(user_dir: Path | None) -> Source:
+    """The templates as they are now; a missing folder is a usage error."""
+    if user_dir is not None and not user_dir.is_dir():
+        raise UsageError(f"templates folder not found: {user_dir}")
+    state = [(str(path), info.st_size, info.st_mtime_ns)
+             for folder in _folders(user_dir) for path in sorted(folder.rglob("*"))
+             if path.is_file() and (info := path.stat())]
+    return Source(user_dir, tuple(state))
+
+
+_compiled: dict[Source, Templates] = {}
+_KEEP = 4  # sources kept compiled at once (tests and long-lived callers render many)
+
+
+def templates(current: Source) -> Templates:
+    """The templates of ``current``, compiled once per process while their files stay the
+    same."""
+    found = _compiled.get(current)
+    if found is None:
+        while len(_compiled) >= _KEEP:
+            del _compiled[next(iter(_compiled))]
+        found = _compiled[current] = Templates(current.user_dir)
+    return found
+
+
+def _folders(user_dir: Path | None) -> list[Path]:
+    return [folder for folder in (user_dir, builtin_dir()) if folder is not None]
 
 
 class Templates:
-    """Renders named templates from the user's folder or the packaged defaults."""
+    """Renders named templates from the user's folder or the packaged defaults, and gives the
+    labels of a language from the catalogues in the same folders."""
 
     def __init__(self, user_dir: Path | None = None) -> None:
-        if user_dir is not None and not user_dir.is_dir():
-            raise UsageError(f"templates folder not found: {user_dir}")
-        builtin = builtin_dir()
         self.user_dir = user_dir
-        self.folders = [folder for folder in (user_dir, builtin) if folder is not None]
+        self.folders = _folders(user_dir)
+        self._labels: dict[str, Labels] = {}
         loader = jinja2.ChoiceLoader([
-            jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(builtin)}),
+            jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(self.folders[-1])}),
             jinja2.FileSystemLoader(self.folders),
         ])
         common: dict[str, Any] = {
             "loader": loader, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
             "lstrip_blocks": True, "keep_trailing_newline": True, "auto_reload": False,
         }
-        self._markdown = jinja2.Environment(autoescape=True, finalize=_markdown_finalize, **common)
+        self._markdown = _MarkdownEnvironment(finalize=_markdown_finalize, **common)
         self._html = jinja2.Environment(autoescape=True, **common)
         self._markdown.filters.update(quote=markdown.quote, fence=markdown.fence,
                                       join=markdown.join)
+
+    def labels(self, language: str) -> Labels:
+        """The labels of ``language`` (catalogues read once)."""
+        found = self._labels.get(language)
+        if found is None:
+            found = self._labels[language] = Labels(language, self.folders)
+        return found
 
     def render(self, name: str, **context: Any) -> str:
         from procflow.loader import display_path

@@ -51,7 +51,6 @@ def language_chain(language: str) -> list[str]:
     return chain
 
 
-@functools.lru_cache(maxsize=64)
 def _read_catalogue(path: Path) -> Catalogue | None:
     import yaml  # type: ignore[import-untyped]  # no stubs in the environment
 
@@ -83,11 +82,6 @@ def _check_entry(path: Path, key: object, value: object) -> None:
                            f"{', '.join(CATEGORIES)}; 'other' is required")
 
 
-def forget_catalogues() -> None:
-    """Read catalogue files afresh from now on (they may have been edited)."""
-    _read_catalogue.cache_clear()
-
-
 @functools.lru_cache(maxsize=32)
 def _plural_rule(language: str) -> Locale:
     from babel import Locale, UnknownLocaleError
@@ -106,7 +100,7 @@ class Labels:
         self.language = language
         self._chain = [catalogue for tag in language_chain(language) for folder in folders
                        if (catalogue := _read_catalogue(folder / "i18n" / f"{tag}.yaml"))]
-        self._said: dict[tuple[str, tuple[tuple[str, object], ...]], str] = {}
+        self._said: dict[object, str] = {}  # (key, values) or, without values, the key
         self._durations: dict[str, str] = {}
 
     def _entry(self, key: str) -> tuple[Entry, str]:
@@ -117,7 +111,7 @@ class Labels:
                            f"i18n/{FALLBACK}.yaml)")
 
     def __call__(self, key: str, **values: object) -> str:
-        memo = (key, tuple(values.items()))
+        memo = (key, tuple(values.items())) if values else key
         said = self._said.get(memo)
         if said is None:
             entry, _ = self._entry(key)

@@ -57,6 +57,12 @@ def _escape_text(text: str) -> str:
     return "<br>".join(_escape_line(line) for line in _NEWLINE_RE.split(text))
 
 
+@functools.lru_cache(maxsize=8192)
+def escaped(text: str) -> Raw:
+    """``escape(text)`` ready to print as is: what the Markdown templates print a value as."""
+    return Raw(_escape_text(text))
+
+
 def _escape_line(line: str) -> str:
     stripped = line.lstrip(" \t")
     # Leading blanks would start an indented code block at a line start: they become

@@ -21,6 +21,7 @@ from procflow.flow import Flow
 from procflow.model import Escalation, Kpi, Procedure, Role, Sla, Step, Template
 from procflow.render.i18n import Labels
 from procflow.render.markdown import Raw
+from procflow.render.write import file_name
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,6 @@ class Page:
 
     def file(self, suffix: str, role: RoleRef | None = None) -> Raw:
         """The file name of this procedure's page (or a role card) in another format."""
-        from procflow.render.write import file_name
-
         return Raw(file_name(self.procedure.id, suffix, role.id if role else None))
 
     @property
@@ -187,20 +186,28 @@ def procedure_page(procedure: Procedure, *, shared_roles: Sequence[Role], labels
     used = _used_roles(procedure)
     roles = [ref for ref in names.role_refs.values() if not ref.shared or ref.id in used]
     roles += [names.role(role_id) for role_id in used if role_id not in names.role_refs]
-    due = procedure.review.due() if procedure.review else None
+    due, overdue = review_due(procedure, today)
     raci_roles = [ref for ref in roles if ref.id in used]
     return Page(
         procedure=procedure, t=labels, language=labels.language, ext=ext, review_due=due,
-        overdue=due is not None and due < today, roles=roles, steps=steps,
+        overdue=overdue, roles=roles, steps=steps,
         slas=[_sla_row(names, sla) for sla in procedure.slas],
         escalations=[_escalation_row(names, escalation) for escalation in procedure.escalations],
         templates=[template for template in procedure.templates
                    if not any(step.template == template.id for step in procedure.steps)],
         kpis=list(procedure.kpis), raci_roles=raci_roles,
-        raci=[RaciRow(view, [_raci_cell(view.step, ref.id) for ref in raci_roles]) for view in steps],
+        raci=[RaciRow(view, [_raci_cell(view.step, ref.id) for ref in raci_roles])
+              for view in steps],
         cards=[ref for ref in roles if _has_card(procedure, ref.id)] if by_role else [],
         local_steps=frozenset(step.id for step in procedure.steps),
     )
+
+
+def review_due(procedure: Procedure, today: dt.date) -> tuple[dt.date | None, bool]:
+    """When the procedure's next review is due (None: no review set), and whether that is
+    before ``today``."""
+    due = procedure.review.due() if procedure.review else None
+    return due, due is not None and due < today
 
 
 def role_card(page: Page, role: RoleRef) -> Page:
@@ -214,7 +221,8 @@ def role_card(page: Page, role: RoleRef) -> Page:
     return Page(
         procedure=page.procedure, t=page.t, language=page.language, ext=page.ext,
         review_due=page.review_due, overdue=page.overdue, roles=[role], steps=steps, slas=[],
-        escalations=escalations, templates=[], kpis=[], raci_roles=[], raci=[], card_role=role, local_steps=frozenset(mine),
+        escalations=escalations, templates=[], kpis=[], raci_roles=[], raci=[], card_role=role,
+        local_steps=frozenset(mine),
     )
 
 
@@ -239,7 +247,7 @@ def _used_roles(procedure: Procedure) -> list[str]:
 
 def _step_view(names: _Resolver, position: int, step: Step) -> StepView:
     flow = names.flow
-    ref = names.refs.get(step.id) or names.step(step.id)
+    ref = names.step(step.id)
     decisions = [Decision(branch.when, names.step(branch.next)) for branch in step.branches or []]
     jump = None
     if step.next is not None and not (position + 1 < len(flow.steps)
@@ -301,7 +309,17 @@ class CatalogEntry:
     pages: Mapping[str, str]  # suffix -> file name
     review_due: dt.date | None
     overdue: bool
-    cards: list[tuple[RoleRef, Mapping[str, str]]]
+    cards: list[tuple[RoleRef, Mapping[str, str]]]  # suffix -> file name, per role
+
+
+def catalog_entry(procedure: Procedure, pages: Mapping[str, str],
+                  cards: Sequence[tuple[RoleRef, Mapping[str, str]]], today: dt.date
+                  ) -> CatalogEntry:
+    """A procedure's row in the catalog: ``pages`` and ``cards`` name the files it got."""
+    due, overdue = review_due(procedure, today)
+    return CatalogEntry(procedure, {suffix: Raw(name) for suffix, name in pages.items()}, due,
+                        overdue, [(ref, {suffix: Raw(name) for suffix, name in files.items()})
+                                  for ref, files in cards])
 
 
 @dataclass

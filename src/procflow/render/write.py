@@ -30,14 +30,7 @@ def file_name(procedure_id: str, suffix: str, role_id: str | None = None) -> str
         if value is not None and (not _SLUG.match(value) or len(value) > 64):
             raise ProcflowError(f"refusing to build a file name from the id {value!r}: "
                                 "not a slug")
-    name = f"{procedure_id}--{role_id}{suffix}" if role_id else f"{procedure_id}{suffix}"
-    _check_name(name)
-    return name
-
-
-def _check_name(name: str) -> None:
-    if not _NAME.match(name):
-        raise ProcflowError(f"refusing to write {name!r}: not a plain file name")
+    return f"{procedure_id}--{role_id}{suffix}" if role_id else f"{procedure_id}{suffix}"
 
 
 def prepare_output(output: Path) -> Path:
@@ -53,7 +46,8 @@ def prepare_output(output: Path) -> Path:
 
 def write_staged(folder: Path, name: str, data: str | bytes) -> str:
     """Write one whole file into the staging folder (callable from worker processes)."""
-    _check_name(name)
+    if not _NAME.match(name):
+        raise ProcflowError(f"refusing to write {name!r}: not a plain file name")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with open(folder / name, "xb") as stream:
         stream.write(payload)
@@ -75,9 +69,7 @@ class Staging:
         self.names.append(write_staged(self.folder, name, data))
 
     def adopt(self, names: list[str]) -> None:
-        """Record files a worker process wrote into ``folder``."""
-        for name in names:
-            _check_name(name)
+        """Record files a worker process wrote into ``folder`` (with ``write_staged``)."""
         self.names.extend(names)
 
     def commit(self) -> list[Path]:
