@@ -226,7 +226,9 @@ def _pattern_message(loc: YamlPath, name: str, value: Any, data: Any) -> str:
         return f"{where}: '{value}' is not a working-hours range such as \"08:00-16:00\""
     if name in ("disable",) or (len(loc) > 1 and loc[-2] in ("disable", "severity")):
         return f"{where}: '{value}' is not a rule code such as PF104"
-    suggestion = "-".join("".join(c if c.isalnum() else " " for c in str(value).lower()).split())
+    from procflow.model import suggest_slug
+
+    suggestion = suggest_slug(str(value))
     hint = f" (for example '{suggestion}')" if suggestion and suggestion != value else ""
     return (f"{where}: '{value}' is not a valid id: use lowercase letters, digits and single "
             f"hyphens, at most 64 characters{hint}")

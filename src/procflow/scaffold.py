@@ -73,15 +73,13 @@ def check_id(procedure_id: str) -> None:
     """Raises ``UsageError`` (with a suggestion) for an id the format rejects."""
     from pydantic import TypeAdapter, ValidationError
 
-    from procflow.model import Slug
+    from procflow.model import Slug, suggest_slug
 
     try:
         TypeAdapter(Slug).validate_python(procedure_id)
     except ValidationError:
-        suggestion = "-".join("".join(c if c.isalnum() else " "
-                                      for c in procedure_id.lower()).split())
-        hint = (f", such as '{suggestion[:64]}'" if suggestion and suggestion != procedure_id
-                else "")
+        suggestion = suggest_slug(procedure_id)
+        hint = f", such as '{suggestion}'" if suggestion and suggestion != procedure_id else ""
         raise UsageError(f"'{procedure_id}' is not a valid procedure id: use lowercase letters, "
                          f"digits and single hyphens, at most 64 characters{hint}") from None
 

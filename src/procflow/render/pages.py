@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from procflow.flow import Flow
 from procflow.model import Escalation, Kpi, Procedure, Role, Sla, Step, Template
+from procflow.references import used_roles
 from procflow.render.i18n import Labels
 from procflow.render.markdown import Raw
 from procflow.render.write import file_name
@@ -183,7 +184,7 @@ def procedure_page(procedure: Procedure, *, shared_roles: Sequence[Role], labels
     """The view of a whole procedure (``by_role``: it links to its role cards)."""
     names = _Resolver(procedure, shared_roles, labels)
     steps = [_step_view(names, position, step) for position, step in enumerate(procedure.steps)]
-    used = _used_roles(procedure)
+    used = used_roles(procedure)
     roles = [ref for ref in names.role_refs.values() if not ref.shared or ref.id in used]
     roles += [names.role(role_id) for role_id in used if role_id not in names.role_refs]
     due, overdue = review_due(procedure, today)
@@ -230,19 +231,6 @@ def _has_card(procedure: Procedure, role_id: str) -> bool:
     return any(step.role == role_id for step in procedure.steps) or any(
         escalation.to == role_id or role_id in escalation.notify
         for escalation in procedure.escalations)
-
-
-def _used_roles(procedure: Procedure) -> list[str]:
-    """Role ids the steps and escalations use, in first-use order."""
-    seen: dict[str, None] = {}
-    for step in procedure.steps:
-        for role_id in (step.role, step.accountable, *step.consulted, *step.informed):
-            if role_id:
-                seen.setdefault(role_id, None)
-    for escalation in procedure.escalations:
-        for role_id in (escalation.to, *escalation.notify):
-            seen.setdefault(role_id, None)
-    return list(seen)
 
 
 def _step_view(names: _Resolver, position: int, step: Step) -> StepView:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from procflow.loader import Document
     from procflow.model import Procedure, Role
     from procflow.project import Project
-    from procflow.rules.references import Reference
+    from procflow.references import Reference
 
 
 @dataclass
@@ -50,7 +50,7 @@ class RuleContext:
     def references(self) -> list[Reference]:
         """Every reference the procedure makes to a role, step, template, priority, SLA or
         calendar, in written order."""
-        from procflow.rules.references import references
+        from procflow.references import references
 
         return list(references(self.procedure))
 

@@ -2,7 +2,8 @@
 
 The fields that name a role, a step, a template, a priority, an SLA or a calendar are listed
 here once: PF005 checks that each reference names something defined, PF101 counts the roles
-used, and PF007 waits until the flow's own references resolve.
+used, PF007 waits until the flow's own references resolve, and the rendered pages list the
+roles in the order the procedure first uses them.
 """
 
 from __future__ import annotations
@@ -74,3 +75,8 @@ def _escalation(escalation: Escalation, at: YamlPath) -> Iterator[Reference]:
     yield Reference("role", escalation.to, owner, "to", (*at, "to"))
     for k, role in enumerate(escalation.notify):
         yield Reference("role", role, owner, "notify", (*at, "notify", k))
+
+
+def used_roles(procedure: Procedure) -> list[str]:
+    """The role ids the procedure's steps and escalations name, in first-use order."""
+    return list(dict.fromkeys(ref.name for ref in references(procedure) if ref.kind == "role"))
