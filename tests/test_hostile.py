@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from procflow.lint import validate
+from procflow.lint import ValidationResult, validate
 from procflow.loader import load_document
 from procflow.model import Procedure
 from procflow.yamlsafe import Limits
@@ -50,16 +50,21 @@ def write(folder: Path, name: str, content: bytes | str) -> Path:
     return path
 
 
+def validate_measuring_memory(path: Path) -> tuple[ValidationResult, int]:
+    """Validate one file; return the result and the peak of Python memory it took."""
+    tracemalloc.start()
+    try:
+        result = validate([path])
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_hostile_file_gives_its_diagnostic(tmp_path: Path, name: str) -> None:
     content, code, line, word = CASES[name]
     path = write(tmp_path, name, content)
-    tracemalloc.start()
-    try:
-        result = validate([path])
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = validate_measuring_memory(path)
     assert any((f.code, f.line) == (code, line) and word in f.message
                for f in result.findings), [str(f) for f in result.findings]
     assert result.exit_code() == 1
@@ -92,12 +97,7 @@ def test_sixty_megabyte_file_fails_before_it_is_read(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:  # sparse: costs no disk and no time
         handle.truncate(60 * 1024 * 1024)
-    tracemalloc.start()
-    try:
-        result = validate([path])
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = validate_measuring_memory(path)
     assert [(f.code, f.line) for f in result.findings] == [("PF002", 1)]
     assert "62,914,560 bytes" in result.findings[0].message
     assert peak < 5_000_000
