@@ -7,20 +7,78 @@ and with --jobs 1, and times ``procflow validate`` on the same corpus in the sam
 procedures per second and the ratio render / validate (goal: <= 3x). Each time is the median
 of N runs. The diagram engine alone (in-process against a ``dot`` process per diagram) is
 measured by bench/bench_graph.py.
+
+Then, to show where the time goes, the same work in one process on one core, stage by stage,
+on the first 200 procedures, against validating the same files the same way (``lint.check_file``):
+milliseconds per procedure and each stage's multiple of validating.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PROCFLOW, best_of, corpus, table  # noqa: E402
 
 TODAY = ["--today", "2026-11-22"]
+STAGE_SAMPLE = 200
+
+
+def stages(files: list[Path]) -> list[tuple[str, ...]]:
+    """Milliseconds per procedure of each stage of rendering, in this process, and of
+    validating, with each stage's multiple of validating."""
+    from procflow.lint import check_file
+    from procflow.loader import load_procedure
+    from procflow.render import diagram_words, engine, graph, mermaid
+    from procflow.render.environment import source, templates
+    from procflow.render.pages import inline_svg, procedure_page
+
+    today = dt.date(2026, 11, 22)
+    compiled = templates(source(None))
+    labels = compiled.labels("en")
+    models = [load_procedure(path).model for path in files]
+    diagrams = [graph.build(m, duration_text=labels.duration, words=diagram_words(labels))
+                for m in models]
+    dots = [graph.dot_of(d, m.id) for d, m in zip(diagrams, models)]
+    svgs = [engine.draw(dot, "svg") for dot in dots]
+
+    def pages(k: int) -> None:
+        view = procedure_page(models[k], shared_roles=(), labels=labels, ext="md", today=today)
+        view.mermaid = mermaid.mermaid_of(diagrams[k])
+        compiled.render("procedure.md.j2", page=view)
+        html = dataclasses.replace(view, ext="html", mermaid=None)
+        html.svg = inline_svg(svgs[k], models[k].id, "diagram")
+        compiled.render("procedure.html.j2", page=html)
+
+    work: list[tuple[str, Callable[[int], object]]] = [
+        ("validate (load + rules)", lambda k: check_file(files[k], today)),
+        ("render: load", lambda k: load_procedure(files[k])),
+        ("render: layout + DOT", lambda k: graph.dot_of(graph.build(
+            models[k], duration_text=labels.duration, words=diagram_words(labels)), models[k].id)),
+        ("render: Graphviz draw (svg)", lambda k: engine.draw(dots[k], "svg")),
+        ("render: md + html pages", pages),
+    ]
+    timed = []
+    for name, step in work:
+        step(0)  # warm: imports, compiled templates, fonts
+        start = time.perf_counter()
+        for k in range(len(files)):
+            step(k)
+        timed.append((name, (time.perf_counter() - start) / len(files) * 1000))
+    base = timed[0][1]
+    rows = [("stage (one core)", "ms/procedure", "multiple of validate")]
+    rows += [(name, f"{ms:.2f}", f"{ms / base:.1f}") for name, ms in timed]
+    total = sum(ms for _, ms in timed[1:])
+    rows.append(("render: all stages above", f"{total:.2f}", f"{total / base:.1f}"))
+    return rows
 
 
 def main() -> None:
@@ -47,6 +105,8 @@ def main() -> None:
         rows.append((label, f"{seconds:.2f}", f"{count / seconds:.0f}",
                      f"{seconds / validate:.1f}", "<= 3.0" if not jobs else ""))
     print(table(rows))
+    print(f"\nwhere the time goes, first {STAGE_SAMPLE} procedures:")
+    print(table(stages(sorted(folder.glob("*.yaml"))[:STAGE_SAMPLE])))
 
 
 if __name__ == "__main__":

@@ -203,7 +203,6 @@ def render_file(path: Path, settings: Settings) -> Rendered:
     formats, pages = settings.formats, result.pages
     templates = compiled(settings.templates)
     labels = templates.labels(result.language)
-    words = diagram_words(labels)
 
     def save(suffix: str, data: str | bytes, role: str | None = None) -> str:
         name = file_name(procedure.id, suffix, role)
@@ -213,9 +212,9 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             pass  # the run when it sees both (file names are made from ids only)
         return name
 
-    needs_dot = "dot" in formats or settings.engine
-    dot = graph.to_dot(procedure, shared_roles=shared_roles, duration_text=labels.duration,
-                       words=words) if needs_dot else None
+    diagram = graph.build(procedure, shared_roles=shared_roles, duration_text=labels.duration,
+                          words=diagram_words(labels))
+    dot = graph.dot_of(diagram, procedure.id) if "dot" in formats or settings.engine else None
     if dot is not None and "dot" in formats:
         pages[".dot"] = save(".dot", dot)
     svg = engine.draw(dot, "svg") if settings.engine and dot is not None else None
@@ -234,8 +233,7 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             continue
         page = dataclasses.replace(view, ext=ext)
         if ext == "md":
-            page.mermaid = mermaid.to_mermaid(procedure, shared_roles=shared_roles,
-                                              duration_text=labels.duration, words=words)
+            page.mermaid = mermaid.mermaid_of(diagram)
             page.image = Raw(image) if image else None
         elif svg is not None:
             page.svg = inline_svg(svg, procedure.id, labels("diagram_alt", title=procedure.title))

@@ -205,7 +205,13 @@ def to_dot(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
     """
     diagram = build(procedure, shared_roles=shared_roles, duration_text=duration_text,
                     words=words, marks=marks)
-    return _Writer(Layout(diagram), f"pf-{procedure.id}").text()
+    return dot_of(diagram, procedure.id)
+
+
+def dot_of(diagram: Diagram, procedure_id: str) -> str:
+    """The DOT text of a ``build`` result (``to_dot`` in two steps, for a caller that also
+    draws the same diagram in Mermaid). SVG ids start with ``pf-<procedure_id>``."""
+    return _Writer(Layout(diagram), f"pf-{procedure_id}").text()
 
 
 class _Writer:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from procflow.durations import Duration
 from procflow.model import Procedure, Role
-from procflow.render.graph import Shape, build, clean
+from procflow.render.graph import Diagram, Shape, build, clean
 
 # One pass, so the "#" of an entity is never escaped again. Mermaid decodes #name; and #123;
 # in labels. "%" keeps a label from forming a %%{init}%% directive or a %% comment; ":" keeps
@@ -47,8 +47,13 @@ def to_mermaid(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
     limit, decisions as diamonds with conditions on their edges, start and end, and each
     escalation as a dashed, labelled edge to a box in the target role's lane. Arguments as
     for ``graph.to_dot``."""
-    diagram = build(procedure, shared_roles=shared_roles, duration_text=duration_text,
-                    words=words)
+    return mermaid_of(build(procedure, shared_roles=shared_roles, duration_text=duration_text,
+                            words=words))
+
+
+def mermaid_of(diagram: Diagram) -> str:
+    """The Mermaid text of a ``graph.build`` result (``to_mermaid`` in two steps, for a caller
+    that also draws the same diagram with Graphviz)."""
     out = ["flowchart TB"]
     for lane, name in enumerate(diagram.lanes):
         members = [shape for shape in diagram.shapes if shape.lane == lane]
