@@ -51,6 +51,21 @@ def test_png_is_written_when_asked(cli: RunCli, valid_project: Path, tmp_path: P
     assert (out / "it-access.png").read_bytes().startswith(b"\x89PNG")
 
 
+def test_a_png_warns_of_text_its_font_cannot_show(cli: RunCli, valid_project: Path,
+                                                  tmp_path: Path) -> None:
+    source = valid_project / "procedures" / "it-access.yaml"
+    out = tmp_path / "site"
+    result = cli("render", source, "-o", out, "--format", "svg,png", expect=0)
+    assert "warning" not in result.stderr  # Polish letters are in the font
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("    title: ", "    title: 🚀 ", 1), encoding="utf-8")
+    result = cli("render", source, "-o", out, "--format", "svg,png", expect=0)
+    assert "procflow: warning:" in result.stderr and "it-access.yaml" in result.stderr
+    assert "DejaVu Sans lacks, such as in '🚀" in result.stderr
+    result = cli("render", source, "-o", out, "--format", "svg", expect=0)
+    assert "warning" not in result.stderr  # an SVG leaves glyphs to the browser
+
+
 def test_an_unknown_format_is_a_usage_error(cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
     result = cli("render", valid_project, "-o", tmp_path / "site", "--format", "md,htm", expect=2)
     assert "unknown format 'htm'" in result.stderr and "did you mean 'html'" in result.stderr
@@ -249,6 +264,113 @@ def test_parallel_and_serial_runs_write_the_same_files(valid_project: Path, tmp_
     assert len(calls) == len(files)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
     assert {path.parent for path in serial} == {(tmp_path / "one").resolve()}
+
+
+def test_a_folder_at_an_output_name_stops_the_run_before_anything_moves(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md", expect=0)
+    (out / "index.md").unlink()
+    (out / "index.md").mkdir()  # sorts after every procedure's page
+    before = snapshot_tree(out)
+    result = cli("render", valid_project / "procedures", "-o", out, "--format", "md",
+                 "--today", "2030-01-01", expect=2)
+    assert "index.md: a folder has that name" in result.stderr
+    assert "nothing was changed" in result.stderr
+    assert snapshot_tree(out) == before
+
+
+def test_a_move_that_fails_halfway_puts_every_old_file_back(
+        valid_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from procflow.errors import ProcflowError
+    from procflow.loader import discover
+    from procflow.render import render_site, write
+
+    files = discover([valid_project / "procedures"])
+    out = tmp_path / "site"
+    render_site(files, out, ("md",), today=dt.date(2026, 6, 1))
+    before = snapshot(out)
+    moves: list[str] = []
+    real_replace = os.replace
+
+    def replace(source: object, target: object) -> None:
+        moves.append(str(target))
+        if len(moves) == 6:  # the third file: two moved in, its old one aside, its new one fails
+            raise OSError(13, "Permission denied")
+        real_replace(source, target)
+
+    monkeypatch.setattr(write.os, "replace", replace)
+    with pytest.raises(ProcflowError, match="Permission denied; nothing was changed"):
+        render_site(files, out, ("md",), today=dt.date(2030, 1, 1))
+    assert snapshot(out) == before  # the old pages back, no new page, no staging folder
+
+
+def test_a_full_disk_is_one_line_and_exit_2_with_nothing_changed(
+        cli: RunCli, valid_project: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from procflow.render import write
+
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md", expect=0)
+    before = snapshot(out)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write, "open", full, raising=False)
+    result = cli("render", valid_project / "procedures", "-o", out, "--format", "md",
+                 "--jobs", "1", expect=2)
+    assert "No space left on device; nothing was changed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+
+
+def snapshot_tree(folder: Path) -> dict[str, bytes | None]:
+    return {str(path.relative_to(folder)): None if path.is_dir() else path.read_bytes()
+            for path in sorted(folder.rglob("*"))}
+
+
+def test_a_terminal_sees_a_progress_bar_for_many_procedures(valid_project: Path,
+                                                            tmp_path: Path) -> None:
+    import pty
+    import subprocess
+    import sys
+
+    source = (valid_project / "procedures" / "it-access.yaml").read_text(encoding="utf-8")
+    many = tmp_path / "many"
+    many.mkdir()
+    for k in range(25):  # more than PROGRESS_FROM
+        (many / f"p{k}.yaml").write_text(source.replace("id: it-access", f"id: access-{k}", 1),
+                                         encoding="utf-8")
+
+    def stderr_of(files: Path, terminal: bool) -> str:
+        command = [sys.executable, "-m", "procflow", "render", str(files), "-o",
+                   str(tmp_path / "site"), "--format", "md"]
+        if not terminal:
+            return subprocess.run(command, capture_output=True, text=True, check=True).stderr
+        parent, child = pty.openpty()
+        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=child) as process:
+            os.close(child)
+            chunks = []
+            while True:
+                try:
+                    chunk = os.read(parent, 4096)
+                except OSError:  # the terminal closed with the process
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        os.close(parent)
+        assert process.returncode == 0
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    shown = stderr_of(many, terminal=True)
+    assert "rendering" in shown and "wrote 27 files for 25 procedure(s)" in shown
+    assert "rendering" not in stderr_of(many, terminal=False)  # no bar in logs
+    few = tmp_path / "few"
+    few.mkdir()
+    (few / "p.yaml").write_text(source, encoding="utf-8")
+    assert "rendering" not in stderr_of(few, terminal=True)
 
 
 def test_output_that_is_a_file_is_a_usage_error(cli: RunCli, valid_project: Path,

@@ -29,6 +29,29 @@ def test_a_file_in_the_templates_folder_replaces_the_default(cli: RunCli, valid_
     assert "## Steps" in page  # everything else is the default
 
 
+AZURE_DEVOPS = """{% extends "default/procedure.md.j2" %}
+{% block diagram %}
+
+## {{ t('diagram') }}
+
+{{ page.mermaid | fence("mermaid", colons=True) }}
+{% endblock %}
+"""
+
+
+def test_an_azure_devops_wiki_gets_its_mermaid_block_from_a_five_line_override(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "mine"
+    templates.mkdir()
+    (templates / "procedure.md.j2").write_text(AZURE_DEVOPS, encoding="utf-8")
+    page = render_md(cli, valid_project / "procedures" / "complaint-handling.yaml",
+                     tmp_path / "site", "--templates", templates)
+    block = page.split("::: mermaid\n", 1)[1].split("\n:::\n", 1)[0]
+    assert block.startswith("flowchart TB\n") and "  s1 --> s2" in block
+    assert "```" not in page.split("## Roles")[0]  # no backtick fence left
+    assert "## Steps" in page
+
+
 def test_the_project_file_names_the_templates_folder(cli: RunCli, valid_project: Path,
                                                     tmp_path: Path) -> None:
     (valid_project / "house").mkdir()
@@ -94,6 +117,25 @@ def test_an_undefined_name_and_a_syntax_error_are_located(cli: RunCli, valid_pro
     assert "step.md.j2, line 2" in result.stderr
 
 
+@pytest.mark.parametrize("text, said", [
+    ("x\n{{ page.procedure.title / 2 }}\n", "line 2: TypeError: unsupported operand"),
+    ("{{ page.procedure.title | int(1 / 0) }}\n", "line 1: ZeroDivisionError"),
+    ('{% extends "procedure.md.j2" %}\n', 'line 1: the template extends or includes itself; '
+     'to build on the default, write {% extends "default/<name>" %}'),
+])
+def test_a_user_template_that_fails_as_it_runs_is_located_not_a_crash(
+        cli: RunCli, valid_project: Path, tmp_path: Path, text: str, said: str) -> None:
+    templates = tmp_path / "mine"
+    templates.mkdir()
+    (templates / "procedure.md.j2").write_text(text, encoding="utf-8")
+    for jobs in ("1", "2"):
+        out = tmp_path / f"site{jobs}"
+        result = cli("render", valid_project / "procedures", "-o", out, "--format", "md",
+                     "--templates", templates, "--jobs", jobs, expect=2)
+        assert "procedure.md.j2, " + said in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
 def test_a_missing_templates_folder_is_a_usage_error(cli: RunCli, valid_project: Path,
                                                      tmp_path: Path) -> None:
     result = cli("render", valid_project, "-o", tmp_path / "site", "--templates",
@@ -133,6 +175,26 @@ def test_durations_in_words_with_cldr_plurals(language: str, text: str, expected
     from procflow.render.i18n import Labels
 
     assert Labels(language, [builtin_dir()]).duration(Duration.parse(text)) == expected
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    ("en", "2d", "after 2 days"), ("pl", "1d", "po 1 dniu"), ("pl", "2d", "po 2 dniach"),
+    ("pl", "5h", "po 5 godzinach"), ("pl", "1h30m", "po 1 godzinie 30 minutach"),
+    ("cs", "1d", "po 1 dni"), ("cs", "5d", "po 5 dnech"), ("cs", "2h", "po 2 hodinách"),
+    ("cs", "1w", "po 1 týdnu"), ("de", "2d", "after 2 days"),
+])
+def test_a_duration_after_po_takes_the_locative(language: str, text: str,
+                                                 expected: str) -> None:
+    from procflow.durations import Duration
+    from procflow.render.environment import builtin_dir
+    from procflow.render.i18n import Labels
+
+    labels = Labels(language, [builtin_dir()])
+    assert labels("after_duration", duration=labels.duration(Duration.parse(text),
+                                                               "after")) == expected
+    assert labels.duration(Duration.parse(text)) in {"2 dni", "1 dzień", "5 godzin",
+                                                     "1 godzina 30 minut", "1 den", "5 dní",
+                                                     "2 hodiny", "1 týden", "2 days"}
 
 
 def test_a_procedure_in_polish_gets_polish_labels(cli: RunCli, valid_project: Path,
@@ -193,8 +255,9 @@ def test_every_catalogue_has_every_english_label_and_the_needed_plural_forms() -
     english = yaml.safe_load((folder / "en.yaml").read_text(encoding="utf-8"))
     for language in ("pl", "cs"):
         labels = yaml.safe_load((folder / f"{language}.yaml").read_text(encoding="utf-8"))
-        assert set(labels) == set(english), language
+        after_forms = {f"{unit}_after" for unit in ("week", "day", "hour", "minute", "second")}
+        assert set(labels) - after_forms == set(english), language
         categories = {Locale.parse(language).plural_form(n) for n in range(200)}
         for key, value in labels.items():
-            if isinstance(english[key], dict):
+            if isinstance(english.get(key.removesuffix("_after")), dict):
                 assert categories <= set(value), (language, key)

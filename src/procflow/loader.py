@@ -298,7 +298,7 @@ def discover(paths: typing.Sequence[Path]) -> list[Path]:
         default = (project_file.parent if project_file else Path.cwd()) / "procedures"
         if not default.is_dir():
             raise UsageError("no PATH given and no procedures/ folder here; name the files or "
-                             "folders to check, e.g. procflow validate procedures/")
+                             "folders to read, e.g. procedures/")
         paths = [default]
     found: dict[Path, None] = {}
     for path in paths:

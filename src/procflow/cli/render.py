@@ -61,9 +61,12 @@ def render(
     files = discover(paths or [])
     if templates is None:
         templates = project_for(paths[0] if paths else Path.cwd()).templates_dir
+    warnings: list[str] = []
     with _progress(len(files), sys.stderr.isatty()) as advance:
         written = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
-                              today=day, progress=advance, jobs=jobs)
+                              today=day, progress=advance, jobs=jobs, warn=warnings.append)
+    for text in warnings:
+        typer.echo(f"procflow: warning: {text}", err=True)
     typer.echo(f"procflow: wrote {len(written)} files for {len(files)} procedure(s) "
                f"into {output}", err=True)
 

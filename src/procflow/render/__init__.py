@@ -73,6 +73,7 @@ class Rendered:
     names: list[str] = field(default_factory=list)
     pages: dict[str, str] = field(default_factory=dict)  # suffix -> file
     cards: list[tuple[RoleRef, dict[str, str]]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def procedure(self) -> Procedure:
@@ -90,12 +91,14 @@ def render_site(
     today: dt.date | None = None,
     progress: Callable[[], None] | None = None,
     jobs: int | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Render procedure files (``procflow.loader.discover`` finds them in folders) into
     ``output_dir``; return the files written. All or nothing: on any error nothing in
     ``output_dir`` changes; ``LoadFailed`` (with the findings) when a file does not load. If
     image formats are asked and no diagram engine exists, everything else is written and then
-    ``EnvironmentProblem`` is raised."""
+    ``EnvironmentProblem`` is raised. ``warn`` hears what is written but worth a look (text a
+    PNG cannot show)."""
     from procflow.render import engine
     from procflow.render.environment import source
     from procflow.render.write import Staging, prepare_output
@@ -110,7 +113,7 @@ def render_site(
         settings = Settings(staging.folder, formats, templates, by_role, today or dt.date.today(),
                             problem is None and bool({"svg", "png", "html"} & set(formats)))
         with _no_cycle_collection():
-            _stage(files, settings, staging, progress, jobs)
+            _stage(files, settings, staging, progress, jobs, warn)
     except BaseException:
         staging.discard()
         if not existed and not any(root.iterdir()):
@@ -123,7 +126,8 @@ def render_site(
 
 
 def _stage(files: Sequence[Path], settings: Settings, staging: Staging,
-           progress: Callable[[], None] | None, jobs: int | None) -> None:
+           progress: Callable[[], None] | None, jobs: int | None,
+           warn: Callable[[str], None] | None) -> None:
     """Render every file, then the catalog, into the staging folder."""
     from procflow.loader import require_loaded
     from procflow.parallel import imap_in_processes
@@ -138,6 +142,8 @@ def _stage(files: Sequence[Path], settings: Settings, staging: Staging,
                 progress()
     require_loaded([result.document for result in results])
     _check_ids(results)
+    for text in (text for result in results for text in result.warnings if warn):
+        warn(text)
     for result in results:
         staging.adopt(result.names)
     for name, text in _catalog(results, settings):
@@ -223,6 +229,7 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             pages[".svg"] = save(".svg", svg)
         if "png" in formats:
             pages[".png"] = save(".png", engine.draw(dot, "png"))
+            result.warnings += _beyond_font(diagram, result.document.display)
     image = pages.get(".svg") or pages.get(".png")
     view = procedure_page(procedure, shared_roles=shared_roles, labels=labels, ext="md",
                           today=settings.today, by_role=settings.by_role)
@@ -242,6 +249,20 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             text = templates.render(f"role.{ext}.j2", page=dataclasses.replace(card, ext=ext))
             files[f".{ext}"] = save(f".{ext}", text, role.id)
     return result
+
+
+def _beyond_font(diagram: Any, display: str) -> list[str]:
+    from procflow.render.graph import FONT
+    from procflow.render.layout import beyond_font
+
+    texts = [*diagram.lanes, *(t for s in diagram.shapes for t in (s.text, s.note)),
+             *(link.label for link in diagram.links)]
+    shown = [text for text in texts if beyond_font(text)]
+    if not shown:
+        return []
+    return [f"{display}: the PNG diagram has characters that {FONT} lacks, such as in "
+            f"'{shown[0]}'; they show as empty boxes unless another installed font has them "
+            "(the SVG and HTML leave it to the reader's fonts)"]
 
 
 def diagram_words(labels: Any) -> dict[str, str]:

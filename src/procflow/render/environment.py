@@ -142,6 +142,18 @@ class Templates:
                                   f"{' or '.join(map(str, self.folders))}") from None
         except (jinja2.TemplateError, ProcflowError) as error:
             raise TemplateProblem(f"{_where(error, name)}: {_what(error)}") from None
+        except Exception as error:  # a user's template that fails as it runs: exit 2
+            if not self._from_user_template(error):
+                raise  # a default template failing is procflow's bug (exit 3)
+            raise TemplateProblem(f"{_where(error, name)}: {_what(error)}") from None
+
+    def _from_user_template(self, error: BaseException) -> bool:
+        if self.user_dir is None:
+            return False
+        folder = self.user_dir.resolve()
+        return any(frame.filename.endswith(".j2") and
+                   Path(frame.filename).resolve().is_relative_to(folder)
+                   for frame in traceback.extract_tb(error.__traceback__))
 
 
 def _where(error: BaseException, name: str) -> str:
@@ -170,6 +182,11 @@ def _short(owner: str) -> str:
 
 def _what(error: BaseException) -> str:
     message = str(error)
+    if isinstance(error, RecursionError):
+        return ("the template extends or includes itself; to build on the default, write "
+                '{% extends "default/<name>" %}')
+    if not isinstance(error, (jinja2.TemplateError, ProcflowError)):
+        return f"{type(error).__name__}: {message}"
     if isinstance(error, jinja2.UndefinedError):
         for pattern, explain in _UNDEFINED_PATTERNS:
             match = pattern.match(message)

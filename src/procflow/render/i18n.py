@@ -101,7 +101,7 @@ class Labels:
         self._chain = [catalogue for tag in language_chain(language) for folder in folders
                        if (catalogue := _read_catalogue(folder / "i18n" / f"{tag}.yaml"))]
         self._said: dict[object, str] = {}  # (key, values) or, without values, the key
-        self._durations: dict[str, str] = {}
+        self._durations: dict[tuple[str, str], str] = {}
 
     def _entry(self, key: str) -> tuple[Entry, str]:
         for catalogue in self._chain:
@@ -127,20 +127,28 @@ class Labels:
         category = _plural_rule(language).plural_form(n)
         return _fill(key, entry.get(category, entry["other"]), {"n": n, **values})
 
-    def duration(self, duration: Duration) -> str:
-        """``1h30m`` -> "1 hour 30 minutes" / "1 godzina 30 minut"."""
-        said = self._durations.get(duration.text)
+    def duration(self, duration: Duration, form: str = "") -> str:
+        """``1h30m`` -> "1 hour 30 minutes" / "1 godzina 30 minut". ``form`` names the forms
+        a language needs in one phrase: ``after`` for ``after_duration`` ("po 2 dniach", not
+        "po 2 dni"), read from ``day_after``... where a catalogue has them, else ``day``..."""
+        said = self._durations.get((duration.text, form))
         if said is None:
-            said = self._durations[duration.text] = self._duration(duration)
+            said = self._durations[(duration.text, form)] = self._duration(duration, form)
         return said
 
-    def _duration(self, duration: Duration) -> str:
+    def _duration(self, duration: Duration, form: str) -> str:
         hours, rest = divmod(duration.seconds, 3600)
         minutes, seconds = divmod(rest, 60)
-        parts = [self.plural(unit, count) for unit, count in (
+        parts = [self.plural(self._form(unit, form), count) for unit, count in (
             ("week", duration.weeks), ("day", duration.days), ("hour", hours),
             ("minute", minutes), ("second", seconds)) if count]
-        return self("duration_join").join(parts) if parts else self.plural("second", 0)
+        if not parts:
+            return self.plural(self._form("second", form), 0)
+        return self("duration_join").join(parts)
+
+    def _form(self, unit: str, form: str) -> str:
+        key = f"{unit}_{form}"
+        return key if form and any(key in c.entries for c in self._chain) else unit
 
     def join(self, items: Sequence[str]) -> str:
         return self("list_join").join(items)

@@ -72,6 +72,14 @@ def _em(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.8
 
 
+def beyond_font(text: str) -> bool:
+    """Whether ``text`` has characters DejaVu Sans has no glyph for: wide ones (emoji, CJK)
+    and those past U+1F000 (most emoji). A PNG draws them as empty boxes unless some other
+    installed font has them; an SVG leaves the choice to the reader's browser."""
+    return any(ord(ch) >= 0x1F000 or unicodedata.east_asian_width(ch) in "WF"
+               for ch in text if ord(ch) > 0x2000)
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """An estimate of the width in points of ``text`` in DejaVu Sans (bold is ~10% wider)."""
     return sum(_em(ch) for ch in text) * size * (1.12 if bold else 1.0)

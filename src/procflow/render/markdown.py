@@ -93,8 +93,12 @@ def quote(text: str) -> Raw:
     return Raw("\n".join(out))
 
 
-def fence(body: str, info: str = "") -> Raw:
-    """A fenced code block, its fence longer than any backtick run in ``body``."""
+def fence(body: str, info: str = "", colons: bool = False) -> Raw:
+    """A fenced code block, its fence longer than any backtick run in ``body``; with
+    ``colons``, Azure DevOps's ``::: info`` block instead (for procflow's own text only, such
+    as the Mermaid diagram, whose lines never start with a colon)."""
+    if colons:
+        return Raw(f"::: {info}\n{body.rstrip(chr(10))}\n:::")
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     marker = "`" * max(3, longest + 1)
     return Raw(f"{marker}{info}\n{body.rstrip(chr(10))}\n{marker}")

@@ -276,7 +276,8 @@ def _escalation_row(names: _Resolver, escalation: Escalation) -> EscalationRow:
         sla = next((s for s in names.procedure.slas if s.id == escalation.sla), None)
         triggers.append(labels("sla_breach", name=(sla.name or sla.id) if sla else escalation.sla))
     if escalation.after is not None:
-        triggers.append(labels("after_duration", duration=labels.duration(escalation.after)))
+        triggers.append(labels("after_duration",
+                               duration=labels.duration(escalation.after, "after")))
     return EscalationRow(
         escalation=escalation, triggers=triggers,
         watched=[names.step(step_id) for step_id in escalation.steps or []],

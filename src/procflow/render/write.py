@@ -2,8 +2,9 @@
 
 A run writes every file whole into a hidden staging folder inside the output folder
 (``.procflow-*``); only when the whole run has succeeded is each file renamed into place
-(``os.replace``: atomic, same file system). A run that fails removes the staging folder, so
-it leaves no half-written file and changes nothing. Names are rebuilt from ids checked again
+(``os.replace``: atomic, same file system); a file it replaces waits aside until every
+file is in place, and goes back if a move fails. A run that fails removes the staging folder,
+so it leaves no half-written file and changes nothing. Names are rebuilt from ids checked again
 against the slug pattern, and every name must be a plain file name (no folder part), so
 nothing lands outside the output folder. Files the run does not write are never touched;
 an existing symbolic link at a target name is replaced, never followed.
@@ -49,8 +50,14 @@ def write_staged(folder: Path, name: str, data: str | bytes) -> str:
     if not _NAME.match(name):
         raise ProcflowError(f"refusing to write {name!r}: not a plain file name")
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    with open(folder / name, "xb") as stream:
-        stream.write(payload)
+    try:
+        with open(folder / name, "xb") as stream:
+            stream.write(payload)
+    except FileExistsError:
+        raise
+    except OSError as error:  # a full disk, a quota: the run stops and changes nothing
+        raise ProcflowError(f"cannot write {name} into {folder.parent}: {error.strerror}; "
+                            "nothing was changed") from None
     return name
 
 
@@ -73,19 +80,40 @@ class Staging:
         self.names.extend(names)
 
     def commit(self) -> list[Path]:
-        """Move every staged file into place; return the final paths."""
-        written = []
+        """Move every staged file into place and return the final paths; all or none. A
+        file already at a target name is moved aside first and put back if a later move
+        fails; a folder at a target name stops the run before anything moves."""
+        targets = [self.root / name for name in self.names]
         try:
-            for name in self.names:
-                target = self.root / name
-                try:
-                    os.replace(self.folder / name, target)
-                except OSError as error:
-                    raise ProcflowError(f"cannot write {target}: {error.strerror}") from None
-                written.append(target)
+            for target in targets:
+                if target.is_dir() and not target.is_symlink():
+                    raise ProcflowError(f"cannot write {target}: a folder has that name; "
+                                        "move it away (nothing was changed)")
+            self._move_into_place(targets)
         finally:
             self.discard()
-        return written
+        return targets
+
+    def _move_into_place(self, targets: list[Path]) -> None:
+        aside = self.folder / "replaced"  # a staged name has a suffix, so it cannot clash
+        aside.mkdir()
+        kept: list[tuple[Path, Path]] = []  # (target, where its old file waits)
+        placed: list[Path] = []
+        target = self.root
+        try:
+            for target in targets:
+                if os.path.lexists(target):
+                    os.replace(target, aside / target.name)
+                    kept.append((target, aside / target.name))
+                os.replace(self.folder / target.name, target)
+                placed.append(target)
+        except OSError as error:
+            for path in placed:
+                path.unlink(missing_ok=True)
+            for path, old in kept:
+                os.replace(old, path)
+            raise ProcflowError(f"cannot write {target}: {error.strerror}; "
+                                "nothing was changed") from None
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
