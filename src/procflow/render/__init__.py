@@ -114,12 +114,12 @@ def render_site(
                             problem is None and bool({"svg", "png", "html"} & set(formats)))
         with _no_cycle_collection():
             _stage(files, settings, staging, progress, jobs, warn)
+        written = staging.commit()
     except BaseException:
         staging.discard()
         if not existed and not any(root.iterdir()):
             root.rmdir()  # a failed run leaves no trace, not even the folder it made
         raise
-    written = staging.commit()
     if problem is not None and set(IMAGE_FORMATS) & set(formats):
         raise problem
     return written
@@ -229,7 +229,13 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             pages[".svg"] = save(".svg", svg)
         if "png" in formats:
             pages[".png"] = save(".png", engine.draw(dot, "png"))
-            result.warnings += _beyond_font(diagram, result.document.display)
+            text = graph.text_beyond_font(diagram)
+            if text is not None:
+                result.warnings.append(
+                    f"{result.document.display}: the PNG diagram has characters that "
+                    f"{graph.FONT} lacks, such as in '{text}'; they show as empty boxes unless "
+                    "another installed font has them (the SVG and HTML leave it to the "
+                    "reader's fonts)")
     image = pages.get(".svg") or pages.get(".png")
     view = procedure_page(procedure, shared_roles=shared_roles, labels=labels, ext="md",
                           today=settings.today, by_role=settings.by_role)
@@ -249,20 +255,6 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             text = templates.render(f"role.{ext}.j2", page=dataclasses.replace(card, ext=ext))
             files[f".{ext}"] = save(f".{ext}", text, role.id)
     return result
-
-
-def _beyond_font(diagram: Any, display: str) -> list[str]:
-    from procflow.render.graph import FONT
-    from procflow.render.layout import beyond_font
-
-    texts = [*diagram.lanes, *(t for s in diagram.shapes for t in (s.text, s.note)),
-             *(link.label for link in diagram.links)]
-    shown = [text for text in texts if beyond_font(text)]
-    if not shown:
-        return []
-    return [f"{display}: the PNG diagram has characters that {FONT} lacks, such as in "
-            f"'{shown[0]}'; they show as empty boxes unless another installed font has them "
-            "(the SVG and HTML leave it to the reader's fonts)"]
 
 
 def diagram_words(labels: Any) -> dict[str, str]:

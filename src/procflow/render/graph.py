@@ -24,7 +24,8 @@ from typing import Literal
 from procflow.durations import Duration
 from procflow.flow import Flow
 from procflow.model import Escalation, Procedure, Role
-from procflow.render.layout import ARROW, SMALL_PT, TITLE_PT, Box, Layout, Line, Route
+from procflow.render.layout import (ARROW, SMALL_PT, TITLE_PT, Box, Layout, Line, Route,
+                                   beyond_font)
 
 FONT = "DejaVu Sans"
 WORDS = {"start": "Start", "end": "End", "escalation": "Escalation"}
@@ -113,6 +114,14 @@ def build(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
         for k, source in enumerate(watched or [0]):  # the first edge carries the label
             links.append(Link(source, target, "" if k else label, "escalation"))
     return Diagram([clean(role.name) for role in lanes], shapes, links)
+
+
+def text_beyond_font(diagram: Diagram) -> str | None:
+    """The first text of ``diagram`` with a character ``FONT`` has no glyph for (emoji,
+    Chinese...), if any: a PNG shows those as empty boxes unless another font has them."""
+    texts = [*diagram.lanes, *(t for shape in diagram.shapes for t in (shape.text, shape.note)),
+             *(link.label for link in diagram.links)]
+    return next((text for text in texts if beyond_font(text)), None)
 
 
 def _escalation_label(escalation: Escalation, procedure: Procedure,
