@@ -8,9 +8,10 @@ DIR defaults to a corpus written by shared/bench/gen_corpus.py (40-step procedur
 temporary folder; the procedures/ samples are measured too. Also shown, for the choice of
 layout: the same diagrams with Graphviz routing the edges itself (`neato -n2`,
 `splines=true`, as the second pass of a dot + neato two-pass layout would). And, for what the
-goal can reach, two floors measured the same way: the same nodes and edges at the same places
-with no text, lane or style ("bare"), and bare with straight edges ("bare, straight"): the most
-any in-process Graphviz can gain on a `dot` process for a diagram of this size.
+goal can reach, two floors: the same nodes and edges at the same places with no text, lane or
+style ("bare"), and bare with straight edges ("bare, straight"), drawn in-process and set
+against the same `dot` process on the real diagram: the most any in-process Graphviz could gain
+even if text, lanes and styles cost nothing.
 """
 
 from __future__ import annotations
@@ -72,31 +73,33 @@ def straight(dot: str) -> str:
                                                                 "layout=nop2, splines=line")
 
 
-def compare(name: str, dots: list[str], steps: float, has_dot: bool,
-            to_dot: str = "") -> list[str]:
-    """A row: engine and process milliseconds per diagram, and their ratio."""
+def engine_ms(dots: list[str]) -> float:
     engine.draw(dots[0], "svg")  # the first drawing loads fonts and plugins
-    inside = per_item(lambda d: engine.draw(d, "svg"), dots)
-    row = [name, f"{len(dots)}", f"{steps:.0f}", to_dot, f"{inside:.2f}"]
-    if not has_dot:
-        return row + ["n/a", "n/a"]
-    process = per_item(dot_process, dots)
-    return row + [f"{process:.2f}", f"{process / inside:.1f}x"]
+    return per_item(lambda d: engine.draw(d, "svg"), dots)
 
 
 def measure(name: str, paths: list[Path], has_dot: bool) -> list[list[str]]:
+    """Rows: the diagrams as procflow draws them, then the two floors. Every ratio divides
+    the time of one `dot -Tsvg` process on the real DOT by the row's in-process time."""
     models = [(load_procedure(p).model, list(project_for(p).shared_roles.values()))
               for p in paths]
     models = [(m, shared) for m, shared in models if m is not None]
-    steps = sum(len(m.steps) for m, _ in models) / len(models)
+    steps = f"{sum(len(m.steps) for m, _ in models) / len(models):.0f}"
     start = time.perf_counter()
     dots = [graph.to_dot(m, shared_roles=shared) for m, shared in models]
     to_dot = (time.perf_counter() - start) / len(dots) * 1000
-    routed = per_item(graphviz_routes, dots[:20])
-    return [compare(name, dots, steps, has_dot, f"{to_dot:.2f}") + [f"{routed:.2f}"],
-            compare(f"{name} bare", [bare(d) for d in dots], steps, has_dot) + [""],
-            compare(f"{name} bare, straight", [straight(d) for d in dots], steps, has_dot)
-            + [""]]
+    process = per_item(dot_process, dots) if has_dot else None
+    rows = []
+    for label, drawn, extra in (
+            (name, dots, [f"{to_dot:.2f}"]),
+            (f"{name} bare", [bare(d) for d in dots], [""]),
+            (f"{name} bare, straight", [straight(d) for d in dots], [""])):
+        inside = engine_ms(drawn)
+        ratio = f"{process / inside:.1f}x" if process else "n/a"
+        rows.append([label, f"{len(dots)}", steps, *extra, f"{inside:.2f}",
+                     f"{process:.2f}" if process else "n/a", ratio])
+    rows[0].append(f"{per_item(graphviz_routes, dots[:20]):.2f}")
+    return [row + [""] * (len(rows[0]) - len(row)) for row in rows]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\nengine: the wheel's Graphviz in-process (procflow.render.engine), layout=nop2 "
           "(positions and edge routes computed by procflow); Graphviz-routed: the same positions "
           "with splines=true, on 20 diagrams. bare: the same nodes and edges at the same places with "
-          "no text, lane or style; bare, straight: bare with straight edges. The ratio of a bare "
-          "row is the most any in-process Graphviz can gain on a `dot` process here.")
+          "no text, lane or style; bare, straight: bare with straight edges. A bare row's ratio "
+          "sets the `dot` process on the real diagram against drawing only that: the most an "
+          "in-process Graphviz could gain if text, lanes and styles cost nothing.")
     return 0
 
 
