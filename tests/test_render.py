@@ -66,6 +66,15 @@ def test_a_png_warns_of_text_its_font_cannot_show(cli: RunCli, valid_project: Pa
     assert "warning" not in result.stderr  # an SVG leaves glyphs to the browser
 
 
+def test_a_folder_without_procedures_warns_and_writes_an_empty_catalog(
+        cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "site"
+    result = cli("render", tmp_path / "empty", "-o", out, expect=0)
+    assert "warning: no procedure files (*.yaml, *.yml) in" in result.stderr
+    assert names(out) == {"index.md", "index.html"}
+
+
 def test_an_unknown_format_is_a_usage_error(cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
     result = cli("render", valid_project, "-o", tmp_path / "site", "--format", "md,htm", expect=2)
     assert "unknown format 'htm'" in result.stderr and "did you mean 'html'" in result.stderr

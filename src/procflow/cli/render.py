@@ -65,6 +65,10 @@ def render(
     with _progress(len(files), sys.stderr.isatty()) as advance:
         written = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
                               today=day, progress=advance, jobs=jobs, warn=warnings.append)
+    if not files:
+        where = ", ".join(map(str, paths)) if paths else "procedures/"
+        warnings.append(f"no procedure files (*.yaml, *.yml) in {where}; only an empty "
+                        "catalog was written")
     for text in warnings:
         typer.echo(f"procflow: warning: {text}", err=True)
     typer.echo(f"procflow: wrote {len(written)} files for {len(files)} procedure(s) "
