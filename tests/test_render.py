@@ -272,7 +272,7 @@ def test_parallel_and_serial_runs_write_the_same_files(valid_project: Path, tmp_
     render_site(files, tmp_path / "two", ("md", "html", "dot"), by_role=True, today=day, jobs=2)
     assert len(calls) == len(files)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
-    assert {path.parent for path in serial} == {(tmp_path / "one").resolve()}
+    assert {path.parent for path in serial.written} == {(tmp_path / "one").resolve()}
 
 
 def test_a_folder_at_an_output_name_stops_the_run_before_anything_moves(
@@ -380,6 +380,65 @@ def test_a_terminal_sees_a_progress_bar_for_many_procedures(valid_project: Path,
     few.mkdir()
     (few / "p.yaml").write_text(source, encoding="utf-8")
     assert "rendering" not in stderr_of(few, terminal=True)
+
+
+def test_prune_removes_what_an_earlier_prune_run_wrote_and_nothing_else(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "notes.md").write_text("mine", encoding="utf-8")
+    procedures = valid_project / "procedures"
+    cli("render", procedures, "-o", out, "--format", "md", "--by-role", "--prune", expect=0)
+    listed = (out / ".procflow-files").read_text(encoding="utf-8")
+    assert "it-access.md\n" in listed and "notes.md" not in listed
+    cards = {name for name in names(out) if name.startswith("it-access--")}
+    assert cards
+    (procedures / "it-access.yaml").unlink()  # a procedure is retired
+    result = cli("render", procedures, "-o", out, "--format", "md", "--prune", expect=0)
+    assert "; removed " in result.stderr and "it-access.md" in result.stderr
+    left = names(out)
+    assert "it-access.md" not in left and not cards & left  # its page and its role cards
+    assert {"notes.md", "complaint-handling.md", "index.md"} <= left  # never listed, or made
+    assert "it-access.md" not in (out / ".procflow-files").read_text(encoding="utf-8")
+
+
+def test_without_prune_nothing_is_removed_and_no_list_is_kept(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    procedures = valid_project / "procedures"
+    cli("render", procedures, "-o", out, "--format", "md", "--prune", expect=0)
+    (procedures / "it-access.yaml").unlink()
+    result = cli("render", procedures, "-o", out, "--format", "md", expect=0)
+    assert "removed" not in result.stderr and (out / "it-access.md").exists()
+    other = tmp_path / "other"
+    cli("render", procedures, "-o", other, "--format", "md", expect=0)
+    assert not (other / ".procflow-files").exists()
+
+
+def test_a_failed_prune_run_removes_nothing(cli: RunCli, valid_project: Path,
+                                            tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    procedures = valid_project / "procedures"
+    cli("render", procedures, "-o", out, "--format", "md", "--prune", expect=0)
+    before = snapshot(out)
+    (procedures / "it-access.yaml").unlink()
+    (procedures / "broken.yaml").write_text("id: [", encoding="utf-8")
+    cli("render", procedures, "-o", out, "--format", "md", "--prune", expect=2)
+    assert snapshot(out) == before
+
+
+def test_a_forged_list_cannot_reach_outside_the_output(cli: RunCli, valid_project: Path,
+                                                       tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (tmp_path / "precious.md").write_text("keep", encoding="utf-8")
+    (out / "keep").mkdir()
+    (out / ".procflow-files").write_text("../precious.md\nkeep\n/etc/passwd\n",
+                                         encoding="utf-8")
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md", "--prune",
+        expect=0)
+    assert (tmp_path / "precious.md").read_text(encoding="utf-8") == "keep"
+    assert (out / "keep").is_dir()
 
 
 def test_output_that_is_a_file_is_a_usage_error(cli: RunCli, valid_project: Path,

@@ -15,6 +15,7 @@ import typer
 from procflow.cli.app import command
 
 PROGRESS_FROM = 20  # procedures
+SHOWN_REMOVED = 10  # file names listed in the summary
 
 
 @command()
@@ -41,6 +42,11 @@ def render(
     jobs: int | None = typer.Option(
         None, "--jobs", "-j", min=1,
         help="Processes to use for many procedures (default: up to 2). Example: --jobs 1"),
+    prune: bool = typer.Option(
+        False, "--prune", help="Keep OUTPUT in step with the procedures: remove the files an "
+        "earlier --prune run wrote that this run does not (a deleted procedure's pages, a "
+        "removed role's card); it lists what it wrote in OUTPUT/.procflow-files and never "
+        "touches other files. Example: --prune"),
 ) -> None:
     """Render procedures to Markdown (for wikis), HTML checklists and swimlane diagrams.
 
@@ -61,18 +67,23 @@ def render(
     files = discover(paths or [])
     if templates is None:
         templates = project_for(paths[0] if paths else Path.cwd()).templates_dir
-    warnings: list[str] = []
     with _progress(len(files), sys.stderr.isatty()) as advance:
-        written = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
-                              today=day, progress=advance, jobs=jobs, warn=warnings.append)
+        site = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
+                           today=day, progress=advance, jobs=jobs, prune=prune)
+    warnings = list(site.warnings)
     if not files:
         where = ", ".join(map(str, paths)) if paths else "procedures/"
         warnings.append(f"no procedure files (*.yaml, *.yml) in {where}; only an empty "
                         "catalog was written")
     for text in warnings:
         typer.echo(f"procflow: warning: {text}", err=True)
-    typer.echo(f"procflow: wrote {len(written)} files for {len(files)} procedure(s) "
-               f"into {output}", err=True)
+    summary = f"wrote {len(site.written)} files for {len(files)} procedure(s) into {output}"
+    if site.removed:
+        shown = ", ".join(site.removed[:SHOWN_REMOVED])
+        more = len(site.removed) - SHOWN_REMOVED
+        summary += (f"; removed {len(site.removed)} it no longer makes: {shown}"
+                    + (f" and {more} more" if more > 0 else ""))
+    typer.echo(f"procflow: {summary}", err=True)
 
 
 class _progress:

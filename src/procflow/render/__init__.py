@@ -63,6 +63,16 @@ class Settings:
     engine: bool  # a diagram engine is available
 
 
+@dataclass(frozen=True)
+class Site:
+    """What a run did: the files written, the names removed (``prune``), and what is worth a
+    look though written (text a PNG cannot show)."""
+
+    written: list[Path]
+    removed: list[str]
+    warnings: list[str]
+
+
 @dataclass
 class Rendered:
     """One file's outcome: the document (with only its findings when it does not load, with
@@ -91,14 +101,14 @@ def render_site(
     today: dt.date | None = None,
     progress: Callable[[], None] | None = None,
     jobs: int | None = None,
-    warn: Callable[[str], None] | None = None,
-) -> list[Path]:
+    prune: bool = False,
+) -> Site:
     """Render procedure files (``procflow.loader.discover`` finds them in folders) into
-    ``output_dir``; return the files written. All or nothing: on any error nothing in
-    ``output_dir`` changes; ``LoadFailed`` (with the findings) when a file does not load. If
-    image formats are asked and no diagram engine exists, everything else is written and then
-    ``EnvironmentProblem`` is raised. ``warn`` hears what is written but worth a look (text a
-    PNG cannot show)."""
+    ``output_dir``. All or nothing: on any error nothing in ``output_dir`` changes;
+    ``LoadFailed`` (with the findings) when a file does not load. If image formats are asked
+    and no diagram engine exists, everything else is written and then ``EnvironmentProblem``
+    is raised. ``prune``: also remove what the last pruning run wrote and this one does not
+    (``write.Staging.commit``)."""
     from procflow.render import engine
     from procflow.render.environment import source
     from procflow.render.write import Staging, prepare_output
@@ -113,8 +123,8 @@ def render_site(
         settings = Settings(staging.folder, formats, templates, by_role, today or dt.date.today(),
                             problem is None and bool({"svg", "png", "html"} & set(formats)))
         with _no_cycle_collection():
-            _stage(files, settings, staging, progress, jobs, warn)
-        written = staging.commit()
+            warnings = _stage(files, settings, staging, progress, jobs)
+        written, removed = staging.commit(prune)
     except BaseException:
         staging.discard()
         if not existed and not any(root.iterdir()):
@@ -122,13 +132,12 @@ def render_site(
         raise
     if problem is not None and set(IMAGE_FORMATS) & set(formats):
         raise problem
-    return written
+    return Site(written, removed, warnings)
 
 
 def _stage(files: Sequence[Path], settings: Settings, staging: Staging,
-           progress: Callable[[], None] | None, jobs: int | None,
-           warn: Callable[[str], None] | None) -> None:
-    """Render every file, then the catalog, into the staging folder."""
+           progress: Callable[[], None] | None, jobs: int | None) -> list[str]:
+    """Render every file, then the catalog, into the staging folder; return the warnings."""
     from procflow.loader import require_loaded
     from procflow.parallel import imap_in_processes
 
@@ -142,12 +151,11 @@ def _stage(files: Sequence[Path], settings: Settings, staging: Staging,
                 progress()
     require_loaded([result.document for result in results])
     _check_ids(results)
-    for text in (text for result in results for text in result.warnings if warn):
-        warn(text)
     for result in results:
         staging.adopt(result.names)
     for name, text in _catalog(results, settings):
         staging.write(name, text)
+    return [text for result in results for text in result.warnings]
 
 
 @contextlib.contextmanager

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from procflow.errors import ProcflowError, UsageError
 
+MANIFEST = ".procflow-files"  # what the last --prune run wrote (see ``Staging.commit``)
+_MANIFEST_MAX = 4 * 1024 * 1024
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*\.[a-z]+$")
 
@@ -61,6 +63,10 @@ def write_staged(folder: Path, name: str, data: str | bytes) -> str:
     return name
 
 
+_MANIFEST_HEAD = ("# The files procflow render --prune wrote here; the next --prune run removes\n"
+                  "# those it does not write again. Files not listed are never touched.\n")
+
+
 class Staging:
     """The files of one run, written aside and moved into the output folder together."""
 
@@ -79,34 +85,61 @@ class Staging:
         """Record files a worker process wrote into ``folder`` (with ``write_staged``)."""
         self.names.extend(names)
 
-    def commit(self) -> list[Path]:
-        """Move every staged file into place and return the final paths; all or none. A
-        file already at a target name is moved aside first and put back if a later move
-        fails; a folder at a target name stops the run before anything moves."""
+    def commit(self, prune: bool = False) -> tuple[list[Path], list[str]]:
+        """Move every staged file into place; all or none. A file already at a target name
+        is moved aside first and put back if a later move fails; a folder at a target name
+        stops the run before anything moves. With ``prune``, the files the last pruning run
+        listed in ``MANIFEST`` that this run does not write are removed the same way, and
+        the manifest lists this run's files. Returns the paths written and the names
+        removed."""
         targets = [self.root / name for name in self.names]
+        stale: list[Path] = []
         try:
             for target in targets:
                 if target.is_dir() and not target.is_symlink():
                     raise ProcflowError(f"cannot write {target}: a folder has that name; "
                                         "move it away (nothing was changed)")
-            self._move_into_place(targets)
+            if prune:
+                stale = [self.root / name for name in sorted(self._listed() - set(self.names))
+                         if (self.root / name).is_file() or (self.root / name).is_symlink()]
+                listing = "".join(f"{name}\n" for name in sorted(self.names))
+                (self.folder / MANIFEST).write_text(_MANIFEST_HEAD + listing, encoding="utf-8")
+            self._move_into_place(targets + ([self.root / MANIFEST] if prune else []), stale)
+        except OSError as error:  # the manifest could not be staged
+            raise ProcflowError(f"cannot write into {self.folder}: {error.strerror}; "
+                                "nothing was changed") from None
         finally:
             self.discard()
-        return targets
+        return targets, [path.name for path in stale]
 
-    def _move_into_place(self, targets: list[Path]) -> None:
+    def _listed(self) -> set[str]:
+        """The plain file names in the output folder's manifest (none without one)."""
+        try:
+            with open(self.root / MANIFEST, encoding="utf-8") as stream:
+                text = stream.read(_MANIFEST_MAX)
+        except (OSError, UnicodeDecodeError):
+            return set()
+        return {line for line in text.splitlines() if _NAME.match(line)}
+
+    def _move_into_place(self, targets: list[Path], stale: list[Path]) -> None:
         aside = self.folder / "replaced"  # a staged name has a suffix, so it cannot clash
         aside.mkdir()
         kept: list[tuple[Path, Path]] = []  # (target, where its old file waits)
         placed: list[Path] = []
+
+        def set_aside(path: Path) -> None:
+            if os.path.lexists(path):
+                os.replace(path, aside / path.name)
+                kept.append((path, aside / path.name))
+
         target = self.root
         try:
             for target in targets:
-                if os.path.lexists(target):
-                    os.replace(target, aside / target.name)
-                    kept.append((target, aside / target.name))
+                set_aside(target)
                 os.replace(self.folder / target.name, target)
                 placed.append(target)
+            for target in stale:
+                set_aside(target)  # removed with the staging folder
         except OSError as error:
             for path in placed:
                 path.unlink(missing_ok=True)
