@@ -289,8 +289,20 @@ def test_a_folder_at_an_output_name_stops_the_run_before_anything_moves(
     assert snapshot_tree(out) == before
 
 
-def test_a_move_that_fails_halfway_puts_every_old_file_back(
-        valid_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+DENIED = OSError(13, "Permission denied")
+
+
+@pytest.mark.parametrize("error, also_putting_back, said", [
+    # the sixth rename: two files moved in, the third's old file aside, its new one fails
+    (DENIED, False, "Permission denied; nothing was changed"),
+    (KeyboardInterrupt(), False, None),  # Ctrl-C is undone too, then goes on
+    # every rename from the sixth fails, putting back too: the old files wait, and are named
+    (DENIED, True, r"3 earlier file\(s\) could not be put back and wait in .*replaced: move "
+     r"them back by hand"),
+])
+def test_a_rename_that_fails_halfway_loses_no_old_file(
+        valid_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        error: BaseException, also_putting_back: bool, said: str | None) -> None:
     from procflow.errors import ProcflowError
     from procflow.loader import discover
     from procflow.render import render_site, write
@@ -299,19 +311,26 @@ def test_a_move_that_fails_halfway_puts_every_old_file_back(
     out = tmp_path / "site"
     render_site(files, out, ("md",), today=dt.date(2026, 6, 1))
     before = snapshot(out)
-    moves: list[str] = []
+    renames = 0
     real_replace = os.replace
 
     def replace(source: object, target: object) -> None:
-        moves.append(str(target))
-        if len(moves) == 6:  # the third file: two moved in, its old one aside, its new one fails
-            raise OSError(13, "Permission denied")
+        nonlocal renames
+        renames += 1
+        if renames == 6 or (also_putting_back and renames > 6):
+            raise error
         real_replace(source, target)
 
     monkeypatch.setattr(write.os, "replace", replace)
-    with pytest.raises(ProcflowError, match="Permission denied; nothing was changed"):
+    with pytest.raises(type(error) if said is None else ProcflowError,
+                       match=said) as caught:
         render_site(files, out, ("md",), today=dt.date(2030, 1, 1))
-    assert snapshot(out) == before  # the old pages back, no new page, no staging folder
+    if not also_putting_back:
+        assert snapshot(out) == before  # the old pages back, no new page, no staging folder
+        return
+    waiting = Path(str(caught.value).split("wait in ")[1].split(":")[0])
+    assert {path.name for path in waiting.iterdir()} | names(out) >= set(before)
+    assert all((waiting / name).read_bytes() == before[name] for name in names(waiting))
 
 
 def test_a_full_disk_is_one_line_and_exit_2_with_nothing_changed(
@@ -432,13 +451,59 @@ def test_a_forged_list_cannot_reach_outside_the_output(cli: RunCli, valid_projec
     out = tmp_path / "site"
     out.mkdir()
     (tmp_path / "precious.md").write_text("keep", encoding="utf-8")
-    (out / "keep").mkdir()
-    (out / ".procflow-files").write_text("../precious.md\nkeep\n/etc/passwd\n",
+    (out / "keep.md").mkdir()
+    (out / "keep.md" / "mine.txt").write_text("mine", encoding="utf-8")
+    (out / ".procflow-files").write_text("../precious.md\nkeep.md\n/etc/passwd\n",
                                          encoding="utf-8")
     cli("render", valid_project / "procedures", "-o", out, "--format", "md", "--prune",
         expect=0)
     assert (tmp_path / "precious.md").read_text(encoding="utf-8") == "keep"
-    assert (out / "keep").is_dir()
+    assert (out / "keep.md" / "mine.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_folder_where_the_list_goes_stops_a_prune_run(cli: RunCli, valid_project: Path,
+                                                        tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    (out / ".procflow-files").mkdir(parents=True)
+    (out / ".procflow-files" / "keep.txt").write_text("mine", encoding="utf-8")
+    result = cli("render", valid_project / "procedures", "-o", out, "--format", "md",
+                 "--prune", expect=2)
+    assert ".procflow-files: a folder has that name" in result.stderr
+    assert snapshot_tree(out) == {".procflow-files": None, ".procflow-files/keep.txt": b"mine"}
+
+
+def test_prune_with_no_procedures_is_refused(cli: RunCli, valid_project: Path,
+                                             tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md", "--prune",
+        expect=0)
+    before = snapshot(out)
+    (tmp_path / "empty").mkdir()
+    result = cli("render", tmp_path / "empty", "-o", out, "--format", "md", "--prune",
+                 expect=2)
+    assert "--prune would remove every page" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_a_run_that_fails_for_want_of_an_engine_prunes_nothing(
+        cli: RunCli, valid_project: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from procflow.errors import EnvironmentProblem
+    from procflow.render import engine
+
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md,svg", "--prune",
+        expect=0)
+    svgs = {name for name in names(out) if name.endswith(".svg")}
+
+    def draw(dot: str, fmt: str) -> bytes:
+        raise EnvironmentProblem(engine.INSTALL_HINT)
+
+    monkeypatch.setattr(engine, "available", lambda: False)
+    monkeypatch.setattr(engine, "draw", draw)
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md,svg", "--prune",
+        expect=2)
+    assert svgs and svgs <= names(out)
 
 
 def test_output_that_is_a_file_is_a_usage_error(cli: RunCli, valid_project: Path,

@@ -120,8 +120,10 @@ def test_an_undefined_name_and_a_syntax_error_are_located(cli: RunCli, valid_pro
 @pytest.mark.parametrize("text, said", [
     ("x\n{{ page.procedure.title / 2 }}\n", "line 2: TypeError: unsupported operand"),
     ("{{ page.procedure.title | int(1 / 0) }}\n", "line 1: ZeroDivisionError"),
-    ('{% extends "procedure.md.j2" %}\n', 'line 1: the template extends or includes itself; '
-     'to build on the default, write {% extends "default/<name>" %}'),
+    ('{% extends "procedure.md.j2" %}\n', 'line 1: the template recurses without end: a file '
+     'that extends or includes itself (to build on the default, write {% extends '
+     '"default/<name>" %}) or a macro that calls itself'),
+    ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}\n", "line 1: the template recurses"),
 ])
 def test_a_user_template_that_fails_as_it_runs_is_located_not_a_crash(
         cli: RunCli, valid_project: Path, tmp_path: Path, text: str, said: str) -> None:
@@ -177,14 +179,16 @@ def test_durations_in_words_with_cldr_plurals(language: str, text: str, expected
     assert Labels(language, [builtin_dir()]).duration(Duration.parse(text)) == expected
 
 
-@pytest.mark.parametrize("language, text, expected", [
-    ("en", "2d", "after 2 days"), ("pl", "1d", "po 1 dniu"), ("pl", "2d", "po 2 dniach"),
-    ("pl", "5h", "po 5 godzinach"), ("pl", "1h30m", "po 1 godzinie 30 minutach"),
-    ("cs", "1d", "po 1 dni"), ("cs", "5d", "po 5 dnech"), ("cs", "2h", "po 2 hodinách"),
-    ("cs", "1w", "po 1 týdnu"), ("de", "2d", "after 2 days"),
+@pytest.mark.parametrize("language, text, expected, plain", [
+    ("en", "2d", "after 2 days", "2 days"), ("pl", "1d", "po 1 dniu", "1 dzień"),
+    ("pl", "2d", "po 2 dniach", "2 dni"), ("pl", "5h", "po 5 godzinach", "5 godzin"),
+    ("pl", "1h30m", "po 1 godzinie 30 minutach", "1 godzina 30 minut"),
+    ("cs", "1d", "po 1 dni", "1 den"), ("cs", "5d", "po 5 dnech", "5 dní"),
+    ("cs", "2h", "po 2 hodinách", "2 hodiny"), ("cs", "1w", "po 1 týdnu", "1 týden"),
+    ("de", "2d", "after 2 days", "2 days"),
 ])
-def test_a_duration_after_po_takes_the_locative(language: str, text: str,
-                                                 expected: str) -> None:
+def test_a_duration_after_po_takes_the_locative(language: str, text: str, expected: str,
+                                                 plain: str) -> None:
     from procflow.durations import Duration
     from procflow.render.environment import builtin_dir
     from procflow.render.i18n import Labels
@@ -192,9 +196,21 @@ def test_a_duration_after_po_takes_the_locative(language: str, text: str,
     labels = Labels(language, [builtin_dir()])
     assert labels("after_duration", duration=labels.duration(Duration.parse(text),
                                                                "after")) == expected
-    assert labels.duration(Duration.parse(text)) in {"2 dni", "1 dzień", "5 godzin",
-                                                     "1 godzina 30 minut", "1 den", "5 dní",
-                                                     "2 hodiny", "1 týden", "2 days"}
+    assert labels.duration(Duration.parse(text)) == plain
+
+
+def test_a_project_that_rewords_after_duration_alone_keeps_the_plain_forms(
+        tmp_path: Path) -> None:
+    from procflow.durations import Duration
+    from procflow.render.environment import builtin_dir
+    from procflow.render.i18n import Labels
+
+    (tmp_path / "i18n").mkdir()
+    (tmp_path / "i18n" / "pl.yaml").write_text('after_duration: "gdy minie {duration}"\n',
+                                               encoding="utf-8")
+    labels = Labels("pl", [tmp_path, builtin_dir()])
+    assert labels("after_duration", duration=labels.duration(
+        Duration.parse("5d"), "after")) == "gdy minie 5 dni"
 
 
 def test_a_procedure_in_polish_gets_polish_labels(cli: RunCli, valid_project: Path,

@@ -106,16 +106,20 @@ def render_site(
     """Render procedure files (``procflow.loader.discover`` finds them in folders) into
     ``output_dir``. All or nothing: on any error nothing in ``output_dir`` changes;
     ``LoadFailed`` (with the findings) when a file does not load. If image formats are asked
-    and no diagram engine exists, everything else is written and then ``EnvironmentProblem``
-    is raised. ``prune``: also remove what the last pruning run wrote and this one does not
-    (``write.Staging.commit``)."""
+    and no diagram engine exists, everything else is written (nothing pruned) and then
+    ``EnvironmentProblem`` is raised. ``prune``: also remove what the last pruning run wrote
+    and this one does not (``write.Staging.commit``); with no files, a usage error."""
     from procflow.render import engine
     from procflow.render.environment import source
     from procflow.render.write import Staging, prepare_output
 
     formats = parse_formats(",".join(formats))
+    if prune and not files:
+        raise UsageError("no procedure files to render, and --prune would remove every page "
+                         "an earlier run wrote; nothing was changed")
     templates = source(templates_dir)  # a missing templates folder fails before any writing
     problem = _engine_problem(engine) if {"svg", "png", "html"} & set(formats) else None
+    fails = problem is not None and bool(set(IMAGE_FORMATS) & set(formats))
     existed = output_dir.exists()
     root = prepare_output(output_dir)
     staging = Staging(root)
@@ -124,13 +128,13 @@ def render_site(
                             problem is None and bool({"svg", "png", "html"} & set(formats)))
         with _no_cycle_collection():
             warnings = _stage(files, settings, staging, progress, jobs)
-        written, removed = staging.commit(prune)
+        written, removed = staging.commit(prune and not fails)  # a failing run prunes nothing
     except BaseException:
         staging.discard()
         if not existed and not any(root.iterdir()):
             root.rmdir()  # a failed run leaves no trace, not even the folder it made
         raise
-    if problem is not None and set(IMAGE_FORMATS) & set(formats):
+    if fails and problem is not None:
         raise problem
     return Site(written, removed, warnings)
 

@@ -151,17 +151,20 @@ class Templates:
         if self.user_dir is None:
             return False
         folder = self.user_dir.resolve()
-        return any(frame.filename.endswith(".j2") and
-                   Path(frame.filename).resolve().is_relative_to(folder)
-                   for frame in traceback.extract_tb(error.__traceback__))
+        return any(Path(frame.filename).resolve().is_relative_to(folder)
+                   for frame in _template_frames(error))
+
+
+def _template_frames(error: BaseException) -> list[traceback.FrameSummary]:
+    return [frame for frame in traceback.extract_tb(error.__traceback__)
+            if frame.filename.endswith(".j2")]
 
 
 def _where(error: BaseException, name: str) -> str:
     """``template FILE, line N`` of the innermost template frame of the error."""
     from procflow.loader import display_path
 
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-              if frame.filename.endswith(".j2")]
+    frames = _template_frames(error)
     if not frames:
         return f"template {name}"
     return f"template {display_path(Path(frames[-1].filename))}, line {frames[-1].lineno}"
@@ -183,8 +186,9 @@ def _short(owner: str) -> str:
 def _what(error: BaseException) -> str:
     message = str(error)
     if isinstance(error, RecursionError):
-        return ("the template extends or includes itself; to build on the default, write "
-                '{% extends "default/<name>" %}')
+        return ("the template recurses without end: a file that extends or includes itself "
+                '(to build on the default, write {% extends "default/<name>" %}) or a macro '
+                "that calls itself")
     if not isinstance(error, (jinja2.TemplateError, ProcflowError)):
         return f"{type(error).__name__}: {message}"
     if isinstance(error, jinja2.UndefinedError):

@@ -129,8 +129,8 @@ class Labels:
 
     def duration(self, duration: Duration, form: str = "") -> str:
         """``1h30m`` -> "1 hour 30 minutes" / "1 godzina 30 minut". ``form`` names the forms
-        a language needs in one phrase: ``after`` for ``after_duration`` ("po 2 dniach", not
-        "po 2 dni"), read from ``day_after``... where a catalogue has them, else ``day``..."""
+        a language needs in the phrase ``<form>_duration``: ``after`` for ``after_duration``
+        ("po 2 dniach", not "po 2 dni"), read from ``day_after``... (see ``_form``)."""
         said = self._durations.get((duration.text, form))
         if said is None:
             said = self._durations[(duration.text, form)] = self._duration(duration, form)
@@ -147,8 +147,13 @@ class Labels:
         return self("duration_join").join(parts)
 
     def _form(self, unit: str, form: str) -> str:
-        key = f"{unit}_{form}"
-        return key if form and any(key in c.entries for c in self._chain) else unit
+        """``day_after`` when the catalogue that words ``after_duration`` has it (a project
+        that rewords the phrase without giving forms gets the plain ones), else ``day``."""
+        if not form:
+            return unit
+        phrase, key = f"{form}_duration", f"{unit}_{form}"
+        wording = next((c for c in self._chain if phrase in c.entries), None)
+        return key if wording is not None and key in wording.entries else unit
 
     def join(self, items: Sequence[str]) -> str:
         return self("list_join").join(items)

@@ -12,9 +12,11 @@ an existing symbolic link at a target name is replaced, never followed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -77,6 +79,7 @@ class Staging:
         except OSError as error:
             raise UsageError(f"cannot write into {root}: {error.strerror}") from None
         self.names: list[str] = []
+        self.keep = False  # set when old files could not be put back: they wait in folder
 
     def write(self, name: str, data: str | bytes) -> None:
         self.names.append(write_staged(self.folder, name, data))
@@ -87,39 +90,47 @@ class Staging:
 
     def commit(self, prune: bool = False) -> tuple[list[Path], list[str]]:
         """Move every staged file into place; all or none. A file already at a target name
-        is moved aside first and put back if a later move fails; a folder at a target name
-        stops the run before anything moves. With ``prune``, the files the last pruning run
-        listed in ``MANIFEST`` that this run does not write are removed the same way, and
-        the manifest lists this run's files. Returns the paths written and the names
-        removed."""
+        is moved aside first and put back if a later move fails (or the run is interrupted);
+        a folder at a target name stops the run before anything moves. With ``prune``, the
+        files the last pruning run listed in ``MANIFEST`` that this run does not write are
+        removed the same way, and the manifest lists this run's files. Returns the paths
+        written (the manifest aside) and the names removed."""
         targets = [self.root / name for name in self.names]
-        stale: list[Path] = []
+        moved = targets + ([self.root / MANIFEST] if prune else [])
         try:
-            for target in targets:
+            for target in moved:
                 if target.is_dir() and not target.is_symlink():
                     raise ProcflowError(f"cannot write {target}: a folder has that name; "
                                         "move it away (nothing was changed)")
+            stale = self._stale() if prune else []
             if prune:
-                stale = [self.root / name for name in sorted(self._listed() - set(self.names))
-                         if (self.root / name).is_file() or (self.root / name).is_symlink()]
-                listing = "".join(f"{name}\n" for name in sorted(self.names))
-                (self.folder / MANIFEST).write_text(_MANIFEST_HEAD + listing, encoding="utf-8")
-            self._move_into_place(targets + ([self.root / MANIFEST] if prune else []), stale)
-        except OSError as error:  # the manifest could not be staged
-            raise ProcflowError(f"cannot write into {self.folder}: {error.strerror}; "
-                                "nothing was changed") from None
+                self._stage_manifest()
+            self._move_into_place(moved, stale)
         finally:
             self.discard()
         return targets, [path.name for path in stale]
 
-    def _listed(self) -> set[str]:
-        """The plain file names in the output folder's manifest (none without one)."""
+    def _stale(self) -> list[Path]:
+        """The files the manifest lists that this run does not write (never a folder)."""
+        listed: set[str] = set()
+        manifest = self.root / MANIFEST
         try:
-            with open(self.root / MANIFEST, encoding="utf-8") as stream:
-                text = stream.read(_MANIFEST_MAX)
+            if stat.S_ISREG(manifest.lstat().st_mode):  # not a link, a pipe or a device
+                with open(manifest, encoding="utf-8") as stream:
+                    listed = {line for line in stream.read(_MANIFEST_MAX).splitlines()
+                              if _NAME.match(line)}
         except (OSError, UnicodeDecodeError):
-            return set()
-        return {line for line in text.splitlines() if _NAME.match(line)}
+            pass  # no manifest, or not one procflow wrote: nothing is stale
+        paths = [self.root / name for name in sorted(listed - set(self.names))]
+        return [path for path in paths if path.is_file() or path.is_symlink()]
+
+    def _stage_manifest(self) -> None:
+        listing = "".join(f"{name}\n" for name in sorted(self.names))
+        try:
+            (self.folder / MANIFEST).write_text(_MANIFEST_HEAD + listing, encoding="utf-8")
+        except OSError as error:
+            raise ProcflowError(f"cannot write {self.root / MANIFEST}: {error.strerror}; "
+                                "nothing was changed") from None
 
     def _move_into_place(self, targets: list[Path], stale: list[Path]) -> None:
         aside = self.folder / "replaced"  # a staged name has a suffix, so it cannot clash
@@ -140,13 +151,34 @@ class Staging:
                 placed.append(target)
             for target in stale:
                 set_aside(target)  # removed with the staging folder
-        except OSError as error:
-            for path in placed:
-                path.unlink(missing_ok=True)
-            for path, old in kept:
-                os.replace(old, path)
-            raise ProcflowError(f"cannot write {target}: {error.strerror}; "
-                                "nothing was changed") from None
+        except BaseException as error:  # an interrupted run is undone too
+            lost = _undo(placed, kept)
+            reason = error.strerror if isinstance(error, OSError) else type(error).__name__
+            if lost:
+                self.keep = True  # the old files that could not go back wait there
+                raise ProcflowError(
+                    f"cannot write {target}: {reason}; {len(lost)} earlier file(s) could not "
+                    f"be put back and wait in {aside}: move them back by hand") from None
+            if isinstance(error, OSError):
+                raise ProcflowError(f"cannot write {target}: {reason}; "
+                                    "nothing was changed") from None
+            raise
 
     def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _undo(placed: list[Path], kept: list[tuple[Path, Path]]) -> list[Path]:
+    """Take back the files moved in and put the old ones back; return those that could not
+    go back."""
+    for path in placed:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    lost = []
+    for path, old in kept:
+        try:
+            os.replace(old, path)
+        except OSError:
+            lost.append(path)
+    return lost
