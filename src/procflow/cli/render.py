@@ -25,7 +25,7 @@ def render(
         show_default=False),
     output: Path = typer.Option(
         ..., "--output", "-o", help="Folder to write into, created if missing; files procflow "
-        "does not write are left alone. Example: --output site"),
+        "does not write are left alone (but see --prune). Example: --output site"),
     formats: str = typer.Option(
         "md,html,svg", "--format", "-f",
         help="Comma-separated, from md, html, svg, png, dot. Example: --format md,html,png"),
