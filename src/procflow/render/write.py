@@ -117,8 +117,9 @@ class Staging:
         try:
             if stat.S_ISREG(manifest.lstat().st_mode):  # not a link, a pipe or a device
                 with open(manifest, encoding="utf-8") as stream:
-                    listed = {line for line in stream.read(_MANIFEST_MAX).splitlines()
-                              if _NAME.match(line)}
+                    text = stream.read(_MANIFEST_MAX + 1)
+                if len(text) <= _MANIFEST_MAX:  # a longer one is not procflow's: no cut names
+                    listed = {line for line in text.splitlines() if _NAME.match(line)}
         except (OSError, UnicodeDecodeError):
             pass  # no manifest, or not one procflow wrote: nothing is stale
         paths = [self.root / name for name in sorted(listed - set(self.names))]
