@@ -118,14 +118,15 @@ def render_site(
         raise UsageError("no procedure files to render, and --prune would remove every page "
                          "an earlier run wrote; nothing was changed")
     templates = source(templates_dir)  # a missing templates folder fails before any writing
-    problem = _engine_problem(engine) if {"svg", "png", "html"} & set(formats) else None
+    wants_engine = bool({"svg", "png", "html"} & set(formats))  # html inlines the svg
+    problem = _engine_problem(engine) if wants_engine else None
     fails = problem is not None and bool(set(IMAGE_FORMATS) & set(formats))
     existed = output_dir.exists()
     root = prepare_output(output_dir)
     staging = Staging(root)
     try:
         settings = Settings(staging.folder, formats, templates, by_role, today or dt.date.today(),
-                            problem is None and bool({"svg", "png", "html"} & set(formats)))
+                            wants_engine and problem is None)
         with _no_cycle_collection():
             warnings = _stage(files, settings, staging, progress, jobs)
         written, removed = staging.commit(prune and not fails)  # a failing run prunes nothing
