@@ -170,10 +170,10 @@ class Comparison:
             else:
                 before = None if before is None else [renamed.get(v, v) for v in before]
         if field.how in ("set", "refs"):
-            if set(before or []) == set(after or []):
+            was, now = set(before or []), set(after or [])
+            if was == now:
                 return None
-            gained = sorted(set(after or []) - set(before or []))
-            lost = sorted(set(before or []) - set(after or []))
+            gained, lost = sorted(now - was), sorted(was - now)
             said = "; ".join(part for part in (gained and f"added {show(gained)}",
                                                lost and f"removed {show(lost)}") if part)
             return Change(path, "changed", field.impact, f"{label}: {said}", plain(before),
@@ -222,8 +222,8 @@ class Comparison:
         """The changes, each with the roles whose work the item touches."""
         if not changes or part.name in ("priorities", "kpis"):
             return changes
-        roles = sorted(self.roles_of(part, old_item, "old") | self.roles_of(part, new_item, "new"))
-        return [dataclasses.replace(change, roles=tuple(sorted(set(change.roles) | set(roles))))
+        roles = self.roles_of(part, old_item, "old") | self.roles_of(part, new_item, "new")
+        return [dataclasses.replace(change, roles=tuple(sorted(roles.union(change.roles))))
                 for change in changes]
 
     def roles_of(self, part: Part, item: Any, side: str) -> set[str]:

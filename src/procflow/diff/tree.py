@@ -1,10 +1,10 @@
 """Diffing two sets of procedure files: pair the files, load them, pair the procedures by id
 and diff each pair. A ``Source`` is one file on one side, on disk or as bytes from git.
 
-Files at the same place with the same bytes are loaded once (a tree where 50 of 1,000 files
-changed costs little more than loading it once), and many pairs are settled in two worker
-processes, as ``validate`` does. A side that does not load raises ``LoadFailed`` with the
-loader's findings; nothing is compared then.
+Every file is read once; files at the same place with the same bytes are loaded once (a
+tree where 50 of 1,000 files changed costs little more than loading it once), and many pairs
+are settled in two worker processes, as ``validate`` does. A side that does not load raises
+``LoadFailed`` with the loader's findings; nothing is compared then.
 """
 
 from __future__ import annotations
@@ -12,18 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from procflow.diff.changes import DiffReport, ProcedureDiff
 from procflow.diff.compare import diff_procedure
 from procflow.diff.match import keyed
 from procflow.errors import LoadFailed, UsageError
 from procflow.findings import Finding
-from procflow.loader import Document, discover, display_path, load_document
+from procflow.loader import discover, display_path, load_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
 from procflow.project import project_for
-
 
 
 @dataclass(frozen=True)
@@ -37,14 +35,15 @@ class Source:
     path: Path | None = None  # the file on disk, or
     data: bytes | None = None  # its bytes (from git)
 
-    def read(self) -> bytes:
+    def read(self) -> bytes | None:
+        """Its bytes; None when the file cannot be read (loading it then says why)."""
         if self.data is not None:
             return self.data
         assert self.path is not None
         try:
             return self.path.read_bytes()
         except OSError:
-            return b""  # the loader reports the unreadable file when it loads it
+            return None
 
 
 def folder_sources(root: Path) -> list[Source]:
@@ -67,6 +66,17 @@ class _Settled:
     loose: list[tuple[str, Procedure, Source]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
+
+    def load(self, source: Source, data: bytes | None) -> Procedure | None:
+        """The procedure of a file, from the bytes read for it (None: unreadable, the loader
+        says why); one that does not load is noted with its findings."""
+        document = load_document(source.path or Path(source.label), Procedure,
+                                 project_for(source.project).limits, raw=data, label=source.label)
+        document.release_text()
+        if document.model is None:
+            self.findings += document.findings
+            self.broken.append(source.label)
+        return document.model
 
 
 def diff_sources(old: Sequence[Source], new: Sequence[Source], *, as_one: bool = False,
@@ -95,19 +105,10 @@ def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: b
     old_bytes = old.read() if old else None
     new_bytes = new.read() if new else None
     same = old is not None and new is not None and old_bytes == new_bytes
-    models: dict[str, Procedure | None] = {"old": None, "new": None}
-    for side, source, data in (("new", new, new_bytes), ("old", None if same else old, old_bytes)):
-        if source is None:
-            continue
-        document = _load(source, data or b"")
-        models[side] = document.model
-        if document.model is None:
-            result.findings += document.findings
-            result.broken.append(source.label)
+    new_model = result.load(new, new_bytes) if new else None
+    old_model = new_model if same else result.load(old, old_bytes) if old else None
     if result.broken:
         return result
-    new_model = models["new"]
-    old_model = new_model if same else models["old"]
     if old_model is not None and new_model is not None and (as_one or old_model.id == new_model.id):
         result.diff = _diff(old_model, new_model, old, new, keep_models)
     else:
@@ -115,16 +116,6 @@ def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: b
                         (("old", old_model, old), ("new", new_model, new))
                         if model is not None and source is not None]
     return result
-
-
-def _load(source: Source, data: bytes) -> Document[Any]:
-    """Load a file, or the bytes git gave for it; diagnostics name the source's label."""
-    limits = project_for(source.project).limits
-    on_disk = source.path is not None and source.data is None
-    document = load_document(source.path or Path(source.label), Procedure, limits,
-                             raw=None if on_disk else data, label=source.label)
-    document.release_text()
-    return document
 
 
 def _diff(old: Procedure | None, new: Procedure | None, old_source: Source | None,

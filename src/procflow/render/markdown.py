@@ -99,9 +99,19 @@ def fence(body: str, info: str = "", colons: bool = False) -> Raw:
     as the Mermaid diagram, whose lines never start with a colon)."""
     if colons:
         return Raw(f"::: {info}\n{body.rstrip(chr(10))}\n:::")
-    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
-    marker = "`" * max(3, longest + 1)
+    marker = "`" * max(3, _longest_backtick_run(body) + 1)
     return Raw(f"{marker}{info}\n{body.rstrip(chr(10))}\n{marker}")
+
+
+def code_span(text: str) -> str:
+    """``text`` in a code span, its backticks longer than any run of backticks inside."""
+    longest = _longest_backtick_run(text)
+    ticks = "`" * (longest + 1)
+    return f"{ticks} {text} {ticks}" if longest else f"`{text}`"
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
 def join(items: Iterable[object], separator: str = "") -> Raw:

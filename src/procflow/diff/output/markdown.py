@@ -6,11 +6,10 @@ one line, with ``@`` broken so a changed owner handle pings nobody."""
 from __future__ import annotations
 
 import html
-import re
 
 from procflow.diff.changes import Change, DiffReport, ProcedureDiff
 from procflow.diff.output.wording import NO_CHANGES, grouped, text_diff, totals, verdict, versions
-from procflow.render.markdown import escape, fence
+from procflow.render.markdown import code_span, escape, fence
 
 FOLD_FROM = 10
 ICONS = {"breaking": "🔴", "notable": "🟡", "cosmetic": "⚪"}
@@ -21,13 +20,6 @@ def md(text: object) -> str:
     return escape(" ".join(str(text).split())).replace("@", "@\u200b")
 
 
-def code(text: str) -> str:
-    """Text in a code span; the fence is longer than any run of backticks inside."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    ticks = "`" * (longest + 1)
-    return f"{ticks} {text} {ticks}" if longest else f"`{text}`"
-
-
 def markdown_report(report: DiffReport) -> str:
     lines = ["## procflow diff", "", md(totals(report)), ""]
     if report.is_empty:
@@ -36,7 +28,7 @@ def markdown_report(report: DiffReport) -> str:
               "| --- | --- | --- | --- | --- | --- |"]
     for diff in report.changed:
         impact = f"{ICONS.get(diff.impact or '', '')} {diff.impact or 'none'}".strip()
-        lines.append(f"| {code(diff.id)} | {md(versions(diff))} | {impact} | "
+        lines.append(f"| {code_span(diff.id)} | {md(versions(diff))} | {impact} | "
                      f"{diff.required_bump} | {len(diff.changes)} | "
                      f"{md(', '.join(diff.affected_roles))} |")
     for diff in report.changed:
@@ -45,8 +37,8 @@ def markdown_report(report: DiffReport) -> str:
 
 
 def procedure(diff: ProcedureDiff) -> list[str]:
-    lines = [f"### {code(diff.id)} {md(versions(diff))}", "",
-             f"**{md(verdict(diff))}** · {code(diff.file)}", ""]
+    lines = [f"### {code_span(diff.id)} {md(versions(diff))}", "",
+             f"**{md(verdict(diff))}** · {code_span(diff.file)}", ""]
     if not diff.changes:
         return lines
     body: list[str] = []
@@ -64,7 +56,7 @@ def procedure(diff: ProcedureDiff) -> list[str]:
 
 def row(change: Change) -> str:
     return (f"| {ICONS[change.impact]} {change.impact} | {md(change.message)} | "
-            f"{code(change.path)} |")
+            f"{code_span(change.path)} |")
 
 
 def long_text(change: Change) -> list[str]:
