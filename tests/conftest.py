@@ -1,10 +1,13 @@
-"""Shared fixtures: the CLI runner and the valid sample project in ``tests/data/valid``."""
+"""Shared fixtures and helpers: the CLI runner, the valid sample project in
+``tests/data/valid``, and ``pair_off`` for data-driven cases that match expected items
+against actual ones."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -15,6 +18,26 @@ VALID = DATA / "valid"
 TODAY = "2026-06-01"
 
 RunCli = Callable[..., Result]
+E = TypeVar("E")
+A = TypeVar("A")
+
+
+def pair_off(expected: Iterable[E], actual: Iterable[A], matches: Callable[[E, A], bool]
+             ) -> tuple[list[E], list[A]]:
+    """Pair each expected item with the first still unpaired actual item it ``matches``.
+
+    Returns ``(missing, unmatched)``: the expected items that found no partner and the
+    actual items left over. Both empty means the two agree one to one.
+    """
+    unmatched = list(actual)
+    missing: list[E] = []
+    for wanted in expected:
+        hit = next((k for k, item in enumerate(unmatched) if matches(wanted, item)), None)
+        if hit is None:
+            missing.append(wanted)
+        else:
+            del unmatched[hit]
+    return missing, unmatched
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import pair_off
 
 from procflow.diff.tree import diff_sources, path_sources
 
@@ -32,14 +33,7 @@ def matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
 
 
 def check_changes(expected: list[dict[str, Any]], actual: list[dict[str, Any]]) -> None:
-    left = list(actual)
-    missing = []
-    for wanted in expected:
-        found = next((change for change in left if matches(wanted, change)), None)
-        if found is None:
-            missing.append(wanted)
-        else:
-            left.remove(found)
+    missing, left = pair_off(expected, actual, matches)
     assert not missing and not left, (
         f"expected but not reported: {missing}\nreported but not expected: "
         f"{[(c['path'], c['kind'], c['impact'], c['message']) for c in left]}")

@@ -6,9 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from procflow.cli import app
 from procflow.lint import validate
 from procflow.rules import Rule, all_rules
 from procflow.rules.docs import REGENERATE, Example, pages, rule_doc
@@ -61,22 +59,20 @@ def test_docs_folder_is_generated_from_the_rules() -> None:
                                      f"generated: {extra}); regenerate it with: {REGENERATE}")
 
 
-def test_cli_lists_every_rule() -> None:
-    result = CliRunner().invoke(app, ["rules"])
-    assert result.exit_code == 0, result.output
+def test_cli_lists_every_rule(cli) -> None:
+    result = cli("rules", expect=0)
     listed = [line.split()[:2] for line in result.stdout.splitlines()]
     assert listed == [[rule.code, rule.severity.value] for rule in RULES]
 
 
-def test_cli_lists_the_severities_the_project_sets(tmp_path: Path,
+def test_cli_lists_the_severities_the_project_sets(cli, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "procflow.yaml").write_text(
         "procflow: 1\nrules:\n  disable: [PF105, PF001]\n  severity: {PF104: error, PF003: "
         "warning}\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["rules"])
-    assert result.exit_code == 0, result.output
+    result = cli("rules", expect=0)
     shown = dict(line.split()[:2] for line in result.stdout.splitlines())
     # PF001-PF003 cannot be turned off or down: a file that does not load cannot be checked
     assert {code: shown[code] for code in ("PF001", "PF003", "PF104", "PF105", "PF106")} == {
@@ -85,15 +81,13 @@ def test_cli_lists_the_severities_the_project_sets(tmp_path: Path,
     assert "procflow.yaml" in result.stderr
 
 
-def test_cli_prints_one_rules_documentation() -> None:
-    result = CliRunner().invoke(app, ["rules", "pf102"])
-    assert result.exit_code == 0, result.output
+def test_cli_prints_one_rules_documentation(cli) -> None:
+    result = cli("rules", "pf102", expect=0)
     assert result.stdout.startswith("PF102: the longest path from an SLA's start")
     assert "**Fails:**" in result.stdout and "disable: [PF102]" in result.stdout
 
 
-def test_cli_unknown_rule_is_a_usage_error() -> None:
-    result = CliRunner().invoke(app, ["rules", "PF1O2"])
-    assert result.exit_code == 2
+def test_cli_unknown_rule_is_a_usage_error(cli) -> None:
+    result = cli("rules", "PF1O2", expect=2)
     assert result.stdout == ""
     assert "no rule 'PF1O2' (did you mean 'PF102'?)" in result.stderr

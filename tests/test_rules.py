@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import pair_off
 
 from procflow.findings import Finding
 from procflow.lint import validate
@@ -97,15 +98,7 @@ def test_case(case: Path, tmp_path: Path) -> None:
 
     for path in files:
         got = [f for f in result.findings if Path(f.file).resolve() == path.resolve()]
-        expects = wanted[path.resolve()]
-        unmatched = list(got)
-        missing = []
-        for expect in expects:
-            hit = next((f for f in unmatched if expect.matches(f)), None)
-            if hit is None:
-                missing.append(expect)
-            else:
-                unmatched.remove(hit)
+        missing, unmatched = pair_off(wanted[path.resolve()], got, Expect.matches)
         assert not missing and not unmatched, (
             f"{case.name}/{path.relative_to(root)}: the findings differ from the expectations."
             f"\nmissing: {missing}\nactual findings:\n{_as_expect_lines(got)}")

@@ -2,7 +2,7 @@
 
 The library API lives in the submodules (imported lazily so `procflow --help` stays fast):
 
-- ``procflow.loader``: ``load_procedure(path)`` and ``load_tree(paths)``
+- ``procflow.loader``: ``load_procedure(path)`` and ``load_procedures(paths)``
 - ``procflow.lint``: ``validate(paths, ...)`` returning a ``ValidationResult``
 - ``procflow.model``: the pydantic models of the format
 """

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procflow.findings import Finding, Issue, Severity
-from procflow.loader import Document, discover, display_path, load_document, read_text
+from procflow.findings import Finding, Severity
+from procflow.loader import Document, discover, load_document, read_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
 from procflow.project import Project, find_project_file, load_project, project_for
@@ -109,7 +109,6 @@ def _tree_findings(files: list[Path], entries: list[TreeEntry]) -> list[Finding]
     """PF008 and PF009 over the given files plus the rest of their projects' procedures."""
     given = len(entries)
     all_entries = entries + _project_entries(files)
-    all_paths = files + [Path(e.file) for e in all_entries[given:]]
     findings: list[Finding] = []
     for rule in all_rules():
         if not isinstance(rule, TreeRule):
@@ -121,8 +120,8 @@ def _tree_findings(files: list[Path], entries: list[TreeEntry]) -> list[Finding]
             project = project_for(path)
             if rule.code in project.config.rules.disable:
                 continue
-            findings.append(_place(all_paths[index], issue,
-                                   configured_severity(rule.code, rule.severity, project)))
+            severity = configured_severity(rule.code, rule.severity, project)
+            findings.append(read_document(path, project.limits).finding(issue, severity))
     return findings
 
 
@@ -137,30 +136,22 @@ def _project_entries(files: list[Path]) -> list[TreeEntry]:
         if folder is None or not folder.is_dir():
             continue
         for path in discover([folder]):
-            if path.resolve() not in given:
-                given.add(path.resolve())
+            resolved = path.resolve()
+            if resolved not in given:
+                given.add(resolved)
                 extra.append(_entry(_read_only(path, project)))
     return extra
 
 
 def _read_only(path: Path, project: Project) -> Document[Procedure]:
     """A document with its data but no model: enough for a tree entry, and cheap."""
-    document: Document[Procedure] = Document(path, limits=project.limits)
-    text, _ = read_text(path, project.limits)
-    try:
-        document.data = parse(text, project.limits)[0] if text is not None else None
-    except YamlFailure:
-        pass
+    document = read_document(path, project.limits)
+    if document.text is not None:
+        try:
+            document.data = parse(document.text, project.limits)[0]
+        except YamlFailure:
+            pass
     return document
-
-
-def _place(path: Path, issue: Issue, severity: Severity) -> Finding:
-    document: Document[Procedure] = Document(path)
-    try:
-        document.text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        pass
-    return document.finding(issue, severity)
 
 
 def _project_findings(files: list[Path]) -> list[Finding]:
@@ -176,4 +167,4 @@ def _project_findings(files: list[Path]) -> list[Finding]:
     return findings
 
 
-__all__ = ["ValidationResult", "validate", "check_file", "configured_severity", "display_path"]
+__all__ = ["ValidationResult", "validate", "check_file", "configured_severity"]

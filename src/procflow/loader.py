@@ -111,6 +111,12 @@ def read_text(path: Path, limits: Limits, *, raw: bytes | None = None, shown: st
                               "cannot be decoded; save the file as UTF-8")]
 
 
+def read_document(path: Path, limits: Limits) -> Document[Any]:
+    """A document with the file's text (None when it cannot be read) and nothing parsed yet:
+    enough to place findings on its lines."""
+    return Document(path, text=read_text(path, limits)[0], limits=limits)
+
+
 def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | None = None,
                   label: str | None = None) -> Document[M]:
     """Read, parse and validate one file (or ``raw`` bytes that came from ``path``, named
@@ -192,7 +198,7 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
         return Issue("PF003", f"{_where(loc[:-1], data)}: missing required field '{name}'", loc[:-1])
     value = item.get("input")
     _, _, raw = document.position(loc)
-    if type(value) in _YAML_TYPES and kind.endswith("_type") and raw is not None \
+    if type(value) in _YAML_TYPES and raw is not None \
             and kind in ("string_type", "list_type", "dict_type", "model_type"):
         if raw == "":
             return Issue("PF003", f"{_where(loc, data)}: the value is missing", loc)
@@ -224,7 +230,7 @@ def _pattern_message(loc: YamlPath, name: str, value: Any, data: Any) -> str:
         return f"{where}: '{value}' is not a git host handle such as @user or @org/team"
     if name == "hours":
         return f"{where}: '{value}' is not a working-hours range such as \"08:00-16:00\""
-    if name in ("disable",) or (len(loc) > 1 and loc[-2] in ("disable", "severity")):
+    if name == "disable" or (len(loc) > 1 and loc[-2] in ("disable", "severity")):
         return f"{where}: '{value}' is not a rule code such as PF104"
     from procflow.model import suggest_slug
 

@@ -28,14 +28,14 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 VERSION_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Version = Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
 
 
 def suggest_slug(text: str) -> str:
     """A valid id close to ``text`` (``Take the Call!`` -> ``take-the-call``), or ``""``."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return "-".join(re.findall(r"[a-z0-9]+", folded))[:64].strip("-")
-Text = Annotated[str, StringConstraints(min_length=1)]
-Version = Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
 
 
 def _to_duration(value: Any) -> Duration:

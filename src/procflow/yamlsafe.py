@@ -70,7 +70,7 @@ _SCALAR_TAGS = _TEXT_TAGS | set(_CONVERT)
 
 def _resolve_plain(value: str) -> Any:
     """The Python value of a plain (unquoted) scalar, as YAML 1.1 reads it."""
-    for tag, regexp in _IMPLICIT.get(value[:1] if value else "", ()):
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
         if regexp.match(value):
             if tag in _CONVERT:
                 try:

@@ -10,10 +10,9 @@ from urllib.parse import quote
 
 from procflow import __version__
 from procflow.lint import ValidationResult
-from procflow.rules import all_rules
+from procflow.rules import Rule, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL = {"error": "error", "warning": "warning"}
 
 
 def report(result: ValidationResult, stream: TextIO) -> None:
@@ -23,20 +22,12 @@ def report(result: ValidationResult, stream: TextIO) -> None:
         "name": "procflow",
         "version": __version__,
         "informationUri": "https://github.com/procflow/procflow",
-        "rules": [{
-            "id": rule.code,
-            "name": type(rule).__name__,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.summary},
-            "help": {"text": inspect.cleandoc(rule.__doc__ or rule.summary),
-                     "markdown": inspect.cleandoc(rule.__doc__ or rule.summary)},
-            "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},
-        } for rule in rules],
+        "rules": [_rule(rule) for rule in rules],
     }
     results = [{
         "ruleId": finding.code,
         "ruleIndex": index.get(finding.code, 0),
-        "level": _LEVEL[finding.severity.value],
+        "level": finding.severity.value,  # SARIF's levels include error and warning
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": _uri(finding.file)},
@@ -47,6 +38,19 @@ def report(result: ValidationResult, stream: TextIO) -> None:
              "runs": [{"tool": {"driver": driver}, "results": results}]}
     json.dump(sarif, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
+
+
+def _rule(rule: Rule) -> dict[str, object]:
+    """A rule's metadata; its documentation (the docstring) is the help."""
+    help_text = inspect.cleandoc(rule.__doc__ or rule.summary)
+    return {
+        "id": rule.code,
+        "name": type(rule).__name__,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.summary},
+        "help": {"text": help_text, "markdown": help_text},
+        "defaultConfiguration": {"level": rule.severity.value},
+    }
 
 
 def _uri(file: str) -> str:

@@ -3,7 +3,6 @@ caret under the column. Colour only on a terminal; rich honours ``NO_COLOR``."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -13,7 +12,6 @@ from procflow.lint import ValidationResult
 _STYLE = {"error": "bold red", "warning": "yellow"}
 
 
-@functools.lru_cache(maxsize=32)
 def _source_lines(file: str) -> tuple[str, ...]:
     try:
         with open(file, encoding="utf-8-sig", errors="replace") as handle:
@@ -22,8 +20,8 @@ def _source_lines(file: str) -> tuple[str, ...]:
         return ()
 
 
-def _snippet(finding: Finding) -> tuple[str, str] | None:
-    lines = _source_lines(finding.file)
+def _snippet(finding: Finding, lines: tuple[str, ...]) -> tuple[str, str] | None:
+    """The finding's source line and a caret under its column, from the file's ``lines``."""
     if not 0 < finding.line <= len(lines):
         return None
     source = printable(lines[finding.line - 1].replace("\t", " ")[:200])
@@ -53,13 +51,17 @@ def report(result: ValidationResult, stream: TextIO) -> None:
     from rich.markup import escape
 
     console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+    shown: str | None = None  # the file whose lines are at hand (findings come sorted by file)
+    lines: tuple[str, ...] = ()
     for finding in result.findings:
+        if finding.file != shown:
+            shown, lines = finding.file, _source_lines(finding.file)
         style = _STYLE[finding.severity.value]
         console.print(
             f"[bold]{escape(printable(finding.file))}:{finding.line}:{finding.column}[/bold]: "
             f"[{style}]{finding.severity.value}[/{style}] [cyan]{finding.code}[/cyan] "
             f"{escape(printable(finding.message))}")
-        snippet = _snippet(finding)
+        snippet = _snippet(finding, lines)
         if snippet:
             console.print(escape(snippet[0]), style="dim")
             console.print(snippet[1], style=style)

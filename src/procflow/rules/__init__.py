@@ -65,13 +65,10 @@ class RuleContext:
     @cached_property
     def _project_document(self) -> Document[Any] | None:
         """``procflow.yaml`` read again: only a finding that names one of its lines asks."""
-        from procflow.loader import Document, read_text
+        from procflow.loader import read_document
 
         path = self.project.path
-        if path is None:
-            return None
-        return Document(path, text=read_text(path, self.project.limits)[0],
-                        limits=self.project.limits)
+        return read_document(path, self.project.limits) if path is not None else None
 
     @cached_property
     def roles(self) -> dict[str, Role]:
@@ -119,10 +116,9 @@ def entries_by_id(entries: Sequence[TreeEntry]) -> dict[str, list[int]]:
     return found
 
 
-def issue(code: str, message: str, *path: str | int, at: str = "value") -> Issue:
+def issue(code: str, message: str, *path: str | int) -> Issue:
     """Shorthand for rules: ``issue("PF005", "...", "steps", 3, "role")``."""
-    location: YamlPath = tuple(path)
-    return Issue(code, message, location, "key" if at == "key" else "value")
+    return Issue(code, message, path)
 
 
 def all_rules() -> list[Rule]:
