@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -53,8 +54,6 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as scratch:
             schema = Path(scratch) / "procedure.schema.json"
             with schema.open("w") as handle:
-                import subprocess
-
                 subprocess.run([*PROCFLOW, "schema"], stdout=handle, check=True)
             files = sorted(str(p) for p in folder.glob("*.yaml"))
             peer = best_of(max(1, n // 2), [checker, "--schemafile", str(schema), *files])

@@ -92,6 +92,13 @@ def test_markdown_has_a_section_per_owner_and_escapes_text(cli, procedures: Path
     assert "| OVERDUE | A \\| B \\*bold\\* (pipes) | 1.0.0 |" in text
 
 
+def test_text_shows_owner_names_as_written_and_inert(cli, procedures: Path) -> None:
+    _procedure(procedures, "odd", '"Ola :thumbs_up: [b]x[/b] \\e[31m"', last="2026-10-02")
+    text = cli("review", procedures, "--today", TODAY, expect=0).stdout
+    assert "Ola :thumbs_up: [b]x[/b] \\x1b[31m" in text
+    assert "\x1b" not in text
+
+
 def test_fail_overdue_exits_1_only_when_something_is_overdue(cli, procedures: Path) -> None:
     cli("review", procedures, "--today", TODAY, expect=0)
     cli("review", procedures, "--today", TODAY, "--fail-overdue", expect=1)

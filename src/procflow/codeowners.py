@@ -59,9 +59,11 @@ def pattern(path: Path, root: Path) -> str:
 def block(procedures: Iterable[tuple[Procedure, Path]], root: Path) -> Block:
     """The marked block for ``procedures`` (each with its file)."""
     lines, missing = [], []
-    for procedure, path in sorted(procedures, key=lambda pair: pattern(pair[1], root)):
+    for anchored, procedure, path in sorted(
+            ((pattern(path, root), procedure, path) for procedure, path in procedures),
+            key=lambda entry: entry[0]):
         if procedure.owner.handle:
-            lines.append(f"{pattern(path, root)} {procedure.owner.handle}")
+            lines.append(f"{anchored} {procedure.owner.handle}")
         else:
             missing.append((display_path(path), procedure.owner.name))
     return Block("\n".join([BEGIN, *lines, END]) + "\n", missing)

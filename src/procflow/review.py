@@ -89,15 +89,18 @@ def _owner_text(owner: Owner) -> str:
                                       owner.handle) if part)
 
 
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
 def _when(item: ReviewItem) -> str:
     if item.due is None or item.days_left is None:
         return "no review date"
     if item.days_left < 0:
-        ago = -item.days_left
-        return f"{item.due} ({ago} day{'' if ago == 1 else 's'} ago)"
+        return f"{item.due} ({_days(-item.days_left)} ago)"
     if item.days_left == 0:
         return f"{item.due} (today)"
-    return f"{item.due} (in {item.days_left} day{'' if item.days_left == 1 else 's'})"
+    return f"{item.due} (in {_days(item.days_left)})"
 
 
 def summary(result: Schedule) -> str:
@@ -110,14 +113,19 @@ def write_text(result: Schedule, stream: TextIO) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+    from procflow.findings import printable
+
+    def shown(text: str) -> str:  # inert for rich markup, emoji codes and the terminal
+        return escape(printable(text))
+
+    console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
     for owner, items in result.by_owner():
-        console.print(f"[bold]{escape(_owner_text(owner))}[/bold]")
+        console.print(f"[bold]{shown(_owner_text(owner))}[/bold]")
         for item in items:
             style = "bold red" if item.state == "overdue" else "yellow"
             console.print(f"  [{style}]{_LABEL[item.state]:<9}[/{style}] "
-                          f"{escape(item.procedure.id)} {escape(item.procedure.version)}  "
-                          f"{escape(_when(item))}  {escape(item.file)}")
+                          f"{shown(item.procedure.id)} {shown(item.procedure.version)}  "
+                          f"{shown(_when(item))}  {shown(item.file)}")
     console.print(summary(result), style="bold red" if result.overdue else "green")
 
 

@@ -31,9 +31,10 @@ def rules(
         _list(all_rules())
         return
     known = rules_by_code()
-    chosen = known.get(code.strip().upper())
+    wanted = code.strip().upper()
+    chosen = known.get(wanted)
     if chosen is None:
-        raise UsageError(f"no rule '{code}'{did_you_mean(code.strip().upper(), known)}; "
+        raise UsageError(f"no rule '{code}'{did_you_mean(wanted, known)}; "
                          "procflow rules lists them all")
     typer.echo(terminal_page(chosen), nl=False)
 
