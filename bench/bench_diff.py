@@ -74,7 +74,7 @@ def fastest(repeats: int, function: Callable[[], object]) -> float:
 
 def one_procedure(size: int, folder: Path, repeats: int) -> tuple[str, ...]:
     from procflow.diff.tree import diff_sources, path_sources
-    from procflow.loader import load_procedure
+    from procflow.procedures import load_procedure
 
     out = folder / f"steps-{size}"
     subprocess.run([PYTHON, str(GEN_CORPUS), str(out), "--procedures", "1", "--steps",

@@ -26,9 +26,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from procflow.loader import discover, load_procedure
+from procflow.procedures import discover, load_procedure
 from procflow.project import project_for
-from procflow.render import engine, graph
+from procflow.render import diagram, dot_writer, engine
 
 ROOT = Path(__file__).resolve().parents[1]
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
@@ -86,7 +86,7 @@ def measure(name: str, paths: list[Path], has_dot: bool) -> list[list[str]]:
     models = [(m, shared) for m, shared in models if m is not None]
     steps = f"{sum(len(m.steps) for m, _ in models) / len(models):.0f}"
     start = time.perf_counter()
-    dots = [graph.to_dot(m, shared_roles=shared) for m, shared in models]
+    dots = [dot_writer.to_dot(m, shared_roles=shared) for m, shared in models]
     to_dot = (time.perf_counter() - start) / len(dots) * 1000
     process = per_item(dot_process, dots) if has_dot else None
     rows = []

@@ -36,18 +36,19 @@ def stages(files: list[Path]) -> list[tuple[str, ...]]:
     """Milliseconds per procedure of each stage of rendering, in this process, and of
     validating, with each stage's multiple of validating."""
     from procflow.lint import check_file
-    from procflow.loader import load_procedure
-    from procflow.render import diagram_words, engine, graph, mermaid
+    from procflow.procedures import load_procedure
+    from procflow.render import diagram, diagram_words, dot_writer, engine, mermaid
     from procflow.render.environment import source, templates
-    from procflow.render.pages import inline_svg, procedure_page
+    from procflow.markup.svg import inline_svg
+    from procflow.render.pages import procedure_page
 
     today = dt.date(2026, 11, 22)
     compiled = templates(source(None))
     labels = compiled.labels("en")
     models = [load_procedure(path).model for path in files]
-    diagrams = [graph.build(m, duration_text=labels.duration, words=diagram_words(labels))
+    diagrams = [diagram.build(m, duration_text=labels.duration, words=diagram_words(labels))
                 for m in models]
-    dots = [graph.dot_of(d, m.id) for d, m in zip(diagrams, models)]
+    dots = [dot_writer.dot_of(d, m.id) for d, m in zip(diagrams, models)]
     svgs = [engine.draw(dot, "svg") for dot in dots]
 
     def pages(k: int) -> None:
@@ -61,7 +62,7 @@ def stages(files: list[Path]) -> list[tuple[str, ...]]:
     work: list[tuple[str, Callable[[int], object]]] = [
         ("validate (load + rules)", lambda k: check_file(files[k], today)),
         ("render: load", lambda k: load_procedure(files[k])),
-        ("render: layout + DOT", lambda k: graph.dot_of(graph.build(
+        ("render: layout + DOT", lambda k: dot_writer.dot_of(diagram.build(
             models[k], duration_text=labels.duration, words=diagram_words(labels)), models[k].id)),
         ("render: Graphviz draw (svg)", lambda k: engine.draw(dots[k], "svg")),
         ("render: md + html pages", pages),

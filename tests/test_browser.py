@@ -28,7 +28,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from procflow.loader import discover
+    from procflow.procedures import discover
     from procflow.render import render_site
 
     project = tmp_path_factory.mktemp("project")

@@ -1,4 +1,4 @@
-"""Swimlane diagrams: the DOT of ``render.graph`` drawn by ``render.engine``, checked on the
+"""Swimlane diagrams: the DOT of ``render.dot_writer`` drawn by ``render.engine``, checked on the
 SVG's structure (lanes present and in declared order, every step in its lane, labels intact),
 never on its bytes; the hostile corpus through DOT; the no-engine path."""
 
@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from procflow.errors import EnvironmentProblem
-from procflow.loader import load_procedure
+from procflow.procedures import load_procedure
 from procflow.model import Procedure, Role
 from procflow.project import project_for
-from procflow.render import engine, graph
+from procflow.render import diagram, dot_writer, engine
 
 DATA = Path(__file__).parent / "data"
 HOSTILE = sorted((DATA / "hostile").glob("*.yaml"))
@@ -93,7 +93,7 @@ def lanes(root: ET.Element) -> list[tuple[str, float, float]]:
 
 @needs_engine
 def test_lanes_are_columns_in_declared_order_then_used_shared_roles() -> None:
-    dot = graph.to_dot(complaint(), shared_roles=[Role(id="unused", name="Unused"), TEAM_LEAD])
+    dot = dot_writer.to_dot(complaint(), shared_roles=[Role(id="unused", name="Unused"), TEAM_LEAD])
     found = lanes(svg_of(dot))
     assert [name for name, _, _ in found] == ["Żaneta z działu jakości", "Konsultant",
                                                "Specjalista ds. reklamacji", "Team lead"]
@@ -108,7 +108,7 @@ def test_lanes_are_columns_in_declared_order_then_used_shared_roles() -> None:
 @needs_engine
 def test_every_step_is_one_node_inside_its_role_lane_with_its_title() -> None:
     proc = complaint()
-    root = svg_of(graph.to_dot(proc, shared_roles=[TEAM_LEAD]))
+    root = svg_of(dot_writer.to_dot(proc, shared_roles=[TEAM_LEAD]))
     lane_x = {name: (left, right) for name, left, right in lanes(root)}
     names = {role.id: role.name for role in proc.roles}
     nodes = groups(root, "step") + groups(root, "decision")
@@ -128,7 +128,7 @@ def test_every_step_is_one_node_inside_its_role_lane_with_its_title() -> None:
 
 @needs_engine
 def test_conditions_loops_and_escalations_are_labelled_edges() -> None:
-    root = svg_of(graph.to_dot(complaint(), shared_roles=[TEAM_LEAD]))
+    root = svg_of(dot_writer.to_dot(complaint(), shared_roles=[TEAM_LEAD]))
     labels = sorted(text(g) for g in groups(root, "edge") if text(g))
     assert labels == ["Brak decyzji w 2 dni (2d)", "Brak dokumentów", "Niezasadna", "Zasadna"]
     assert len(groups(root, "loop")) == 1  # ask -> verify goes back up
@@ -162,7 +162,7 @@ def test_lane_order_holds_on_random_procedures() -> None:
     rng = random.Random(20261125)
     for number in range(40):
         proc = random_procedure(rng, number)
-        found = lanes(svg_of(graph.to_dot(proc)))
+        found = lanes(svg_of(dot_writer.to_dot(proc)))
         assert [name for name, _, _ in found] == [role.name for role in proc.roles]
         assert [left for _, left, _ in found] == sorted(left for _, left, _ in found)
 
@@ -173,15 +173,15 @@ def test_graphviz_draws_every_dot_silently_with_titles_intact(
         path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     proc = load_procedure(path).model
     shared = list(project_for(path).shared_roles.values())
-    dot = graph.to_dot(proc, shared_roles=shared)
+    dot = dot_writer.to_dot(proc, shared_roles=shared)
     root = svg_of(dot)
     assert capfd.readouterr().err == ""  # no Graphviz warning, no syntax error
     nodes = {g.get("id"): g for g in groups(root, "node")}
     for number, step in enumerate(proc.steps, start=1):
         shown = squash(text(nodes[f"pf-{proc.id}-s{number}"]))
         if len(step.title) < 80:  # longer ones may be cut, with an ellipsis
-            assert shown.startswith(squash(graph.clean(step.title))), (shown, step.title)
-    names = [squash(role.name) for role in graph.lanes_for(proc, shared)]
+            assert shown.startswith(squash(diagram.clean(step.title))), (shown, step.title)
+    names = [squash(role.name) for role in diagram.lanes_for(proc, shared)]
     assert [squash(text(g)) for g in groups(root, "lane")] == names or proc.id == "hostile-long"
 
 
@@ -190,34 +190,34 @@ def test_text_that_means_something_to_dot_comes_out_as_written() -> None:
     title = r'C:\temp\N \G \E \L "q" <b>&amp; ends with \\'
     proc = procedure(roles=[{"id": "end", "name": "<<subgraph>>"}],
                      steps=[{"id": "graph", "title": title, "role": "end"}])
-    dot = graph.to_dot(proc)
+    dot = dot_writer.to_dot(proc)
     names = re.findall(r"^\s+(\S+) \[id=", dot, re.MULTILINE)
     names += [n for edge in re.findall(r"^\s+(\S+) -> (\S+) ", dot, re.MULTILINE) for n in edge]
     assert names and all(re.fullmatch(r"s\d+|e\d+|esc\d+", name) for name in names), names
     assert "<b>" not in dot and '"q"' not in dot
     root = svg_of(dot)
-    assert text(next(g for g in groups(root, "step"))) == graph.clean(title)
+    assert text(next(g for g in groups(root, "step"))) == diagram.clean(title)
     assert text(groups(root, "lane")[0]) == "<<subgraph>>"
 
 
 @needs_engine
 def test_cut_titles_keep_the_whole_text_as_tooltip() -> None:
     title = "Bardzo długi tytuł " * 30 + "koniec \\"
-    dot = graph.to_dot(procedure(roles=[{"id": "a", "name": "A"}],
+    dot = dot_writer.to_dot(procedure(roles=[{"id": "a", "name": "A"}],
                                  steps=[{"id": "x", "title": title, "role": "a"}]))
     svg = engine.draw(dot, "svg").decode()
-    assert "…" in svg and graph.clean(title).replace("\\", "") in svg.replace("\\", "")
+    assert "…" in svg and diagram.clean(title).replace("\\", "") in svg.replace("\\", "")
 
 
 def test_words_are_drawn_in_the_procedure_language() -> None:
-    dot = graph.to_dot(complaint(), shared_roles=[TEAM_LEAD], duration_text=lambda d: "15 minut",
+    dot = dot_writer.to_dot(complaint(), shared_roles=[TEAM_LEAD], duration_text=lambda d: "15 minut",
                        words={"start": "Początek", "end": "Koniec", "escalation": "Eskalacja"})
     assert "<B>Początek</B>" in dot and "<B>Koniec</B>" in dot and "<B>Eskalacja</B>" in dot
     assert "≤ 15 minut" in dot and ">Start<" not in dot
 
 
 def test_marks_style_added_changed_and_ghost_removed_steps() -> None:
-    dot = graph.to_dot(complaint(), shared_roles=[TEAM_LEAD],
+    dot = dot_writer.to_dot(complaint(), shared_roles=[TEAM_LEAD],
                        marks={"register": "added", "verify": "changed", "reject": "removed",
                               "nowhere": "added"})
     classes = dict(re.findall(r'id="pf-sample-(s\d+)", class="([^"]+)"', dot))
@@ -227,7 +227,7 @@ def test_marks_style_added_changed_and_ghost_removed_steps() -> None:
 
 
 def test_same_input_same_dot() -> None:
-    assert graph.to_dot(complaint()) == graph.to_dot(complaint())
+    assert dot_writer.to_dot(complaint()) == dot_writer.to_dot(complaint())
 
 
 def test_unknown_roles_and_unreachable_cycles_still_draw() -> None:
@@ -236,8 +236,8 @@ def test_unknown_roles_and_unreachable_cycles_still_draw() -> None:
         {"id": "y", "title": "Y", "role": "ghost", "next": "z"},
         {"id": "z", "title": "Z", "role": "a", "next": "y"},
         {"id": "w", "title": "W", "role": "a", "next": "w"}])
-    assert [role.id for role in graph.lanes_for(proc)] == ["a", "ghost"]
-    dot = graph.to_dot(proc)
+    assert [role.id for role in diagram.lanes_for(proc)] == ["a", "ghost"]
+    dot = dot_writer.to_dot(proc)
     assert dot.count('class="loop"') == 2  # z -> y (or y -> z) and w -> w
     if engine.available():
         assert len(groups(svg_of(dot), "step")) == 4
@@ -250,7 +250,7 @@ def test_no_engine_gives_one_line_saying_how_to_install(
     try:
         assert not engine.available()
         with pytest.raises(EnvironmentProblem) as raised:
-            engine.draw(graph.to_dot(complaint()), "svg")
+            engine.draw(dot_writer.to_dot(complaint()), "svg")
     finally:
         engine._pygraphviz.cache_clear()
     message = str(raised.value)
@@ -263,10 +263,10 @@ def test_the_wheel_s_graphviz_draws_svg_in_a_fresh_process_without_a_word_on_std
     wheel's fontconfig once when it starts: neither reaches the user."""
     code = ("import sys\n"
             "from pathlib import Path\n"
-            "from procflow.loader import load_procedure\n"
-            "from procflow.render import engine, graph\n"
+            "from procflow.procedures import load_procedure\n"
+            "from procflow.render import dot_writer, engine\n"
             "for path in sys.argv[1:]:\n"
-            "    dot = graph.to_dot(load_procedure(Path(path)).model)\n"
+            "    dot = dot_writer.to_dot(load_procedure(Path(path)).model)\n"
             "    assert engine.draw(dot, 'svg').startswith(b'<?xml')\n"
             "    assert engine.draw(dot, 'png').startswith(b'\\x89PNG')\n")
     paths = [str(DATA / "hostile" / f"hostile-unicode-{lang}.yaml") for lang in ("pl", "cs")]
@@ -279,7 +279,7 @@ def test_the_wheel_s_graphviz_draws_svg_in_a_fresh_process_without_a_word_on_std
 def test_png_is_drawn_in_process() -> None:
     proc = procedure(roles=[{"id": "a", "name": "Zażółć"}],
                      steps=[{"id": "x", "title": "Gęślą jaźń", "role": "a"}])
-    assert engine.draw(graph.to_dot(proc), "png").startswith(b"\x89PNG\r\n\x1a\n")
+    assert engine.draw(dot_writer.to_dot(proc), "png").startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_first_use_hides_only_the_known_harmless_warnings(

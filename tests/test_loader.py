@@ -9,7 +9,8 @@ from conftest import VALID
 
 from procflow.errors import LoadFailed, UsageError
 from procflow.lint import validate
-from procflow.loader import discover, load_document, load_procedure, load_procedures
+from procflow.loader import load_document
+from procflow.procedures import discover, load_procedure, load_procedures
 from procflow.model import Procedure
 from procflow.yamlsafe import Limits
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from procflow.loader import load_procedure
+from procflow.procedures import load_procedure
 from procflow.model import Procedure
 from procflow.project import project_for
-from procflow.render import graph, mermaid
+from procflow.render import diagram, mermaid
 
 DATA = Path(__file__).parent / "data"
 CORPUS = sorted((DATA / "hostile").glob("*.yaml")) + sorted((DATA / "valid" / "procedures")
@@ -67,13 +67,13 @@ def test_labels_decode_to_the_text_as_written(path: Path) -> None:
     proc, text = load(path)
     shown = {decode(part) for label in labels(text) for part in label.split("<br>")}
     for step in proc.steps:
-        assert graph.clean(step.title) in shown
+        assert diagram.clean(step.title) in shown
     for step in proc.steps:
         for branch in step.branches or []:
-            assert graph.clean(branch.when) in shown
-    used = {role.name for role in graph.lanes_for(proc, list(project_for(path).shared_roles
+            assert diagram.clean(branch.when) in shown
+    used = {role.name for role in diagram.lanes_for(proc, list(project_for(path).shared_roles
                                                             .values()))}
-    assert {graph.clean(name) for name in used} <= shown
+    assert {diagram.clean(name) for name in used} <= shown
 
 
 def test_ids_are_generated_even_when_user_ids_are_keywords() -> None:

@@ -245,7 +245,7 @@ def test_a_failing_run_changes_nothing_in_the_output(cli: RunCli, valid_project:
 
 
 def test_a_failing_parallel_run_changes_nothing(valid_project: Path, tmp_path: Path) -> None:
-    from procflow.loader import discover
+    from procflow.procedures import discover
     from procflow.render import render_site
     from procflow.render.environment import TemplateProblem
 
@@ -261,7 +261,7 @@ def test_a_failing_parallel_run_changes_nothing(valid_project: Path, tmp_path: P
 
 
 def test_parallel_and_serial_runs_write_the_same_files(valid_project: Path, tmp_path: Path) -> None:
-    from procflow.loader import discover
+    from procflow.procedures import discover
     from procflow.render import render_site
 
     files = discover([valid_project / "procedures"])
@@ -304,7 +304,7 @@ def test_a_rename_that_fails_halfway_loses_no_old_file(
         valid_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         error: BaseException, also_putting_back: bool, said: str | None) -> None:
     from procflow.errors import ProcflowError
-    from procflow.loader import discover
+    from procflow.procedures import discover
     from procflow.render import render_site, write
 
     files = discover([valid_project / "procedures"])

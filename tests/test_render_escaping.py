@@ -73,7 +73,7 @@ RENDERERS = [pytest.param(commonmark, id="commonmark"), pytest.param(mkdocs, id=
 @pytest.mark.parametrize("render", RENDERERS)
 @pytest.mark.parametrize("text", HOSTILE)
 def test_escaped_text_shows_as_written_and_makes_no_markup(render: Any, text: str) -> None:
-    from procflow.render.markdown import escape
+    from procflow.markup.markdown import escape
 
     page = visible(render(f"Before {escape(text)} after\n\n{escape(text)}\n"))
     assert set(page.tags) <= TEXT_TAGS, page.tags
@@ -85,7 +85,7 @@ def test_escaped_text_shows_as_written_and_makes_no_markup(render: Any, text: st
 @pytest.mark.parametrize("render", RENDERERS)
 @pytest.mark.parametrize("text", HOSTILE)
 def test_escaped_text_stays_in_its_table_cell(render: Any, text: str) -> None:
-    from procflow.render.markdown import escape
+    from procflow.markup.markdown import escape
 
     table = f"| a | b |\n| --- | --- |\n| {escape(text)} | next |\n"
     page = visible(render(table))
@@ -96,7 +96,7 @@ def test_escaped_text_stays_in_its_table_cell(render: Any, text: str) -> None:
 
 @pytest.mark.parametrize("render", RENDERERS)
 def test_a_quoted_message_body_shows_verbatim(render: Any) -> None:
-    from procflow.render.markdown import quote
+    from procflow.markup.markdown import quote
 
     body = "Dear {{ name }},\n\n  - indented <b>line</b> | pipe\n# hash\n\nBye *now*"
     page = visible(render(quote(body)))
@@ -205,7 +205,7 @@ def test_a_hostile_procedure_renders_to_html_that_shows_every_text(hostile_site:
 @pytest.mark.parametrize("source", CORPUS, ids=[path.name for path in CORPUS])
 def test_the_hostile_corpus_renders_without_markup_from_user_text(source: Path,
                                                                   tmp_path: Path) -> None:
-    from procflow.loader import load_procedure
+    from procflow.procedures import load_procedure
     from procflow.render import render_site
 
     document = load_procedure(source)

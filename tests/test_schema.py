@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from procflow.loader import discover, load_procedure
+from procflow.procedures import discover, load_procedure
 from procflow.scaffold import owner_block, procedure_text, starters
 from procflow.schema import DRAFT, procedure_schema, schema_text
 

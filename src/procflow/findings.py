@@ -7,9 +7,13 @@ the configured severity. Nothing here reads files or prints.
 
 from __future__ import annotations
 
+import difflib
 import enum
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, Union
 
 PathPart = Union[str, int]
@@ -67,3 +71,21 @@ class Finding:
             "code": self.code,
             "message": self.message,
         }
+
+
+# --- naming things in diagnostics ---------------------------------------------------------
+
+
+def display_path(path: Path) -> str:
+    """The path as diagnostics show it: relative to the working folder when below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def did_you_mean(name: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``options``, or an empty string."""
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

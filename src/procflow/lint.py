@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from procflow.findings import Finding, Severity
-from procflow.loader import Document, discover, load_document, read_document
+from procflow.loader import Document, load_document, read_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
+from procflow.procedures import discover
 from procflow.project import Project, find_project_file, load_project, project_for
 from procflow.rules import LoadRule, Rule, RuleContext, TreeEntry, TreeRule, all_rules
 from procflow.yamlsafe import YamlFailure, parse

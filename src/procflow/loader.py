@@ -8,9 +8,7 @@ findings, so one broken file never stops the others from being checked.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
-import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,20 +16,18 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from procflow.findings import Finding, Issue, Severity, YamlPath
+from procflow.findings import (
+    Finding,
+    Issue,
+    Severity,
+    YamlPath,
+    did_you_mean,
+    display_path,
+)
+from procflow.model import suggest_slug
 from procflow.yamlsafe import Limits, Located, NodePos, YamlFailure, locate, parse
 
 M = TypeVar("M", bound=BaseModel)
-PROCEDURE_SUFFIXES = (".yaml", ".yml")
-
-
-def display_path(path: Path) -> str:
-    """The path as diagnostics show it: relative to the working folder when below it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 @dataclass
@@ -232,18 +228,10 @@ def _pattern_message(loc: YamlPath, name: str, value: Any, data: Any) -> str:
         return f"{where}: '{value}' is not a working-hours range such as \"08:00-16:00\""
     if name == "disable" or (len(loc) > 1 and loc[-2] in ("disable", "severity")):
         return f"{where}: '{value}' is not a rule code such as PF104"
-    from procflow.model import suggest_slug
-
     suggestion = suggest_slug(str(value))
     hint = f" (for example '{suggestion}')" if suggestion and suggestion != value else ""
     return (f"{where}: '{value}' is not a valid id: use lowercase letters, digits and single "
             f"hyphens, at most 64 characters{hint}")
-
-
-def did_you_mean(name: str, options: typing.Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``options``, or an empty string."""
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _allowed_fields(model: type[BaseModel], loc: YamlPath) -> list[str]:
@@ -274,74 +262,3 @@ def _unwrap(annotation: Any) -> Any:
         if not args:
             return annotation
         annotation = args[0]
-
-
-# --- finding and loading procedure files ----------------------------------------------------
-
-
-def is_procedure_path(parts: typing.Sequence[str]) -> bool:
-    """Whether a file, given by the parts of its path below a procedures folder, is a
-    procedure: ``*.yaml``/``*.yml``, not ``procflow.yaml``, not in a hidden folder."""
-    from procflow.project import PROJECT_FILE
-
-    name = parts[-1]
-    return (name.endswith(PROCEDURE_SUFFIXES) and name != PROJECT_FILE
-            and not any(part.startswith(".") for part in parts))
-
-
-def discover(paths: typing.Sequence[Path]) -> list[Path]:
-    """The procedure files named by ``paths`` (files or folders), sorted, without repeats.
-
-    In a folder every ``*.yaml``/``*.yml`` below it counts, except ``procflow.yaml`` and
-    anything in a hidden folder. With no paths: the ``procedures/`` folder of the project
-    around the working folder. A path that does not exist is a usage error.
-    """
-    from procflow.errors import UsageError
-    from procflow.project import find_project_file
-
-    if not paths:
-        project_file = find_project_file(Path.cwd())
-        default = (project_file.parent if project_file else Path.cwd()) / "procedures"
-        if not default.is_dir():
-            raise UsageError("no PATH given and no procedures/ folder here; name the files or "
-                             "folders to read, e.g. procedures/")
-        paths = [default]
-    found: dict[Path, None] = {}
-    for path in paths:
-        if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                if is_procedure_path(candidate.relative_to(path).parts) and candidate.is_file():
-                    found[candidate] = None
-        elif path.is_file():
-            found[path] = None
-        else:
-            raise UsageError(f"no such file or folder: {path}")
-    return list(found)
-
-
-def load_procedure(path: Path) -> Document[Any]:
-    """Load one procedure file with the limits of its project."""
-    from procflow.model import Procedure
-    from procflow.project import project_for
-
-    return load_document(path, Procedure, project_for(path).limits)
-
-
-def load_procedures(paths: typing.Sequence[Path]) -> list[Document[Any]]:
-    """Load every procedure the paths name, for commands that need them all loaded
-    (render, diff). Raises ``LoadFailed`` with the findings when any does not load."""
-    documents = [load_procedure(path) for path in discover(paths)]
-    require_loaded(documents)
-    return documents
-
-
-def require_loaded(documents: typing.Sequence[Document[Any]]) -> None:
-    """Raise ``LoadFailed`` with the findings when any of the documents does not load."""
-    from procflow.errors import LoadFailed
-
-    broken = [d for d in documents if d.model is None]
-    if broken:
-        findings = [f for d in broken for f in d.findings]
-        names = ", ".join(d.display for d in broken[:3]) + (" ..." if len(broken) > 3 else "")
-        raise LoadFailed(f"{len(broken)} file(s) do not load: {names}; run procflow validate "
-                         "for details", findings)

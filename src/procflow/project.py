@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from procflow.findings import Finding
+from procflow.loader import load_document
 from procflow.model import Calendar, ProjectConfig, Role
 from procflow.yamlsafe import Limits
 
@@ -79,8 +80,6 @@ def load_project(path: Path | None) -> Project:
     """Load a project file; a broken one gives findings and default settings."""
     if path is None:
         return DEFAULT_PROJECT
-    from procflow.loader import load_document
-
     document = load_document(path, ProjectConfig, Limits())
     if document.model is None:
         return Project(path, findings=document.findings)

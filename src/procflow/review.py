@@ -130,7 +130,7 @@ def write_text(result: Schedule, stream: TextIO) -> None:
 
 
 def write_markdown(result: Schedule, stream: TextIO) -> None:
-    from procflow.render.markdown import escape
+    from procflow.markup.markdown import escape
 
     lines = ["# Procedure reviews", "", escape(summary(result)), ""]
     for owner, items in result.by_owner():

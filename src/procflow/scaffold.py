@@ -16,7 +16,8 @@ from pathlib import Path
 
 from procflow import __version__
 from procflow.errors import UsageError
-from procflow.loader import discover, display_path
+from procflow.findings import display_path
+from procflow.procedures import discover
 
 REPOSITORY_URL = "https://github.com/procflow/procflow"
 STARTER_PROCEDURE = "phone-request"

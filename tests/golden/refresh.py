@@ -25,7 +25,7 @@ COMMAND = "python tests/golden/refresh.py"
 
 def render_all() -> dict[str, str]:
     """File name -> text of every golden file, freshly rendered."""
-    from procflow.loader import discover
+    from procflow.procedures import discover
     from procflow.render import render_site
 
     files: dict[str, str] = {}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from procflow.cli import diff, render, rules, tools, validate  # noqa: F401  (importing registers them)
 from procflow.cli.app import app
-
 from procflow.entry import main
 
 __all__ = ["app", "main"]

@@ -58,7 +58,7 @@ def render(
     import sys
 
     from procflow.cli.app import parse_today
-    from procflow.loader import discover
+    from procflow.procedures import discover
     from procflow.project import project_for
     from procflow.render import parse_formats, render_site
 

@@ -23,7 +23,7 @@ def rules(
     Example: procflow rules PF102
     """
     from procflow.errors import UsageError
-    from procflow.loader import did_you_mean
+    from procflow.findings import did_you_mean
     from procflow.rules import all_rules, rules_by_code
     from procflow.rules.docs import terminal_page
 
@@ -43,9 +43,8 @@ def _list(rules: list[Rule]) -> None:
     """One line a rule, with the severity of the project around the working folder."""
     from pathlib import Path
 
-    from procflow.findings import printable
+    from procflow.findings import display_path, printable
     from procflow.lint import ALWAYS_ON, configured_severity
-    from procflow.loader import display_path
     from procflow.project import project_for
 
     project = project_for(Path.cwd())

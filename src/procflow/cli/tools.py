@@ -38,7 +38,7 @@ def _say(message: str) -> None:
 
 
 def _shown(path: Path) -> str:
-    from procflow.loader import display_path
+    from procflow.findings import display_path
 
     return display_path(path)
 
@@ -167,7 +167,7 @@ def codeowners(
     """
     from procflow import codeowners as owners
     from procflow.errors import UsageError
-    from procflow.loader import load_procedures
+    from procflow.procedures import load_procedures
 
     if file is not None and not write:
         raise UsageError("a CODEOWNERS FILE is only used with --write; "
@@ -214,7 +214,7 @@ def review(
     import sys
 
     from procflow import review as reviews
-    from procflow.loader import load_procedures
+    from procflow.procedures import load_procedures
 
     documents = load_procedures(paths or [])
     result = reviews.schedule(((d.model, d.display) for d in documents if d.model),

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from procflow.diff.tree import Source, disk_source
 from procflow.errors import EnvironmentProblem, UsageError
-from procflow.loader import discover, is_procedure_path
+from procflow.procedures import discover, is_procedure_path
 from procflow.project import project_for
 
 

@@ -17,10 +17,11 @@ from procflow.diff.changes import DiffReport, ProcedureDiff
 from procflow.diff.compare import diff_procedure
 from procflow.diff.match import keyed
 from procflow.errors import LoadFailed, UsageError
-from procflow.findings import Finding
-from procflow.loader import discover, display_path, load_document
+from procflow.findings import Finding, display_path
+from procflow.loader import load_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
+from procflow.procedures import discover
 from procflow.project import project_for
 
 

@@ -4,7 +4,7 @@ For each procedure it writes ``<id>.md``, ``<id>.html`` and the diagram (``.svg`
 ``.dot``) as asked, with ``--by-role`` a Markdown and HTML card per role
 (``<id>--<role>.md``), and always ``index.md`` and ``index.html``, a catalog of what it
 rendered. Pages come from jinja2 templates (``environment``) over view models (``pages``);
-labels from ``i18n``; diagrams from ``graph``, ``mermaid`` and ``engine``; files go through
+labels from ``i18n``; diagrams from ``diagram`` (what is drawn), ``dot_writer``, ``mermaid`` and ``engine``; files go through
 ``write`` (staged, then moved into place together). Nothing here prints.
 
 A file is loaded where it is rendered (``render_file``): with many files, in worker processes
@@ -39,7 +39,7 @@ IMAGE_FORMATS = ("svg", "png")
 
 def parse_formats(text: str) -> tuple[str, ...]:
     """``"md,html"`` -> ``("md", "html")``; an unknown name is a usage error."""
-    from procflow.loader import did_you_mean
+    from procflow.findings import did_you_mean
 
     names = [name.strip().lower() for name in text.split(",") if name.strip()]
     for name in names:
@@ -143,8 +143,8 @@ def render_site(
 def _stage(files: Sequence[Path], settings: Settings, staging: Staging,
            progress: Callable[[], None] | None, jobs: int | None) -> list[str]:
     """Render every file, then the catalog, into the staging folder; return the warnings."""
-    from procflow.loader import require_loaded
     from procflow.parallel import imap_in_processes
+    from procflow.procedures import require_loaded
 
     results = []
     work = imap_in_processes(render_file, [(path, settings) for path in files], jobs,
@@ -203,12 +203,15 @@ def _engine_problem(engine: Any) -> EnvironmentProblem | None:
 
 def render_file(path: Path, settings: Settings) -> Rendered:
     """Load one procedure file and render its files into the staging folder."""
-    from procflow.loader import Document, load_procedure
+    from procflow.loader import Document
+    from procflow.markup.markdown import Raw
+    from procflow.markup.svg import inline_svg
+    from procflow.procedures import load_procedure
     from procflow.project import project_for
-    from procflow.render import engine, graph, mermaid
+    from procflow.render import diagram as diagrams
+    from procflow.render import dot_writer, engine, mermaid
     from procflow.render.environment import templates as compiled
-    from procflow.render.markdown import Raw
-    from procflow.render.pages import RoleRef, inline_svg, procedure_page, role_card
+    from procflow.render.pages import RoleRef, procedure_page, role_card
     from procflow.render.write import file_name, write_staged
 
     document = load_procedure(path)
@@ -231,9 +234,9 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             pass  # the run when it sees both (file names are made from ids only)
         return name
 
-    diagram = graph.build(procedure, shared_roles=shared_roles, duration_text=labels.duration,
+    diagram = diagrams.build(procedure, shared_roles=shared_roles, duration_text=labels.duration,
                           words=diagram_words(labels))
-    dot = graph.dot_of(diagram, procedure.id) if "dot" in formats or settings.engine else None
+    dot = dot_writer.dot_of(diagram, procedure.id) if "dot" in formats or settings.engine else None
     if dot is not None and "dot" in formats:
         pages[".dot"] = save(".dot", dot)
     svg = engine.draw(dot, "svg") if settings.engine and dot is not None else None
@@ -242,11 +245,11 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             pages[".svg"] = save(".svg", svg)
         if "png" in formats:
             pages[".png"] = save(".png", engine.draw(dot, "png"))
-            text = graph.text_beyond_font(diagram)
+            text = dot_writer.text_beyond_font(diagram)
             if text is not None:
                 result.warnings.append(
                     f"{result.document.display}: the PNG diagram has characters that "
-                    f"{graph.FONT} lacks, such as in '{text}'; they show as empty boxes unless "
+                    f"{dot_writer.FONT} lacks, such as in '{text}'; they show as empty boxes unless "
                     "another installed font has them (the SVG and HTML leave it to the "
                     "reader's fonts)")
     image = pages.get(".svg") or pages.get(".png")

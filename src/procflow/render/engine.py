@@ -5,7 +5,7 @@ pygraphviz 2 wheels bundle Graphviz (the layout and render plugins, pango and ca
 plain ``pip install`` is enough and no ``dot`` process starts per diagram.
 
 Owns: finding the engine, the one-line message when there is none, and keeping the harmless
-warnings of the C libraries' first use off stderr. Must not: build DOT (``graph.py``) or
+warnings of the C libraries' first use off stderr. Must not: build DOT (``dot_writer.py``) or
 write files.
 """
 

@@ -29,7 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from procflow.errors import ProcflowError, UsageError
-from procflow.render import markdown
+from procflow.markup import markdown
 from procflow.render.i18n import Labels
 
 
@@ -128,7 +128,7 @@ class Templates:
         return found
 
     def render(self, name: str, **context: Any) -> str:
-        from procflow.loader import display_path
+        from procflow.findings import display_path
 
         environment = self._html if name.endswith(".html.j2") else self._markdown
         try:
@@ -162,7 +162,7 @@ def _template_frames(error: BaseException) -> list[traceback.FrameSummary]:
 
 def _where(error: BaseException, name: str) -> str:
     """``template FILE, line N`` of the innermost template frame of the error."""
-    from procflow.loader import display_path
+    from procflow.findings import display_path
 
     frames = _template_frames(error)
     if not frames:

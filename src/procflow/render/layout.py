@@ -3,9 +3,9 @@
 Owns: measuring and wrapping text (DejaVu Sans advance widths), the size of every box, ranks
 (rows), the grid of lane columns, orthogonal routes through the channels between rows and the
 gaps between columns, the tracks of edges that run side by side, where edge labels go, and the
-cubic B-spline of every route. Input: a ``graph.Diagram`` whose text is already
-``graph.clean``; output: a ``Layout``. Must not: know DOT or colours (``graph.py`` writes the
-DOT from a ``Layout``). Why procflow lays diagrams out itself: see ``graph.py``.
+cubic B-spline of every route. Input: a ``diagram.Diagram`` whose text is already
+``diagram.clean``; output: a ``Layout``. Must not: know DOT or colours (``dot_writer.py``
+writes the DOT from a ``Layout``). Why procflow lays diagrams out itself: see ``dot_writer.py``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:  # graph.py imports this module: the types only, no import at run time
-    from procflow.render.graph import Diagram, Link, Shape
+from procflow.render.diagram import Diagram, Link, Shape
 
 Style = Literal["plain", "bold", "small"]
 Line = tuple[str, Style]  # a line of a label and how it is drawn

@@ -1,7 +1,7 @@
 """Mermaid flowchart text of a procedure, for wikis that draw Mermaid themselves (GitHub,
 GitLab, Azure DevOps, MkDocs Material, Obsidian).
 
-Owns: the Mermaid text and its escaping. What is drawn comes from ``graph.build`` (the same
+Owns: the Mermaid text and its escaping. What is drawn comes from ``diagram.build`` (the same
 shapes and links as the Graphviz diagram). A lane is a ``subgraph`` (Mermaid's ``flowchart``
 has no true lanes: wikis place these boxes themselves, not always in declared order); lanes
 with nothing in them are left out. Node ids are generated (``s0``, ``s1``..., ``e3``,
@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from procflow.durations import Duration
 from procflow.model import Procedure, Role
-from procflow.render.graph import Diagram, Shape, build, clean
+from procflow.render.diagram import Diagram, Shape, build, clean
 
 # One pass, so the "#" of an entity is never escaped again. Mermaid decodes #name; and #123;
 # in labels. "%" keeps a label from forming a %%{init}%% directive or a %% comment; ":" keeps
@@ -46,13 +46,13 @@ def to_mermaid(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
     then the shared roles that steps or escalations name), steps as boxes with their time
     limit, decisions as diamonds with conditions on their edges, start and end, and each
     escalation as a dashed, labelled edge to a box in the target role's lane. Arguments as
-    for ``graph.to_dot``."""
+    for ``dot_writer.to_dot``."""
     return mermaid_of(build(procedure, shared_roles=shared_roles, duration_text=duration_text,
                             words=words))
 
 
 def mermaid_of(diagram: Diagram) -> str:
-    """The Mermaid text of a ``graph.build`` result (``to_mermaid`` in two steps, for a caller
+    """The Mermaid text of a ``diagram.build`` result (``to_mermaid`` in two steps, for a caller
     that also draws the same diagram with Graphviz)."""
     out = ["flowchart TB"]
     for lane, name in enumerate(diagram.lanes):

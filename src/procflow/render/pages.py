@@ -10,18 +10,15 @@ clean validation) show the id instead of failing. No escaping and no file names 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup, escape
-
 from procflow.flow import Flow
+from procflow.markup.markdown import Raw
 from procflow.model import Escalation, Kpi, Procedure, Role, Sla, Step, Template
 from procflow.references import used_roles
 from procflow.render.i18n import Labels
-from procflow.render.markdown import Raw
 from procflow.render.write import file_name
 
 
@@ -317,17 +314,3 @@ class Catalog:
     language: str
     entries: list[CatalogEntry]
     today: dt.date
-
-
-_SVG_START = re.compile(rb"<svg\b")
-
-
-def inline_svg(svg: bytes, procedure_id: str, label: str) -> Markup:
-    """Graphviz SVG ready to sit inside an HTML page: no XML prolog, DOCTYPE or comments
-    before the ``<svg>`` element, which gets ``role="img"`` and an accessible name."""
-    start = _SVG_START.search(svg)
-    if start is None:
-        raise ValueError(f"the diagram engine returned no <svg> element for {procedure_id}")
-    body = svg[start.start():].decode("utf-8")
-    return Markup(f'<svg role="img" aria-label="{escape(label)}" '
-                  f'class="diagram"{body[len("<svg"):]}')

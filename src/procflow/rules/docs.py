@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from procflow.render.markdown import escape
+from procflow.markup.markdown import escape
 from procflow.rules import LoadRule, Rule, all_rules
 
 REGENERATE = "python -m procflow.rules.docs docs/rules"

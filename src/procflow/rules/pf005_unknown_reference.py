@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from procflow.findings import Issue
-from procflow.loader import did_you_mean
+from procflow.findings import Issue, did_you_mean
 from procflow.rules import Rule, RuleContext, issue
 
 #: where each kind of thing is defined, for the fix when no close name exists

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from procflow.findings import Issue
-from procflow.loader import did_you_mean
+from procflow.findings import Issue, did_you_mean
 from procflow.rules import TreeEntry, TreeRule, entries_by_id, issue
 
 

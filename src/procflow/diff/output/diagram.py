@@ -66,10 +66,10 @@ def _explicit(step: Step, steps: list[Step], index: int) -> Step:
 
 
 def svg(old: Procedure | None, new: Procedure, marked: dict[str, str]) -> str:
-    """The marked diagram as inline SVG with an accessible name (``render.pages.inline_svg``)."""
+    """The marked diagram as inline SVG with an accessible name (``markup.svg.inline_svg``)."""
+    from procflow.markup.svg import inline_svg
+    from procflow.render.dot_writer import to_dot
     from procflow.render.engine import draw
-    from procflow.render.graph import to_dot
-    from procflow.render.pages import inline_svg
 
     picture = draw(to_dot(drawing(old, new, marked), marks=marked), "svg")
     return str(inline_svg(picture, new.id, f"Changes to {new.title}"))

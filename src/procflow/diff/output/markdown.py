@@ -1,6 +1,6 @@
 """The Markdown report, for a pull-request comment: a summary table, then the changes of
 each procedure (folded in ``<details>`` when long). User text goes through the Markdown
-escaping of ``procflow.render.markdown`` (safe in a table cell, no raw HTML), flattened to
+escaping of ``procflow.markup.markdown`` (safe in a table cell, no raw HTML), flattened to
 one line, with ``@`` broken so a changed owner handle pings nobody."""
 
 from __future__ import annotations
@@ -8,8 +8,15 @@ from __future__ import annotations
 import html
 
 from procflow.diff.changes import Change, DiffReport, ProcedureDiff
-from procflow.diff.output.wording import NO_CHANGES, grouped, text_diff, totals, verdict, versions
-from procflow.render.markdown import code_span, escape, fence
+from procflow.diff.output.wording import (
+    NO_CHANGES,
+    grouped,
+    text_diff,
+    totals,
+    verdict,
+    versions,
+)
+from procflow.markup.markdown import code_span, escape, fence
 
 FOLD_FROM = 10
 ICONS = {"breaking": "🔴", "notable": "🟡", "cosmetic": "⚪"}

@@ -1,119 +1,36 @@
-"""Swimlane diagrams of a procedure: what is drawn, and the DOT text that draws it.
+"""The DOT text of a swimlane diagram: escaping, colours, styles, and every position from
+``layout`` (``to_dot``, ``dot_of``).
 
-Owns: which roles become lanes, the shapes and links of a diagram with their text made safe to
-draw (``build``, shared with the Mermaid emitter), and the DOT text (``to_dot``): escaping,
-colours, styles. Where things go is ``layout.py``'s: Graphviz clusters do not keep lanes in
-order (see ``shared/research/anchors-render.md``), so every node, lane and edge gets its
-position there and the DOT asks Graphviz only to draw them (``layout=nop2``, the in-process
-twin of ``neato -n2``). Lanes are columns in declared order, the flow runs top to bottom.
+Graphviz clusters do not keep lanes in order (see ``shared/research/anchors-render.md``), so
+every node, lane and edge gets its position in ``layout.py`` and the DOT asks Graphviz only to
+draw them (``layout=nop2``, the in-process twin of ``neato -n2``). Lanes are columns in
+declared order, the flow runs top to bottom.
 
-Must not: call Graphviz (``engine.py`` does), know about pages or files. Node names are
-generated ASCII (``s0`` start, ``s1``... steps, ``e1``... end markers, ``esc1``...
-escalations); user text only ever reaches DOT inside labels built from escaped fragments.
-The output depends only on the arguments, so golden files can snapshot it.
+Must not: call Graphviz (``engine.py`` does), know about pages or files. User text only ever
+reaches DOT inside labels built from escaped fragments. The output depends only on the
+arguments, so golden files can snapshot it.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 from procflow.durations import Duration
-from procflow.flow import Flow
-from procflow.model import Escalation, Procedure, Role
-from procflow.render.layout import (ARROW, SMALL_PT, TITLE_PT, Box, Layout, Line, Route,
-                                   beyond_font)
+from procflow.model import Procedure, Role
+from procflow.render.diagram import Diagram, build
+from procflow.render.layout import (
+    ARROW,
+    SMALL_PT,
+    TITLE_PT,
+    Box,
+    Layout,
+    Line,
+    Route,
+    beyond_font,
+)
 
 FONT = "DejaVu Sans"
-WORDS = {"start": "Start", "end": "End", "escalation": "Escalation"}
-Kind = Literal["start", "step", "decision", "end", "escalation"]
-LinkKind = Literal["flow", "loop", "escalation"]
-_UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")  # Cc, Cs, non-characters
-
-# --- what is drawn -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Shape:
-    """A box, diamond or marker. Its text, like every text of a ``Diagram``, is ``clean``."""
-
-    name: str  # generated ASCII id
-    kind: Kind
-    lane: int
-    text: str  # the title, or the word of a marker
-    note: str = ""  # a smaller second part: the time limit, or an escalation's action
-    mark: str | None = None  # added | changed | removed (diff view)
-
-
-@dataclass(frozen=True)
-class Link:
-    source: int  # index in Diagram.shapes
-    target: int
-    label: str = ""
-    kind: LinkKind = "flow"
-
-
-@dataclass(frozen=True)
-class Diagram:
-    lanes: list[str]  # the names of the lanes, left to right
-    shapes: list[Shape]
-    links: list[Link]
-
-
-def lanes_for(procedure: Procedure, shared_roles: Sequence[Role] = ()) -> list[Role]:
-    """The lanes, left to right: the procedure's own roles in declared order, then the shared
-    roles that a step or an escalation names, then (for a procedure that does not validate)
-    unknown role ids in order of first use, labelled with the id."""
-    lanes = list(procedure.roles)
-    known = {role.id for role in lanes}
-    used = [step.role for step in procedure.steps] + [e.to for e in procedure.escalations]
-    for role in shared_roles:
-        if role.id in used and role.id not in known:
-            lanes.append(role)
-            known.add(role.id)
-    for role_id in used:
-        if role_id not in known:
-            lanes.append(Role(id=role_id, name=role_id))
-            known.add(role_id)
-    return lanes
-
-
-def build(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
-          duration_text: Callable[[Duration], str] = str, words: Mapping[str, str] | None = None,
-          marks: Mapping[str, str] | None = None) -> Diagram:
-    """The lanes, shapes and links of ``procedure``'s diagram, in a fixed order, with every
-    text ``clean``."""
-    say = {key: clean(word) for key, word in {**WORDS, **(words or {})}.items()}
-    marks = marks or {}
-    lanes = lanes_for(procedure, shared_roles)
-    lane_of = {role.id: index for index, role in enumerate(lanes)}
-    flow = Flow(procedure)
-    steps = procedure.steps
-    shapes = [Shape("s0", "start", lane_of[steps[0].role], say["start"])]
-    for step in steps:
-        limit = clean(f"\u2264 {duration_text(step.max_duration)}") if step.max_duration else ""
-        shapes.append(Shape(f"s{len(shapes)}", "decision" if step.branches else "step",
-                            lane_of[step.role], clean(step.title), limit, marks.get(step.id)))
-    links = [Link(0, 1)]
-    for position, edges in enumerate(flow.edges):
-        for edge in edges:
-            kind: LinkKind = "loop" if (edge.source, edge.target) in flow.loop_back else "flow"
-            links.append(Link(edge.source + 1, edge.target + 1, clean(edge.label or ""), kind))
-        if flow.is_end(position):
-            links.append(Link(position + 1, len(shapes)))
-            shapes.append(Shape(f"e{position + 1}", "end", shapes[position + 1].lane, say["end"]))
-    for number, escalation in enumerate(procedure.escalations, start=1):
-        target = len(shapes)
-        shapes.append(Shape(f"esc{number}", "escalation", lane_of[escalation.to],
-                            say["escalation"], clean(escalation.action or "")))
-        watched = [flow.index[s] + 1 for s in escalation.steps or () if s in flow.index]
-        label = clean(_escalation_label(escalation, procedure, duration_text))
-        for k, source in enumerate(watched or [0]):  # the first edge carries the label
-            links.append(Link(source, target, "" if k else label, "escalation"))
-    return Diagram([clean(role.name) for role in lanes], shapes, links)
 
 
 def text_beyond_font(diagram: Diagram) -> str | None:
@@ -123,28 +40,6 @@ def text_beyond_font(diagram: Diagram) -> str | None:
              *(link.label for link in diagram.links)]
     return next((text for text in texts if beyond_font(text)), None)
 
-
-def _escalation_label(escalation: Escalation, procedure: Procedure,
-                      duration_text: Callable[[Duration], str]) -> str:
-    trigger = []
-    if escalation.sla:
-        sla = next((s for s in procedure.slas if s.id == escalation.sla), None)
-        trigger.append(sla.name or sla.id if sla else escalation.sla)
-    if escalation.after:
-        trigger.append(duration_text(escalation.after))
-    return escalation.when + (f" ({', '.join(trigger)})" if trigger else "")
-
-
-def clean(text: str) -> str:
-    """``text`` on one line, with characters no XML or DOT may carry replaced by U+FFFD."""
-    return " ".join(_UNDRAWABLE.sub(_undrawable, text).split())
-
-
-def _undrawable(match: re.Match[str]) -> str:
-    return " " if match.group().isspace() else "\ufffd"  # a tab or newline stays a space
-
-
-# --- DOT -----------------------------------------------------------------------------------
 
 INK, MUTED, LANE_LINE = "#1f2933", "#52606d", "#9aa5b1"  # text contrast >= 7:1 on white
 LANE_FILLS = ("#f5f7fa", "#ffffff")

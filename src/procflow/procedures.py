@@ -1,0 +1,77 @@
+"""The procedure files of a tree: which files are procedures (``discover``) and loading them
+with the limits of their project (``load_procedure``).
+
+The loader turns bytes into a positioned document and a model; this module decides which
+files to read and with which project settings.
+"""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+from typing import Any
+
+from procflow.errors import LoadFailed, UsageError
+from procflow.loader import Document, load_document
+from procflow.model import Procedure
+from procflow.project import PROJECT_FILE, find_project_file, project_for
+
+PROCEDURE_SUFFIXES = (".yaml", ".yml")
+
+
+def is_procedure_path(parts: typing.Sequence[str]) -> bool:
+    """Whether a file, given by the parts of its path below a procedures folder, is a
+    procedure: ``*.yaml``/``*.yml``, not ``procflow.yaml``, not in a hidden folder."""
+    name = parts[-1]
+    return (name.endswith(PROCEDURE_SUFFIXES) and name != PROJECT_FILE
+            and not any(part.startswith(".") for part in parts))
+
+
+def discover(paths: typing.Sequence[Path]) -> list[Path]:
+    """The procedure files named by ``paths`` (files or folders), sorted, without repeats.
+
+    In a folder every ``*.yaml``/``*.yml`` below it counts, except ``procflow.yaml`` and
+    anything in a hidden folder. With no paths: the ``procedures/`` folder of the project
+    around the working folder. A path that does not exist is a usage error.
+    """
+    if not paths:
+        project_file = find_project_file(Path.cwd())
+        default = (project_file.parent if project_file else Path.cwd()) / "procedures"
+        if not default.is_dir():
+            raise UsageError("no PATH given and no procedures/ folder here; name the files or "
+                             "folders to read, e.g. procedures/")
+        paths = [default]
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                if is_procedure_path(candidate.relative_to(path).parts) and candidate.is_file():
+                    found[candidate] = None
+        elif path.is_file():
+            found[path] = None
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+    return list(found)
+
+
+def load_procedure(path: Path) -> Document[Any]:
+    """Load one procedure file with the limits of its project."""
+    return load_document(path, Procedure, project_for(path).limits)
+
+
+def load_procedures(paths: typing.Sequence[Path]) -> list[Document[Any]]:
+    """Load every procedure the paths name, for commands that need them all loaded
+    (render, diff). Raises ``LoadFailed`` with the findings when any does not load."""
+    documents = [load_procedure(path) for path in discover(paths)]
+    require_loaded(documents)
+    return documents
+
+
+def require_loaded(documents: typing.Sequence[Document[Any]]) -> None:
+    """Raise ``LoadFailed`` with the findings when any of the documents does not load."""
+    broken = [d for d in documents if d.model is None]
+    if broken:
+        findings = [f for d in broken for f in d.findings]
+        names = ", ".join(d.display for d in broken[:3]) + (" ..." if len(broken) > 3 else "")
+        raise LoadFailed(f"{len(broken)} file(s) do not load: {names}; run procflow validate "
+                         "for details", findings)
