@@ -52,13 +52,12 @@ class _Outcome:
     entry: TreeEntry
 
 
-def validate(paths: Sequence[Path], *, today: dt.date | None = None,
-             jobs: int | None = None) -> ValidationResult:
+def validate(paths: Sequence[Path], *, today: dt.date, jobs: int | None = None
+             ) -> ValidationResult:
     """Check the procedures that ``paths`` name (files or folders; none: the project's
     ``procedures/``). Never raises for bad input; raises ``UsageError`` for a missing path."""
     files = discover(paths)
-    day = today or dt.date.today()
-    outcomes = map_in_processes(check_file, [(path, day) for path in files], jobs)
+    outcomes = map_in_processes(check_file, [(path, today) for path in files], jobs)
     result = ValidationResult(files=len(files))
     for outcome in outcomes:
         result.findings += outcome.findings
