@@ -24,7 +24,7 @@ from procflow.findings import Issue, Severity, YamlPath
 if TYPE_CHECKING:
     from procflow.flow import Flow
     from procflow.loader import Document
-    from procflow.model import Procedure, Role
+    from procflow.model import Procedure, Role, RuleSettings
     from procflow.project import Project
     from procflow.references import Reference
 
@@ -73,10 +73,9 @@ class RuleContext:
     @cached_property
     def roles(self) -> dict[str, Role]:
         """Every role the procedure may use: its own, then the project's shared roles."""
-        known = {role.id: role for role in self.procedure.roles}
-        for role_id, role in self.project.shared_roles.items():
-            known.setdefault(role_id, role)
-        return known
+        from procflow.references import known_roles
+
+        return known_roles(self.procedure, self.project.config.roles)
 
 
 @dataclass(frozen=True)
@@ -148,6 +147,18 @@ def all_rules() -> list[Rule]:
                pf102_sla_unreachable, pf103_sla_unwatched, pf104_review_overdue,
                pf105_long_step, pf106_file_name, pf107_no_review]
     return [module.RULE for module in modules]
+
+
+def configured_severity(rule: Rule, settings: RuleSettings) -> Severity | None:
+    """The severity ``rule`` reports with under a project's ``rules:`` settings (``disable``,
+    ``severity``), or None when it is disabled. The load rules (PF001-PF003) are always on and
+    always keep their own severity: a file that does not load cannot be checked at all."""
+    if isinstance(rule, LoadRule):
+        return rule.severity
+    if rule.code in settings.disable:
+        return None
+    configured = settings.severity.get(rule.code)
+    return Severity(configured) if configured else rule.severity
 
 
 def rules_by_code() -> dict[str, Rule]:
