@@ -10,13 +10,15 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 import typer
 
 from procflow import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 #: click's ClickException (usage errors): typer >= 0.2x vendors click and no longer installs
 #: the click package, so it is taken from typer's own exception classes
 _CLICK_ERROR: type[Exception] = next(
@@ -93,6 +95,32 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
         return function
 
     return register
+
+
+def emit(reporter: Callable[[R, TextIO], None], result: R, output: Path | None = None) -> None:
+    """Write ``result`` with ``reporter`` to stdout, or to the file ``output`` whole: a
+    temporary file in the same folder, renamed into place, so a reader never sees half."""
+    if output is None:
+        reporter(result, sys.stdout)
+        return
+    import io
+    import tempfile
+
+    from procflow.errors import UsageError
+
+    buffer = io.StringIO()
+    reporter(result, buffer)
+    scratch: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent,
+                                         prefix=f".{output.name}.", delete=False) as handle:
+            scratch = Path(handle.name)
+            handle.write(buffer.getvalue())
+        os.replace(scratch, output)
+    except OSError as error:
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None
 
 
 def say(message: str) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from procflow.cli.app import command
+from procflow.cli.app import command, emit
 
 if TYPE_CHECKING:
     from procflow.diff.changes import DiffReport
@@ -61,6 +61,7 @@ def diff(
     --check-version a version that does not follow its changes; 2 usage error, unknown git
     revision or a file that does not load (diagnostics on stderr).
     """
+    from procflow.diff.output import FORMATS
     from procflow.diff.version import version_problems
     from procflow.errors import UsageError
 
@@ -69,7 +70,7 @@ def diff(
     # a side that does not load raises LoadFailed: the command wrapper prints its findings
     report = _report(paths or [], base, head, keep_models=fmt is DiffFormat.html)
     problems = version_problems(report) if check_version else []
-    _write(report, fmt.value, output)
+    emit(FORMATS[fmt.value], report, output)
     for problem in problems:
         typer.echo(f"procflow: {problem}", err=True)
     failed = (exit_code and not report.is_empty) or bool(problems)
@@ -89,49 +90,16 @@ def _report(paths: list[Path], base: str | None, head: str | None, keep_models: 
     return diff_paths(paths[0], paths[1], keep_models=keep_models)
 
 
-def _write(report: DiffReport, fmt: str, output: Path | None) -> None:
-    """Print the report (colour only on a terminal, never with NO_COLOR) or write FILE
-    whole (a temporary file renamed into place)."""
-    import os
-
-    from procflow.diff.output import reporter
-    from procflow.errors import UsageError
-
-    rendered = reporter(fmt)(report)  # a str, or the terminal report as rich Text
-    if output is None:
-        if isinstance(rendered, str):
-            typer.echo(rendered, nl=False)
-        else:
-            _console().print(rendered, end="")
-        return
-    text = rendered if isinstance(rendered, str) else rendered.plain
-    scratch = output.with_name(f".{output.name}.procflow-tmp")
-    try:
-        scratch.write_text(text, encoding="utf-8")
-        os.replace(scratch, output)
-    except OSError as error:
-        scratch.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {output}: {error.strerror}") from None
-
-
-def _console(force: bool | None = None) -> Any:
-    import os
-    import sys
-
-    from rich.console import Console
-
-    plain = bool(os.environ.get("NO_COLOR"))  # no-color.org: no colour, nor bold
-    return Console(file=sys.stdout, force_terminal=False if plain else force, no_color=plain,
-                   soft_wrap=True, highlight=False, markup=False, emoji=False)
-
-
 @command("git-diff-driver", hidden=True, context_settings={
     "ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": []})
 def git_diff_driver(args: list[str] | None = typer.Argument(None)) -> None:
     """git's external diff program for procedure files (see the README); always exits 0."""
     import os
+    import sys
 
     from rich.text import Text
+
+    from procflow.markup.terminal import console
 
     try:
         from procflow.diff.gitdriver import driver_text
@@ -140,5 +108,5 @@ def git_diff_driver(args: list[str] | None = typer.Argument(None)) -> None:
     except Exception as error:  # noqa: BLE001  git treats any exit but 0 as fatal
         shown = Text(f"procflow: could not diff {' '.join(args or [])[:200]}: {error}\n")
     pager = bool(os.environ.get("GIT_PAGER_IN_USE"))
-    _console(force=pager or None).print(shown, end="")
+    console(sys.stdout, terminal=pager or None).print(shown, end="")
     raise typer.Exit(0)

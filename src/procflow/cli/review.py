@@ -7,7 +7,7 @@ from enum import Enum
 
 import typer
 
-from procflow.cli.app import command
+from procflow.cli.app import command, emit
 from procflow.cli.options import Paths, Today
 
 
@@ -37,14 +37,12 @@ def review(
 
     Example: procflow review --within 30 --format md --fail-overdue
     """
-    import sys
-
     from procflow import review as reviews
     from procflow.procedures import load_procedures
 
     documents = load_procedures(paths or [])
     result = reviews.schedule(((d.model, d.display) for d in documents if d.model),
                               today, within)
-    reviews.FORMATS[output_format.value](result, sys.stdout)
+    emit(reviews.FORMATS[output_format.value], result)
     if fail_overdue and result.overdue:
         raise typer.Exit(1)

@@ -47,10 +47,11 @@ def plain_lines(result: ValidationResult) -> Iterator[str]:
 
 
 def report(result: ValidationResult, stream: TextIO) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+    from procflow.markup import terminal
+
+    console = terminal.console(stream)
     shown: str | None = None  # the file whose lines are at hand (findings come sorted by file)
     lines: tuple[str, ...] = ()
     for finding in result.findings:
