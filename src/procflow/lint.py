@@ -22,9 +22,17 @@ from procflow.model import Procedure
 from procflow.parallel import map_in_processes
 from procflow.procedures import discover
 from procflow.project import Project, project_for
-from procflow.rules import (LoadRule, Rule, RuleContext, TreeEntry, TreeRule, all_rules,
-                            configured_severity)
+from procflow.rules import (
+    LoadRule,
+    Rule,
+    RuleContext,
+    TreeEntry,
+    TreeRule,
+    all_rules,
+    configured_severity,
+)
 from procflow.yamlsafe import YamlFailure, parse
+
 
 @dataclass
 class ValidationResult:

@@ -41,7 +41,8 @@ def starters() -> list[str]:
 
 
 def _fill(name: str, values: dict[str, str]) -> str:
-    text = resources.files("procflow").joinpath("starters", f"{name}.yaml").read_text("utf-8")
+    text = resources.files("procflow").joinpath("starters").joinpath(f"{name}.yaml").read_text(
+        "utf-8")
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
 
 

@@ -4,6 +4,7 @@ warnings) are found."""
 from __future__ import annotations
 
 from enum import Enum
+
 import typer
 
 from procflow.cli.app import command, emit
