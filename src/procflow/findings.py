@@ -18,13 +18,36 @@ from typing import Literal, Union
 
 PathPart = Union[str, int]
 YamlPath = tuple[PathPart, ...]
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: control characters (C0, DEL, C1), line and paragraph separators, bidi controls (which
+#: reorder what a reviewer sees: "Trojan Source") and zero-width characters (which hide text)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                      "\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]")
+#: the most of a value a message quotes
+EXCERPT = 80
+#: the longest message a finding keeps (a last guard for anything that quotes too much)
+MAX_MESSAGE = 1000
 
 
 def printable(text: str) -> str:
     """``text`` on one line and inert in a terminal or CI log: control characters (a newline
-    that would start a fake ``::error`` workflow command, an ANSI escape) shown as escapes."""
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    that would start a fake ``::error`` workflow command, an ANSI escape), bidi controls and
+    zero-width characters shown as escapes (``\\x1b``, ``\\u202e``). Lone surrogates (from
+    file names that are not UTF-8) become ``\\udcxx`` escapes so any encoding can print them."""
+    shown = _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    if shown.isascii():
+        return shown
+    return shown.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """A short, printable excerpt of a value for a message: at most ``limit`` characters of
+    its text, then an ellipsis; never the whole of a value that may hold a secret."""
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except ValueError:  # an integer of thousands of digits
+        text = "(a number too long to show)"
+    short = text[:limit] + ("…" if len(text) > limit else "")
+    return printable(short)
 
 
 class Severity(str, enum.Enum):
@@ -57,6 +80,10 @@ class Finding:
     code: str
     message: str
     severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", self.message[:MAX_MESSAGE] + "…")
 
     def __str__(self) -> str:
         return (f"{printable(self.file)}:{self.line}:{self.column}: {self.severity.value} "

@@ -56,10 +56,11 @@ def validate(paths: Sequence[Path], *, today: dt.date | None = None,
              jobs: int | None = None) -> ValidationResult:
     """Check the procedures that ``paths`` name (files or folders; none: the project's
     ``procedures/``). Never raises for bad input; raises ``UsageError`` for a missing path."""
-    files = discover(paths)
+    unreadable: list[Finding] = []
+    files = discover(paths, unreadable)
     day = today or dt.date.today()
     outcomes = map_in_processes(check_file, [(path, day) for path in files], jobs)
-    result = ValidationResult(files=len(files))
+    result = ValidationResult(files=len(files), findings=unreadable)
     for outcome in outcomes:
         result.findings += outcome.findings
     result.findings += _tree_findings(files, [o.entry for o in outcomes])
@@ -136,7 +137,7 @@ def _project_entries(files: list[Path]) -> list[TreeEntry]:
         folder = project.procedures_dir
         if folder is None or not folder.is_dir():
             continue
-        for path in discover([folder]):
+        for path in discover([folder], []):
             resolved = path.resolve()
             if resolved not in given:
                 given.add(resolved)

@@ -1,7 +1,8 @@
 """The project file ``procflow.yaml``: finding it and loading it.
 
-``find_project(path)`` walks up from a procedure file (like ``pyproject.toml`` discovery) and
-stops at the repository root (the folder that holds ``.git``). Results are cached per folder.
+``find_project_file(path)`` walks up from a procedure file (like ``pyproject.toml`` discovery)
+and stops at the repository root (the folder that holds ``.git``), or outside a repository at
+the working folder or the folder above ``procedures/`` (see ``procflow.roots``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 from procflow.findings import Finding
 from procflow.loader import load_document
 from procflow.model import Calendar, ProjectConfig, Role
+from procflow.roots import PROJECT_FILE, project_folder
 from procflow.yamlsafe import Limits
 
-PROJECT_FILE = "procflow.yaml"
 
 
 @dataclass
@@ -57,22 +58,11 @@ class Project:
 DEFAULT_PROJECT = Project()
 
 
-@functools.lru_cache(maxsize=256)
-def _project_file_above(folder: Path) -> Path | None:
-    candidate = folder / PROJECT_FILE
-    if candidate.is_file():
-        return candidate
-    if (folder / ".git").exists() or folder.parent == folder:
-        return None
-    return _project_file_above(folder.parent)
-
-
 def find_project_file(start: Path) -> Path | None:
-    """The ``procflow.yaml`` that governs ``start`` (a file or a folder), if any."""
-    folder = start.resolve()
-    if not folder.is_dir():
-        folder = folder.parent
-    return _project_file_above(folder)
+    """The ``procflow.yaml`` that governs ``start`` (a file or a folder), if any: looked for
+    up to the repository root, never in a shared parent (``roots.search_boundary``)."""
+    folder = project_folder(start)
+    return folder / PROJECT_FILE if folder is not None else None
 
 
 @functools.lru_cache(maxsize=64)

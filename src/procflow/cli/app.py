@@ -69,6 +69,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
         @functools.wraps(function)
         def guarded(*f_args: Any, **f_kwargs: Any) -> Any:
             from procflow.errors import ProcflowError
+            from procflow.findings import excerpt, printable
 
             try:
                 return function(*f_args, **f_kwargs)
@@ -76,8 +77,8 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 raise
             except ProcflowError as error:
                 for finding in getattr(error, "findings", ()):
-                    typer.echo(str(finding), err=True)
-                typer.echo(f"procflow: {error}", err=True)
+                    typer.echo(printable(str(finding)), err=True)
+                typer.echo(printable(f"procflow: {error}"), err=True)
                 raise typer.Exit(error.exit_code) from None
             except BrokenPipeError:  # the reader went away (procflow ... | head): stop quietly
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -85,9 +86,9 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
             except Exception as error:  # noqa: BLE001  the one place a bug becomes exit 3
                 if _state.get("traceback"):
                     raise
-                typer.echo(f"procflow: internal error ({type(error).__name__}: {error}); this "
-                           "is a bug in procflow. Run again with --traceback and report it.",
-                           err=True)
+                typer.echo(printable(f"procflow: internal error ({type(error).__name__}: "
+                                     f"{excerpt(str(error), 300)}); this is a bug in procflow. "
+                                     "Run again with --traceback and report it."), err=True)
                 raise typer.Exit(3) from None
 
         app.command(*args, **kwargs)(guarded)

@@ -63,6 +63,7 @@ def diff(
     """
     from procflow.diff.version import version_problems
     from procflow.errors import UsageError
+    from procflow.findings import printable
 
     if head is not None and base is None:
         raise UsageError("--head needs --base (procflow diff --base REV --head REV2)")
@@ -71,7 +72,7 @@ def diff(
     problems = version_problems(report) if check_version else []
     _write(report, fmt.value, output)
     for problem in problems:
-        typer.echo(f"procflow: {problem}", err=True)
+        typer.echo(printable(f"procflow: {problem}"), err=True)
     failed = (exit_code and not report.is_empty) or bool(problems)
     raise typer.Exit(1 if failed else 0)
 
@@ -92,10 +93,8 @@ def _report(paths: list[Path], base: str | None, head: str | None, keep_models: 
 def _write(report: DiffReport, fmt: str, output: Path | None) -> None:
     """Print the report (colour only on a terminal, never with NO_COLOR) or write FILE
     whole (a temporary file renamed into place)."""
-    import os
-
     from procflow.diff.output import reporter
-    from procflow.errors import UsageError
+    from procflow.safe_write import write_text
 
     rendered = reporter(fmt)(report)  # a str, or the terminal report as rich Text
     if output is None:
@@ -105,13 +104,7 @@ def _write(report: DiffReport, fmt: str, output: Path | None) -> None:
             _console().print(rendered, end="")
         return
     text = rendered if isinstance(rendered, str) else rendered.plain
-    scratch = output.with_name(f".{output.name}.procflow-tmp")
-    try:
-        scratch.write_text(text, encoding="utf-8")
-        os.replace(scratch, output)
-    except OSError as error:
-        scratch.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+    write_text(output, text)
 
 
 def _console(force: bool | None = None) -> Any:
@@ -138,7 +131,10 @@ def git_diff_driver(args: list[str] | None = typer.Argument(None)) -> None:
 
         shown = driver_text(args or [])
     except Exception as error:  # noqa: BLE001  git treats any exit but 0 as fatal
-        shown = Text(f"procflow: could not diff {' '.join(args or [])[:200]}: {error}\n")
+        from procflow.findings import excerpt
+
+        shown = Text(f"procflow: could not diff {excerpt(' '.join(args or []), 200)}: "
+                     f"{excerpt(str(error), 300)}\n")
     pager = bool(os.environ.get("GIT_PAGER_IN_USE"))
     _console(force=pager or None).print(shown, end="")
     raise typer.Exit(0)

@@ -57,18 +57,14 @@ def schema(
 
     Example: procflow schema --output schema/procedure.schema.json
     """
-    from procflow.errors import UsageError
+    from procflow.safe_write import write_text
     from procflow.schema import schema_text
 
     text = schema_text()
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+    write_text(output, text)
     _say(f"wrote {_shown(output)}")
 
 
@@ -182,7 +178,7 @@ def codeowners(
         typer.echo(result.text, nl=False)
         return
     target = file or owners.default_file(root)
-    changed = owners.update(target, result.text)
+    changed = owners.update(target, result.text, root)
     _say(f"updated {_shown(target)}" if changed else f"{_shown(target)} is up to date")
 
 

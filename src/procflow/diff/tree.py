@@ -23,6 +23,7 @@ from procflow.model import Procedure
 from procflow.parallel import map_in_processes
 from procflow.procedures import discover
 from procflow.project import project_for
+from procflow.roots import link_outside
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,28 @@ class Source:
     data: bytes | None = None  # its bytes (from git)
 
     def read(self) -> bytes | None:
-        """Its bytes; None when the file cannot be read (loading it then says why)."""
+        """Its bytes; None when the file cannot be read, is over the size bound or is a
+        symbolic link out of its tree (loading it then says why, without reading more than
+        the bound)."""
         if self.data is not None:
             return self.data
         assert self.path is not None
-        try:
-            return self.path.read_bytes()
-        except OSError:
+        return read_bounded(self.path, project_for(self.project).limits.max_bytes)
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes | None:
+    """At most ``max_bytes`` of a file, its size checked first; None when it is larger (or
+    grew past the bound), unreadable, or a link out of its tree."""
+    if link_outside(path) is not None:
+        return None
+    try:
+        if path.stat().st_size > max_bytes:
             return None
+        with path.open("rb") as handle:  # a device such as /dev/zero reports size 0
+            data = handle.read(max_bytes + 1)
+    except OSError:
+        return None
+    return data if len(data) <= max_bytes else None
 
 
 def folder_sources(root: Path) -> list[Source]:
