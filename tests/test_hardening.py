@@ -254,3 +254,130 @@ def test_code_span_escapes_a_pipe_for_table_cells() -> None:
 
     assert "|" not in code_span("a|b").replace("\\|", "")
     assert code_span("a\nb") == "`a\\nb`"
+
+
+# --- 3: templates -----------------------------------------------------------------------------
+
+
+def test_a_template_override_cannot_run_python(cli, repo: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    (repo / "templates").mkdir()
+    (repo / "templates" / "procedure.md.j2").write_text(
+        "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n",
+        encoding="utf-8")
+    (repo / "procflow.yaml").write_text("procflow: 1\ntemplates: templates\n", encoding="utf-8")
+    result = cli("render", "-o", "site", "--format", "md", expect=2)
+    assert "template" in result.stderr and "unsafe" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("folder", ["/", "/etc", "../.."])
+def test_templates_must_stay_inside_the_project(cli, repo: Path, folder: str) -> None:
+    (repo / "procflow.yaml").write_text(f"procflow: 1\ntemplates: {folder}\n", encoding="utf-8")
+    result = cli("render", "-o", "site", "--format", "md", expect=2)
+    assert "templates: must name a folder inside the project" in result.stderr
+    assert "templates: must name a folder inside the project" in cli("validate", expect=1).stdout
+
+
+@pytest.mark.parametrize("content", ["procflow: 1\nlimits: {max_bytes: -1}\n", "a: [\n"])
+def test_render_stops_on_a_broken_project_file(cli, repo: Path, content: str) -> None:
+    (repo / "procflow.yaml").write_text(content, encoding="utf-8")
+    result = cli("render", "-o", "site", "--format", "md", expect=2)
+    assert "procflow.yaml" in result.stderr and ("PF003" in result.stderr
+                                                  or "PF001" in result.stderr)
+    assert not (repo / "site").exists()
+
+
+# --- 12, 14, 15, 21: diff against git revisions ----------------------------------------------
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(root: Path, *args: str) -> str:
+    import subprocess
+
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV, "HOME": str(root.parent)}, check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "g"
+    (root / "procedures").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (root / "procedures" / "returns.yaml").write_text(procedure("returns"), encoding="utf-8")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "first")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_diff_base_refuses_a_committed_link_out_of_the_repository(cli, git_repo: Path,
+                                                                 outside: Path) -> None:
+    (git_repo / "procedures" / "x.yaml").symlink_to(outside)
+    git(git_repo, "add", ".")
+    git(git_repo, "commit", "-qm", "link")
+    for args in (["--base", "HEAD~1", "--head", "HEAD"], ["--base", "HEAD"]):
+        result = cli("diff", *args, expect=2)
+        assert "symbolic link to a file outside the repository" in result.stderr
+        assert "ghp_" not in result.stdout + result.stderr and "Traceback" not in result.stderr
+
+
+def test_diff_head_follows_a_committed_link_inside_the_revision(cli, git_repo: Path) -> None:
+    (git_repo / "shared").mkdir()
+    (git_repo / "shared" / "intake.yaml").write_text(procedure("intake"), encoding="utf-8")
+    (git_repo / "procedures" / "intake.yaml").symlink_to("../shared/intake.yaml")
+    git(git_repo, "add", ".")
+    git(git_repo, "commit", "-qm", "link")
+    result = cli("diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json", expect=0)
+    assert '"intake"' in result.stdout
+
+
+def test_diff_base_checks_blob_sizes_before_reading(cli, git_repo: Path) -> None:
+    (git_repo / "procflow.yaml").write_text("procflow: 1\nlimits: {max_bytes: 1000}\n",
+                                            encoding="utf-8")
+    (git_repo / "procedures" / "big.yaml").write_text(procedure("big") + "#" * 5000 + "\n",
+                                                     encoding="utf-8")
+    git(git_repo, "add", ".")
+    git(git_repo, "commit", "-qm", "big")
+    result = cli("diff", "--base", "HEAD~1", "--head", "HEAD", expect=2)
+    assert "over the bound of 1,000 bytes" in result.stderr
+
+
+def test_diff_reports_two_files_with_one_id_on_one_side(cli, git_repo: Path) -> None:
+    (git_repo / "procedures" / "copy.yaml").write_text(procedure("returns"), encoding="utf-8")
+    result = cli("diff", "--base", "HEAD", expect=2)
+    assert "PF008" in result.stderr and "copy.yaml" in result.stderr
+
+
+def test_diff_in_a_partial_clone_without_its_promisor_exits_2_with_gits_message(
+        cli, git_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    git(git_repo, "config", "uploadpack.allowfilter", "true")
+    (git_repo / "procedures" / "returns.yaml").write_text(procedure("returns", extra="tags: [x]\n"),
+                                                         encoding="utf-8")
+    git(git_repo, "commit", "-qam", "second")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--no-local", "--filter=blob:none", "--no-checkout",
+        str(git_repo), str(clone))
+    git(clone, "remote", "set-url", "origin", str(tmp_path / "gone"))
+    monkeypatch.chdir(clone)
+    result = cli("diff", "--base", "HEAD~1", "--head", "HEAD", expect=2)
+    assert "git failed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_git_diff_driver_stops_on_an_endless_file(cli, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    old = tmp_path / "old.yaml"
+    old.write_text(procedure("returns"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", "from procflow.entry import main; main()", "git-diff-driver",
+         "procedures/r.yaml", str(old), "a" * 40, "100644", "/dev/zero", "b" * 40, "100644"],
+        capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0
+    assert b"over the bound" in done.stdout or b"PF002" in done.stdout

@@ -14,8 +14,9 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from procflow.findings import Finding, Severity
+from procflow.findings import Finding, Severity, capped
 from procflow.loader import Document, load_document, read_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
@@ -65,7 +66,7 @@ def validate(paths: Sequence[Path], *, today: dt.date | None = None,
         result.findings += outcome.findings
     result.findings += _tree_findings(files, [o.entry for o in outcomes])
     result.findings += _project_findings(files)
-    result.findings.sort()
+    result.findings = capped(result.findings)
     return result
 
 
@@ -112,6 +113,7 @@ def _tree_findings(files: list[Path], entries: list[TreeEntry]) -> list[Finding]
     given = len(entries)
     all_entries = entries + _project_entries(files)
     findings: list[Finding] = []
+    documents: dict[int, Document[Any]] = {}  # one positioned document per file, reused
     for rule in all_rules():
         if not isinstance(rule, TreeRule):
             continue
@@ -123,7 +125,10 @@ def _tree_findings(files: list[Path], entries: list[TreeEntry]) -> list[Finding]
             if rule.code in project.config.rules.disable:
                 continue
             severity = configured_severity(rule.code, rule.severity, project)
-            findings.append(read_document(path, project.limits).finding(issue, severity))
+            document = documents.get(index)
+            if document is None:
+                document = documents[index] = read_document(path, project.limits)
+            findings.append(document.finding(issue, severity))
     return findings
 
 

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from procflow.findings import (
+    MAX_FINDINGS_PER_FILE,
     Finding,
     Issue,
     Severity,
@@ -159,7 +160,12 @@ def schema_issues(error: ValidationError, model: type[BaseModel], document: Docu
                   ) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[tuple[YamlPath, str]] = set()
-    for item in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    for count, item in enumerate(errors):
+        if len(issues) > MAX_FINDINGS_PER_FILE:  # the rest are only counted (lint caps them)
+            issues.append(Issue("PF003", f"… and {len(errors) - count:,} more problems of the "
+                                "schema in this file", ()))
+            break
         loc = tuple(part for part in item["loc"] if isinstance(part, (str, int)))
         if isinstance(item.get("input"), str):  # messages quote an excerpt only
             item = {**item, "input": _Quoted(excerpt(item["input"]))}

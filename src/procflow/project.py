@@ -11,7 +11,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procflow.findings import Finding
+from procflow.errors import LoadFailed, UsageError
+from procflow.findings import Finding, Issue, printable
 from procflow.loader import load_document
 from procflow.model import Calendar, ProjectConfig, Role
 from procflow.roots import PROJECT_FILE, project_folder
@@ -50,9 +51,24 @@ class Project:
 
     @property
     def templates_dir(self) -> Path | None:
+        """The ``templates:`` folder; one outside the project root is refused (a pull
+        request could otherwise point it at ``/`` or ``../..``)."""
         if self.root and self.config.templates:
-            return (self.root / self.config.templates).resolve()
+            folder = (self.root / self.config.templates).resolve()
+            if not folder.is_relative_to(self.root.resolve()):
+                raise UsageError(f"{printable(str(self.path))}: {_OUTSIDE}")
+            return folder
         return None
+
+    def require_loaded(self) -> None:
+        """Raise ``LoadFailed`` with the findings when the project file is broken, for the
+        commands that must not go on with default settings (render)."""
+        if self.findings:
+            raise LoadFailed(f"{printable(str(self.path))} has problems; fix them first "
+                             "(procflow validate shows them)", self.findings)
+
+
+_OUTSIDE = "templates: must name a folder inside the project (next to procflow.yaml or below)"
 
 
 DEFAULT_PROJECT = Project()
@@ -73,7 +89,12 @@ def load_project(path: Path | None) -> Project:
     document = load_document(path, ProjectConfig, Limits())
     if document.model is None:
         return Project(path, findings=document.findings)
-    return Project(path, document.model, document.findings)
+    project = Project(path, document.model, document.findings)
+    try:
+        project.templates_dir
+    except UsageError:
+        project.findings.append(document.finding(Issue("PF003", _OUTSIDE, ("templates",))))
+    return project
 
 
 def project_for(start: Path) -> Project:
