@@ -70,6 +70,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
         @functools.wraps(function)
         def guarded(*f_args: Any, **f_kwargs: Any) -> Any:
             from procflow.errors import ProcflowError
+            from procflow.findings import excerpt, printable
 
             try:
                 return function(*f_args, **f_kwargs)
@@ -77,8 +78,8 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 raise
             except ProcflowError as error:
                 for finding in getattr(error, "findings", ()):
-                    typer.echo(str(finding), err=True)
-                typer.echo(f"procflow: {error}", err=True)
+                    typer.echo(printable(str(finding)), err=True)
+                typer.echo(printable(f"procflow: {error}"), err=True)
                 raise typer.Exit(error.exit_code) from None
             except BrokenPipeError:  # the reader went away (procflow ... | head): stop quietly
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -86,9 +87,9 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
             except Exception as error:  # noqa: BLE001  the one place a bug becomes exit 3
                 if _state.get("traceback"):
                     raise
-                typer.echo(f"procflow: internal error ({type(error).__name__}: {error}); this "
-                           "is a bug in procflow. Run again with --traceback and report it.",
-                           err=True)
+                typer.echo(printable(f"procflow: internal error ({type(error).__name__}: "
+                                     f"{excerpt(str(error), 300)}); this is a bug in procflow. "
+                                     "Run again with --traceback and report it."), err=True)
                 raise typer.Exit(3) from None
 
         app.command(*args, **kwargs)(guarded)
@@ -98,29 +99,18 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
 
 
 def emit(reporter: Callable[[R, TextIO], None], result: R, output: Path | None = None) -> None:
-    """Write ``result`` with ``reporter`` to stdout, or to the file ``output`` whole: a
-    temporary file in the same folder, renamed into place, so a reader never sees half."""
+    """Write ``result`` with ``reporter`` to stdout, or to the file ``output`` whole
+    (``safe_write``: a temporary file renamed into place, so a reader never sees half)."""
     if output is None:
         reporter(result, sys.stdout)
         return
     import io
-    import tempfile
 
-    from procflow.errors import UsageError
+    from procflow.safe_write import write_text
 
     buffer = io.StringIO()
     reporter(result, buffer)
-    scratch: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent,
-                                         prefix=f".{output.name}.", delete=False) as handle:
-            scratch = Path(handle.name)
-            handle.write(buffer.getvalue())
-        os.replace(scratch, output)
-    except OSError as error:
-        if scratch is not None:
-            scratch.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+    write_text(output, buffer.getvalue())
 
 
 def say(message: str) -> None:

@@ -64,6 +64,7 @@ def diff(
     from procflow.diff.output import FORMATS
     from procflow.diff.version import version_problems
     from procflow.errors import UsageError
+    from procflow.findings import printable
 
     if head is not None and base is None:
         raise UsageError("--head needs --base (procflow diff --base REV --head REV2)")
@@ -72,7 +73,7 @@ def diff(
     problems = version_problems(report) if check_version else []
     emit(FORMATS[fmt.value], report, output)
     for problem in problems:
-        typer.echo(f"procflow: {problem}", err=True)
+        typer.echo(printable(f"procflow: {problem}"), err=True)
     failed = (exit_code and not report.is_empty) or bool(problems)
     raise typer.Exit(1 if failed else 0)
 
@@ -106,7 +107,10 @@ def git_diff_driver(args: list[str] | None = typer.Argument(None)) -> None:
 
         shown = driver_text(args or [])
     except Exception as error:  # noqa: BLE001  git treats any exit but 0 as fatal
-        shown = Text(f"procflow: could not diff {' '.join(args or [])[:200]}: {error}\n")
+        from procflow.findings import excerpt
+
+        shown = Text(f"procflow: could not diff {excerpt(' '.join(args or []), 200)}: "
+                     f"{excerpt(str(error), 300)}\n")
     pager = bool(os.environ.get("GIT_PAGER_IN_USE"))
     console(sys.stdout, terminal=pager or None).print(shown, end="")
     raise typer.Exit(0)

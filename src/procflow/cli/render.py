@@ -58,8 +58,10 @@ def render(
 
     chosen = parse_formats(formats)
     files = discover(paths or [])
+    project = project_for(paths[0] if paths else Path.cwd())
+    project.require_loaded()  # never go on with default settings past a broken project file
     if templates is None:
-        templates = project_for(paths[0] if paths else Path.cwd()).templates_dir
+        templates = project.templates_dir
     with _progress(len(files), sys.stderr.isatty()) as advance:
         site = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
                            today=today, progress=advance, jobs=jobs, prune=prune)
