@@ -123,7 +123,7 @@ def _explicit(old: Step, new: Step, key: str, before: Targets, after: Targets,
         what = "now a decision" if new.branches else "no longer a decision"
         return [Change(f"{where}.branches", kind, FLOW_IMPACT,
                        f"step '{key}' is {what}: after it comes {_names(after)}"
-                       f" (was {_names(before)})",
+                       f" (was {_names(before)}){_ending(before, after)}",
                        _branch_list(old), _branch_list(new), roles=role)]
     if before == after:
         return []
@@ -132,8 +132,8 @@ def _explicit(old: Step, new: Step, key: str, before: Targets, after: Targets,
         return []
     field = "next" if old.next or new.next else "end"
     return [Change(f"{where}.{field}", "changed", FLOW_IMPACT,
-                   f"after step '{key}' now comes {_names(after)} (was {_names(before)})",
-                   getattr(old, field), getattr(new, field), roles=role)]
+                   f"after step '{key}' now comes {_names(after)} (was {_names(before)})"
+                   f"{_ending(before, after)}", getattr(old, field), getattr(new, field), roles=role)]
 
 
 def _pair_branches(old: list[Branch], new: list[Branch]) -> list[tuple[int | None, int | None]]:
@@ -184,7 +184,8 @@ def _branches(old: Step, new: Step, key: str, old_side: _Side, new_side: _Side
         if before != after:
             out.append(Change(f"{where}.next", "changed", FLOW_IMPACT,
                               f"step '{key}': outcome {show(now.when)} now leads to "
-                              f"{_names(after)} (was {_names(before)})", was.next, now.next,
+                              f"{_names(after)} (was {_names(before)}){_ending(before, after)}",
+                              was.next, now.next,
                               roles=role))
     return out
 
@@ -203,7 +204,16 @@ def _branch_list(step: Step) -> list[dict[str, str]] | None:
 def _reroute(key: str, step: Step, before: Targets, after: Targets) -> Change:
     return Change(f"steps[{key}].next", "changed", FLOW_IMPACT,
                   f"after step '{key}' now comes {_names(after)} (was {_names(before)}): the "
-                  "order of steps changed", sorted(before), sorted(after), roles=(step.role,))
+                  f"order of steps changed{_ending(before, after)}", sorted(before), sorted(after), roles=(step.role,))
+
+
+def _ending(before: Targets, after: Targets) -> str:
+    """Whether the change opens or closes a way to the end."""
+    if END in after and END not in before:
+        return "; a new way to the end"
+    if END in before and END not in after:
+        return "; no longer a way to the end"
+    return ""
 
 
 def _names(targets: Targets) -> str:

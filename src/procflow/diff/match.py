@@ -65,7 +65,8 @@ def match(old: dict[str, T], new: dict[str, T], tokens: Callable[[T], Counter[st
 
 
 def _renames(old: dict[str, T], new: dict[str, T], gone: list[str], fresh: list[str],
-             tokens: Callable[[T], Counter[str]], threshold: float
+             tokens: Callable[[T], Counter[str]], threshold: float,
+             score: Callable[[Counter[str], Counter[str]], float] | None = None
              ) -> list[tuple[str, str, float]]:
     old_tokens = {key: tokens(old[key]) for key in gone}
     new_tokens = {key: tokens(new[key]) for key in fresh}
@@ -79,7 +80,8 @@ def _renames(old: dict[str, T], new: dict[str, T], gone: list[str], fresh: list[
             if same:
                 found.append((key, same.pop(0), 1.0))
         return found
-    scored = sorted((-similarity(old_tokens[a], new_tokens[b]), i, j)
+    score = score or similarity
+    scored = sorted((-score(old_tokens[a], new_tokens[b]), i, j)
                     for i, a in enumerate(gone) for j, b in enumerate(fresh))
     used_old: set[str] = set()
     used_new: set[str] = set()
@@ -144,7 +146,8 @@ def pair_texts(old: Sequence[str], new: Sequence[str], threshold: float = RENAME
     fresh = sorted(j for indexes in waiting.values() for j in indexes)
     old_items = {str(i): old[i] for i in gone}
     new_items = {str(j): new[j] for j in fresh}
-    found = _renames(old_items, new_items, list(old_items), list(new_items), words, threshold)
+    found = _renames(old_items, new_items, list(old_items), list(new_items), words, threshold,
+                     text_similarity)
     changed = sorted((int(a), int(b)) for a, b, _ in found)
     paired_old = {i for i, _ in changed}
     paired_new = {j for _, j in changed}
@@ -152,5 +155,16 @@ def pair_texts(old: Sequence[str], new: Sequence[str], threshold: float = RENAME
             [j for j in fresh if j not in paired_new])
 
 
+def text_similarity(a: Counter[str], b: Counter[str]) -> float:
+    """How alike two short texts are: their Dice coefficient, or, when every word of the
+    shorter one is kept in the longer one ("Priority" -> "Priority (urgent / normal)"), the
+    share of words kept. An edited wording scores high; two different items score low."""
+    shorter = min(sum(a.values()), sum(b.values()))
+    kept = sum((a & b).values())
+    return max(similarity(a, b), kept / shorter if shorter else 0.0)
+
+
 def words(text: str) -> Counter[str]:
-    return Counter(text.lower().split())
+    """The words of a text, lower-cased, without the punctuation around them."""
+    found = (word.strip(".,;:!?()[]{}\"'/-–—") for word in text.lower().split())
+    return Counter(word for word in found if word)

@@ -7,9 +7,16 @@ from __future__ import annotations
 
 from html import escape
 
-from procflow.diff.changes import DiffReport, ProcedureDiff
+from procflow.diff.changes import Change, DiffReport, ProcedureDiff
 from procflow.diff.output.diagram import marks, svg
-from procflow.diff.output.wording import NO_CHANGES, grouped, summary, text_diff, totals
+from procflow.diff.output.wording import (
+    NO_CHANGES,
+    grouped,
+    summary,
+    text_diff,
+    totals,
+    word_diff,
+)
 from procflow.errors import EnvironmentProblem
 
 #: above this many steps the report lists the changes without a diagram
@@ -60,6 +67,14 @@ def picture(diff: ProcedureDiff) -> str:
         return f'<p class="note">No diagram: {escape(str(problem))}</p>'
 
 
+def words(change: Change) -> str:
+    """An edited short text word by word, in ``del`` and ``ins``."""
+    runs = word_diff(change)
+    tags = {"=": "{}", "-": "<del>{}</del>", "+": "<ins>{}</ins>"}
+    shown = " ".join(tags[op].format(escape(text)) for op, text in runs)
+    return f'<p class="words">{shown}</p>' if runs else ""
+
+
 def changes(diff: ProcedureDiff) -> str:
     if not diff.changes:
         return f'<p class="note">{escape(diff.status)}: no list of changes.</p>'
@@ -68,7 +83,7 @@ def changes(diff: ProcedureDiff) -> str:
         out.append(f"<h3>{escape(title)}</h3><ul>")
         for change in items:
             lines = "\n".join(text_diff(change))
-            extra = f"<pre>{escape(lines)}</pre>" if lines else ""
+            extra = f"<pre>{escape(lines)}</pre>" if lines else words(change)
             out.append(f'<li><span class="{change.impact}">{change.impact}</span> '
                        f"{escape(change.message)} <code>{escape(change.path)}</code>{extra}</li>")
         out.append("</ul>")
