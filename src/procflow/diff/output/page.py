@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from procflow.diff.changes import Change, DiffReport, ProcedureDiff
-from procflow.diff.output.diagram import marks, svg
+from procflow.diff.output.diagram import svg
 from procflow.diff.output.wording import (
     NO_CHANGES,
     grouped,
@@ -62,7 +62,7 @@ def picture(diff: ProcedureDiff) -> str:
     if len(diff.new.steps) > MAX_STEPS:
         return f'<p class="note">No diagram: more than {MAX_STEPS} steps.</p>'
     try:
-        return LEGEND + svg(diff.old, diff.new, marks(diff))
+        return LEGEND + svg(diff)
     except EnvironmentProblem as problem:
         return f'<p class="note">No diagram: {escape(str(problem))}</p>'
 
