@@ -1,4 +1,5 @@
-"""The html report: one self-contained page (inline CSS and SVG, no script, nothing fetched)
+"""The html report: one self-contained page (inline CSS and SVG, no script, nothing fetched,
+a Content-Security-Policy that forbids both, everything in a ``main`` landmark)
 a reviewer can open from CI artifacts. Per procedure: the change diagram beside the list of
 changes. Every piece of user text is HTML-escaped; the SVG comes from Graphviz, which
 escapes the labels it is given."""
@@ -28,24 +29,30 @@ h1{font-size:20px}h2{font-size:17px;margin-top:32px;border-bottom:1px solid #cbd
 .proc{display:grid;grid-template-columns:minmax(0,3fr) minmax(320px,2fr);gap:24px}
 .diagram svg{max-width:100%;height:auto}.note{color:#52606d}
 ul{padding-left:18px}li{margin:2px 0}code{font-size:12px;color:#52606d}
-.breaking{color:#b42318;font-weight:600}.notable{color:#8d6708}.cosmetic{color:#7b8794}
-.legend span{margin-right:14px}.added{color:#2f8132}.removed{color:#7b8794}
+.breaking{color:#b42318;font-weight:600}.notable{color:#8d6708}.cosmetic{color:#52606d}
+.legend span{margin-right:14px}.added{color:#2f8132}.removed{color:#52606d}
+ins{background:#e3f9e5;text-decoration:none}del{background:#fde8e8;color:#8a1c1c}
 pre{background:#f5f7fa;padding:6px;white-space:pre-wrap}
 """
+#: as on the procedure pages: fit small screens; nothing loaded, no script (it has none)
+HEAD = ('<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        'style-src \'unsafe-inline\'; img-src data:">',
+        '<meta name="generator" content="procflow">')
 LEGEND = ('<p class="legend"><span class="added">■ added step</span>'
           '<span class="notable">■ changed step</span>'
           '<span class="removed">▢ removed step (ghost, dashed)</span></p>')
 
 
 def html_report(report: DiffReport) -> str:
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             "<title>procflow diff</title>", f"<style>{STYLE}</style></head><body>",
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', *HEAD,
+             "<title>procflow diff</title>", f"<style>{STYLE}</style></head><body><main>",
              "<h1>procflow diff</h1>", f"<p>{escape(totals(report))}</p>"]
     if report.is_empty:
         parts.append(f"<p>{NO_CHANGES}</p>")
     for diff in report.changed:
         parts.append(section(diff))
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
 
 
