@@ -136,7 +136,8 @@ def test_html_page_with_marked_diagram(cli, tmp_path: Path) -> None:
     assert "<script" not in html and "&lt;script&gt;" in html
     for mark in ("added", "changed", "removed"):
         assert f'class="node step {mark}"' in html or f'class="node decision {mark}"' in html
-    assert "http" not in html.split("<svg", 1)[0]  # self-contained: nothing fetched
+    head = html.split("<svg", 1)[0]
+    assert "http:" not in head and "https:" not in head  # self-contained: nothing fetched
 
 
 def test_exit_code_option(cli) -> None:
