@@ -124,7 +124,11 @@ class Comparison:
         old_position = {key: i for i, key in enumerate(old_items)}
         new_keys = list(new_items)
         shared = [key for key in new_keys if key in old_of]
-        kept = kept_in_order([old_position[old_of[key]] for key in shared])
+        # ties between equally long runs go by the ids, read the same in both directions
+        rank = {key: r for r, key in enumerate(sorted(shared, key=lambda k: min(k, old_of[k]),
+                                                      reverse=True))}
+        kept = kept_in_order([old_position[old_of[key]] for key in shared],
+                             [rank[key] for key in shared])
         moved = {key for i, key in enumerate(shared) if i not in kept}
         flow = compare_flow(self.flows["old"], self.flows["new"], list(old_items), new_keys,
                             pairs, moved)

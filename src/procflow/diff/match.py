@@ -1,14 +1,13 @@
 """Pairing the items of two lists: by id, then renamed items by content, then the items that
 kept their order (a longest increasing subsequence, so only truly moved items are reported).
 
-Everything here is near-linear: ids through dicts, order through patience sorting
+Everything here is near-linear: ids through dicts, order through a Fenwick tree
 (O(n log n)); the similarity search for renames is bounded (``MAX_RENAME_PAIRS``) and falls
 back to exact-content pairing beyond it.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -106,23 +105,31 @@ def similarity(a: Counter[str], b: Counter[str]) -> float:
     return 2 * sum((a & b).values()) / total
 
 
-def kept_in_order(positions: Sequence[int]) -> set[int]:
-    """Indexes into ``positions`` of a longest increasing subsequence: the items that kept
-    their relative order. The others moved. Patience sorting, O(n log n)."""
-    tails: list[int] = []  # position values ending the best run of each length
-    tail_index: list[int] = []
+def kept_in_order(positions: Sequence[int], weights: Sequence[int] | None = None) -> set[int]:
+    """Indexes into ``positions`` (distinct) of a longest increasing subsequence: the items
+    that kept their relative order; the others moved. Among the longest, the one with the
+    largest sum of ``weights``: with weights that do not depend on the direction of the
+    diff, ``diff B A`` reports the same items moved as ``diff A B`` (a swap of two steps moves
+    the same one both ways). A Fenwick tree of prefix maxima: O(n log n)."""
+    size = max(positions, default=-1) + 2
+    tree: list[tuple[int, int, int]] = [(0, 0, -1)] * (size + 1)  # (length, weight, index)
     parent = [-1] * len(positions)
+    best: tuple[int, int, int] = (0, 0, -1)
     for i, value in enumerate(positions):
-        length = bisect.bisect_left(tails, value)
-        if length == len(tails):
-            tails.append(value)
-            tail_index.append(i)
-        else:
-            tails[length] = value
-            tail_index[length] = i
-        parent[i] = tail_index[length - 1] if length else -1
+        found: tuple[int, int, int] = (0, 0, -1)
+        k = value + 1  # the best run ending below ``value``: prefix maximum up to value
+        while k > 0:
+            found = max(found, tree[k])
+            k -= k & -k
+        here = (found[0] + 1, found[1] + (weights[i] if weights else 0), i)
+        parent[i] = found[2]
+        best = max(best, here)
+        k = value + 2
+        while k <= size:
+            tree[k] = max(tree[k], here)
+            k += k & -k
     kept: set[int] = set()
-    i = tail_index[-1] if tail_index else -1
+    i = best[2]
     while i != -1:
         kept.add(i)
         i = parent[i]
