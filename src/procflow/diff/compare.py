@@ -133,8 +133,9 @@ class Comparison:
         flow = compare_flow(self.flows["old"], self.flows["new"], list(old_items), new_keys,
                             pairs, moved)
         self.moved_reroutes = flow.reordering
-        story = tell(self.old, self.new, self.flows["old"], self.flows["new"], pairs,
-                     self.matching["steps"].removed, self.matching["steps"].added)
+        story = tell(self.old, self.new, self.flows["old"], self.flows["new"], list(old_items),
+                     new_keys, pairs, self.matching["steps"].removed,
+                     self.matching["steps"].added, flow.differs)
         out = list(flow.start)
         added = set(self.matching["steps"].added)
         for index, key in enumerate(new_keys):

@@ -10,7 +10,7 @@ and edges.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from procflow.diff.changes import Change, Kind
 from procflow.diff.classify import FLOW_IMPACT
@@ -71,6 +71,8 @@ class FlowDiff:
     changes: dict[str, list[Change]]  # by new step key
     start: list[Change]
     reordering: set[str]  # moved steps (new keys) whose move changed the flow
+    #: shared steps (new keys) after which something else comes now: (before, after)
+    differs: dict[str, tuple[Targets, Targets]] = field(default_factory=dict)
 
 
 def compare_flow(old: Flow, new: Flow, old_keys: list[str], new_keys: list[str],
@@ -88,6 +90,8 @@ def compare_flow(old: Flow, new: Flow, old_keys: list[str], new_keys: list[str],
         old_i = old_index[old_key]
         before, after = old_side.targets_of(old_i), new_side.targets_of(new_i)
         new_step = new.steps[new_i]
+        if before != after:
+            result.differs[new_key] = (before, after)
         found = _explicit(old.steps[old_i], new_step, new_key, before, after, old_side, new_side)
         if found:
             result.changes[new_key] = found

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from procflow.diff.changes import BREAKING, NOTABLE, Change
@@ -19,8 +20,11 @@ from procflow.flow import Flow
 from procflow.model import Procedure
 
 END = "(end)"
-#: steps visited by all skip checks together, as a multiple of the number of steps
-SKIP_BUDGET = 8
+#: steps visited by all skip checks together, as a multiple of the number of steps, and by
+#: one check: a skip is found when the skipped step leads to the new target within this many
+#: steps (a skip is local; a far one is still reported as the edge change itself)
+SKIP_BUDGET = 2
+SKIP_REACH = 200
 
 
 @dataclass
@@ -30,21 +34,27 @@ class Graph:
     flow: Flow
     names: list[str]  # per index: the new-side key when shared, else the step's own id
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.names)}
 
     def edges(self, i: int) -> list[tuple[str | None, str]]:
         """(condition, target name) of each edge out of step ``i``, END when it ends."""
-        out = [(e.label, self.names[e.target]) for e in self.flow.edges[i]]
-        return out + [(None, END)] if self.flow.is_end(i) else out
+        names = self.names
+        found = [(e.label, names[e.target]) for e in self.flow.edges[i]]
+        return found + [(None, END)] if self.flow.is_end(i) else found
 
-    def into(self) -> dict[str, list[tuple[str, str | None]]]:
-        """Per step name, its predecessors: (source name, condition)."""
+    def into(self, wanted: set[str]) -> dict[str, list[tuple[str, str | None]]]:
+        """Per step name of ``wanted``, its predecessors: (source name, condition)."""
         found: dict[str, list[tuple[str, str | None]]] = {}
-        for i, name in enumerate(self.names):
-            for when, target in self.edges(i):
-                found.setdefault(target, []).append((name, when))
+        if not wanted:
+            return found
+        names = self.names
+        for edges in self.flow.edges:
+            for edge in edges:
+                if names[edge.target] in wanted:
+                    found.setdefault(names[edge.target], []).append(
+                        (names[edge.source], edge.label))
         return found
 
     def reachable(self) -> set[str]:
@@ -54,6 +64,8 @@ class Graph:
         """Step name -> the number of its loop (strongly connected component with a cycle),
         for every step that lies on a loop; iterative Tarjan."""
         edges = self.flow.edges
+        if all(e.target > e.source for out in edges for e in out):
+            return {}  # every edge leads further down the list: no loop at all
         n = len(edges)
         number = [-1] * n
         low = [0] * n
@@ -131,11 +143,13 @@ class FlowStory:
         self.changes.setdefault(key, []).append(change)
 
 
-def tell(old: Procedure, new: Procedure, old_flow: Flow, new_flow: Flow,
-         pairs: dict[str, str], removed: Iterable[str], added: Iterable[str]) -> FlowStory:
-    """The path-level changes between two versions (``pairs``: old step key -> new key)."""
-    old_keys = list(_keys(old))
-    new_keys = list(_keys(new))
+def tell(old: Procedure, new: Procedure, old_flow: Flow, new_flow: Flow, old_keys: list[str],
+         new_keys: list[str], pairs: dict[str, str], removed: list[str], added: list[str],
+         differs: dict[str, tuple[frozenset[str], frozenset[str]]]) -> FlowStory:
+    """The path-level changes between two versions: ``old_keys`` and ``new_keys`` name the
+    steps of each side (``match.keyed``), ``pairs`` maps an old key to its new key,
+    ``differs`` holds the shared steps after which something else comes now, with what came
+    before and what comes now (``flowdiff``: added and removed steps contracted)."""
     before = Graph(old_flow, [pairs.get(key, key) for key in old_keys])
     after = Graph(new_flow, new_keys)
     shared = set(pairs.values())
@@ -158,19 +172,13 @@ def tell(old: Procedure, new: Procedure, old_flow: Flow, new_flow: Flow,
                                   f"step '{key}' can now be reached (no path led to it before)"
                                   f"{f'; {why}' if why else ''}", False, True))
     _loops(story, before.cycles(), after.cycles(), shared, old_keys, new_keys, pairs)
-    _skips(story, before, after, shared, was_reachable & now_reachable)
-    into_before, into_after = before.into(), after.into()
+    _skips(story, before, after, differs, was_reachable & now_reachable)
+    into_before, into_after = before.into(set(removed)), after.into(set(added))
     for key in removed:
         story.stories[key] = _around(key, into_before, before, after, "removed")
     for key in added:
         story.stories[key] = _around(key, into_after, after, before, "added")
     return story
-
-
-def _keys(procedure: Procedure) -> Iterable[str]:
-    from procflow.diff.match import keyed
-
-    return keyed(procedure.steps, lambda step: step.id)
 
 
 def _loops(story: FlowStory, was: dict[str, int], now: dict[str, int], shared: set[str],
@@ -192,19 +200,14 @@ def _loops(story: FlowStory, was: dict[str, int], now: dict[str, int], shared: s
                                          members if kind == "added" else None))
 
 
-def _skips(story: FlowStory, before: Graph, after: Graph, shared: set[str],
-           reachable: set[str]) -> None:
+def _skips(story: FlowStory, before: Graph, after: Graph,
+           differs: dict[str, tuple[frozenset[str], frozenset[str]]], reachable: set[str]
+           ) -> None:
     """After a shared step X the flow went to A and now goes to B, where A (still there and
-    reachable) led on to B: those cases now skip A. The mirror: now pass through A."""
+    reachable) led on to B: those cases now skip A. The mirror: now pass through A. Steps
+    added or removed in between are looked through (X -> new N -> B still skips A)."""
     budget = [SKIP_BUDGET * (len(before.names) + len(after.names))]
-    old_index, new_index = before.index, after.index
-    for key in after.names:
-        if key not in shared:
-            continue
-        was = {t for _, t in before.edges(old_index[key])}
-        now = {t for _, t in after.edges(new_index[key])}
-        if was == now:
-            continue
+    for key, (was, now) in differs.items():
         for skipped in sorted((was - now) & reachable):
             goes = _reached_from(before, skipped, now - was, budget)
             if goes:
@@ -229,9 +232,11 @@ def _reached_from(graph: Graph, start: str, wanted: set[str], budget: list[int])
     seen = {index[start]}
     todo = [index[start]]
     found: set[str] = set()
-    while todo and budget[0] > 0:
-        i = todo.pop()
+    reach = SKIP_REACH
+    while todo and budget[0] > 0 and reach > 0:
+        i = todo.pop(0) if len(todo) < 64 else todo.pop()  # nearest first while it is cheap
         budget[0] -= 1
+        reach -= 1
         for _, target in graph.edges(i):
             if target in wanted:
                 found.add(target)

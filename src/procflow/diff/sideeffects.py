@@ -167,6 +167,8 @@ def _sources(procedure: Procedure, steps: dict[str, str], templates: dict[str, s
 
 def _kpis(comparison: Comparison) -> Iterable[Change]:
     old_items, new_items = comparison.items["kpis"]
+    if not any(kpi.source for kpi in new_items.values()):
+        return
     was_names = _sources(comparison.old, _renamed(comparison, "steps"),
                          _renamed(comparison, "templates"))
     now_names = _sources(comparison.new, {}, {})
