@@ -21,7 +21,8 @@ from procflow.model import Escalation, Procedure, Role
 
 WORDS = {"start": "Start", "end": "End", "escalation": "Escalation"}
 Kind = Literal["start", "step", "decision", "end", "escalation"]
-LinkKind = Literal["flow", "loop", "escalation"]
+#: ghost: a link of the old version only (the diff view draws it dashed and grey)
+LinkKind = Literal["flow", "loop", "escalation", "ghost"]
 _UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")  # Cc, Cs, non-characters
 
 

@@ -225,11 +225,13 @@ def _ranks(count: int, links: list[Link]) -> tuple[list[int], set[int]]:
     loop-back edges leave (only among steps the start cannot reach) is cut here, at its first
     shape. Returns the rank of every shape and the indexes of the links drawn as loops."""
     loops = {k for k, link in enumerate(links) if link.kind == "loop"}
+    ghosts = {k for k, link in enumerate(links) if link.kind == "ghost"}
+    skip = loops | ghosts  # ghost links (a diff's old version) do not move the live flow
     incoming = [0] * count
     out: list[list[int]] = [[] for _ in range(count)]
     into: list[list[int]] = [[] for _ in range(count)]
     for k, link in enumerate(links):
-        if k not in loops:
+        if k not in skip:
             incoming[link.target] += 1
             out[link.source].append(k)
             into[link.target].append(k)
@@ -241,7 +243,7 @@ def _ranks(count: int, links: list[Link]) -> tuple[list[int], set[int]]:
         if not ready:
             stuck = next(i for i in range(count) if not done[i] and incoming[i] > 0)
             for k in into[stuck]:
-                if not done[links[k].source] and k not in loops:
+                if not done[links[k].source] and k not in skip:
                     loops.add(k)
                     out[links[k].source].remove(k)
             incoming[stuck] = 0
@@ -254,7 +256,31 @@ def _ranks(count: int, links: list[Link]) -> tuple[list[int], set[int]]:
             incoming[target] -= 1
             if incoming[target] == 0:
                 heapq.heappush(ready, target)
+    if ghosts:
+        loops |= _ghost_ranks(rank, links, ghosts)
     return rank, loops
+
+
+def _ghost_ranks(rank: list[int], links: list[Link], ghosts: set[int]) -> set[int]:
+    """Rows for the shapes only ghost links touch: one below their lowest placed
+    predecessor (a chain of ghosts in order, a cycle of them cut where it is stuck). Returns
+    the ghost links that do not point downwards, to be routed like loops."""
+    live = {end for k, link in enumerate(links) if k not in ghosts
+            for end in (link.source, link.target)} | {0}
+    into: dict[int, list[int]] = {}
+    for k in ghosts:
+        if links[k].target not in live:
+            into.setdefault(links[k].target, []).append(links[k].source)
+    waiting = sorted(into)
+    placed = set(live)
+    while waiting:
+        ready = [g for g in waiting if all(s in placed for s in into[g])] or waiting[:1]
+        for shape in ready:
+            sources = [rank[s] for s in into[shape] if s in placed]
+            rank[shape] = max(sources) + 1 if sources else 0
+            placed.add(shape)
+        waiting = [g for g in waiting if g not in placed]
+    return {k for k in ghosts if rank[links[k].target] <= rank[links[k].source]}
 
 
 class Layout:
