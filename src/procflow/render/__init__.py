@@ -266,11 +266,21 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             page.image = Raw(image) if image else None
         elif svg is not None:
             page.svg = inline_svg(svg, procedure.id, labels("diagram_alt", title=procedure.title))
+            page.image = pages.get(".svg")  # the link to the diagram at full size
+            page.wide_diagram = is_wide(svg)
         pages[f".{ext}"] = save(f".{ext}", templates.render(f"procedure.{ext}.j2", page=page))
         for card, (role, files) in zip(cards, result.cards):
             text = templates.render(f"role.{ext}.j2", page=dataclasses.replace(card, ext=ext))
             files[f".{ext}"] = save(f".{ext}", text, role.id)
     return result
+
+
+def is_wide(svg: bytes) -> bool:
+    """Whether Graphviz's SVG is wider than tall (its width and height attributes)."""
+    import re
+
+    size = re.search(rb'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
+    return bool(size) and float(size.group(1)) > float(size.group(2))  # type: ignore[union-attr]
 
 
 def diagram_words(labels: Any) -> dict[str, str]:

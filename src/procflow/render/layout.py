@@ -36,6 +36,8 @@ ARROW = 8.0  # arrowsize 0.8
 LABEL_W = 116.0  # widest edge label
 MARGIN = 12.0
 MAX_TITLE_LINES = 5
+MAX_HEADER_LINES = 4
+NARROW_W = 64.0  # the least width of a lane with no box
 MAX_LABEL_LINES = 40  # edge labels are wrapped, not cut (the model bounds their length)
 BORDER_CLEAR = 6.0  # least distance of an edge running along a gap from the lane border there
 
@@ -181,6 +183,12 @@ def _box(shape: Shape) -> Box:
     else:
         h = max((len(titles) * TITLE_PT + len(notes) * SMALL_PT) * LINE + 2 * PAD, 36.0)
     return Box(shape, BOX_W, h, lines, shape.text if cut else None)
+
+
+def _narrow(name: str) -> float:
+    """The width of a lane with no box: its name's longest word, at least NARROW_W."""
+    longest = max((text_width(word, TITLE_PT, True) for word in name.split(" ")), default=0.0)
+    return min(BOX_W, max(NARROW_W, longest + 2 * PAD + 8 - COL_GAP))  # + half a gap a side
 
 
 def _size(style: Style) -> float:
@@ -403,11 +411,16 @@ class Layout:
         x = 0.0
         self.gap_x: list[float] = []
         self.col_x: list[float] = []
+        used = {box.shape.lane for box in self.boxes}
         for col in range(self.cols):
+            lane = next(lane for lane in reversed(range(self.lanes))
+                        if self.lane_first[lane] <= col)
+            # a lane with no box (a role that is only consulted or informed) is drawn narrow
+            col_w = BOX_W if lane in used else _narrow(self.diagram.lanes[lane])
             self.gap_x.append(x + widths[col] / 2)
             x += widths[col]
-            self.col_x.append(x + BOX_W / 2)
-            x += BOX_W
+            self.col_x.append(x + col_w / 2)
+            x += col_w
         self.gap_x.append(x + widths[-1] / 2)
         self.width = x + widths[-1]
         for box in self.boxes:
@@ -523,7 +536,7 @@ class Layout:
         self.header_lines: list[list[str]] = []
         for lane, name in enumerate(self.diagram.lanes):
             left, right = self.lane_span(lane)
-            lines, _ = wrap(name, right - left - 2 * PAD, TITLE_PT, 3, bold=True)
+            lines, _ = wrap(name, right - left - 2 * PAD, TITLE_PT, MAX_HEADER_LINES, bold=True)
             self.header_lines.append(lines or ["\u00a0"])
         self.header_h = max(len(lines) for lines in self.header_lines) * TITLE_PT * LINE + 20
         row_h = [0.0] * self.rows

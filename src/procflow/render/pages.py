@@ -130,6 +130,7 @@ class Page:
     mermaid: str | None = None
     svg: Any = None  # inline SVG markup (HTML-safe), or None
     image: str | None = None  # file name of the diagram image beside the page
+    wide_diagram: bool = False  # wider than tall: printed on a landscape page
     card_role: RoleRef | None = None
     cards: list[RoleRef] = field(default_factory=list)
     local_steps: frozenset[str] = frozenset()
