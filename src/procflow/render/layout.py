@@ -296,8 +296,11 @@ class Layout:
                 self.boxes[index].col = self.lane_first[lane] + k
                 self.occupied.add((self.boxes[index].col, rank))
         placed: list[Route] = []
+        self.runs: tuple[list[Sketch], list[Sketch]] = ([], [])  # placed: across, along
         for k in sorted(range(len(self.links)), key=self._reach):  # short links first
-            placed.append(self._route(k, placed))
+            placed.append(self._route(k))
+            for segment in self._sketch(placed[-1]):
+                self.runs[segment[0][0] == segment[1][0]].append(_ordered(segment))
         self.routes = sorted(placed, key=lambda route: route.link)
         self._ports()
         self._gap_tracks()
@@ -306,7 +309,7 @@ class Layout:
         self._labels()
         self._rows()
 
-    def _route(self, k: int, placed: list[Route]) -> Route:
+    def _route(self, k: int) -> Route:
         """The route of a link, of those that pass no box: the one that crosses the fewest
         routes already placed (sketched on the grid), then straight down rather than along
         a column gap, then the shortest."""
@@ -321,16 +324,30 @@ class Layout:
                 candidates.append(Route(k, "down", t.rank - 1, through="source"))
             if candidates and t.rank == s.rank + 1:
                 return candidates[0]
-        candidates += [Route(k, "via", s.rank, t.rank - 1, gap) for gap in range(self.cols + 1)]
-        others = [segment for route in placed for segment in self._sketch(route)]
+        candidates += sorted((Route(k, "via", s.rank, t.rank - 1, gap)
+                              for gap in range(self.cols + 1)),
+                             key=lambda r: (abs(s.col + 0.5 - r.gap) + abs(t.col + 0.5 - r.gap)))
+        best: tuple[int, Route] | None = None
+        for route in candidates:  # in order of preference: the first without a crossing wins
+            crossed = self._crossed(route)
+            if best is None or crossed < best[0]:
+                best = (crossed, route)
+            if crossed == 0:
+                break
+        assert best is not None
+        return best[1]
 
-        def cost(route: Route) -> tuple[int, int, float]:
-            crossed = sum(_crosses(a, b) for a in self._sketch(route) for b in others)
-            way = 0.0 if route.kind == "down" else \
-                abs(s.col + 0.5 - route.gap) + abs(t.col + 0.5 - route.gap)
-            return crossed, route.kind == "via", way
-
-        return min(candidates, key=cost)
+    def _crossed(self, route: Route) -> int:
+        """How many placed routes the sketch of ``route`` crosses."""
+        across, along = self.runs
+        count = 0
+        for segment in self._sketch(route):
+            (x0, y0), (x1, y1) = _ordered(segment)
+            if y0 == y1:  # across: count the placed runs along the columns that it cuts
+                count += sum(1 for (x, a), (_, b) in along if x0 < x < x1 and a < y0 < b)
+            elif x0 == x1:
+                count += sum(1 for (a, y), (b, _) in across if y0 < y < y1 and a < x0 < b)
+        return count
 
     def _reach(self, k: int) -> tuple[bool, bool, int]:
         """Links in the order they are routed: from one row to the next first (their route
@@ -617,15 +634,9 @@ class Layout:
 Sketch = tuple[tuple[float, float], tuple[float, float]]
 
 
-def _crosses(a: Sketch, b: Sketch) -> bool:
-    """Whether a horizontal and a vertical grid segment cross strictly inside both."""
-    (ax0, ay0), (ax1, ay1) = a
-    (bx0, by0), (bx1, by1) = b
-    if ay0 == ay1 and bx0 == bx1:
-        return (min(ax0, ax1) < bx0 < max(ax0, ax1)) and (min(by0, by1) < ay0 < max(by0, by1))
-    if ax0 == ax1 and by0 == by1:
-        return _crosses(b, a)
-    return False
+def _ordered(segment: Sketch) -> Sketch:
+    """The segment from its smaller end to its larger."""
+    return (segment[0], segment[1]) if segment[0] <= segment[1] else (segment[1], segment[0])
 
 
 @dataclass(frozen=True)
