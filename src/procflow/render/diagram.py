@@ -73,14 +73,14 @@ def lanes_for(procedure: Procedure, shared_roles: Sequence[Role] = ()) -> list[R
 
 def build(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
           duration_text: Callable[[Duration], str] = str, words: Mapping[str, str] | None = None,
-          marks: Mapping[str, str] | None = None) -> Diagram:
+          marks: Mapping[str, str] | None = None, flow: Flow | None = None) -> Diagram:
     """The lanes, shapes and links of ``procedure``'s diagram, in a fixed order, with every
-    text ``clean``."""
+    text ``clean`` (``flow``: the procedure's, when the caller has it already)."""
     say = {key: clean(word) for key, word in {**WORDS, **(words or {})}.items()}
     marks = marks or {}
     lanes = lanes_for(procedure, shared_roles)
     lane_of = {role.id: index for index, role in enumerate(lanes)}
-    flow = Flow(procedure)
+    flow = flow or Flow(procedure)
     steps = procedure.steps
     shapes = [Shape("s0", "start", lane_of[steps[0].role], say["start"])]
     for step in steps:
