@@ -44,7 +44,7 @@ CASES: dict[str, tuple[bytes | str, str, int, str]] = {
     "comment-only": ("# a procedure will go here\n", "PF001", 1, "empty"),
     "list-document": ("- procflow: 1\n- id: x\n", "PF001", 1, "list"),
     "multiple-documents": ("procflow: 1\n---\nprocflow: 1\n", "PF001", 2, "document"),
-    "syntax-error": ("procflow: 1\nid: [unclosed\n", "PF001", 3, "syntax"),
+    "syntax-error": ("procflow: 1\nid: [unclosed\n", "PF001", 2, "unclosed bracket"),
 }
 
 

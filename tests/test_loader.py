@@ -68,7 +68,6 @@ def test_good_file_loads_a_model(tmp_path: Path) -> None:
     ("name: Agent", "name: on", 9, 11, "on"),
     ("title: Call back", "title: Call back\n    checklist: [Dial, yes]", 13, 23, "yes"),
     ("name: Anna", "name: 1.10", 6, 9, "1.10"),
-    ('version: "1.0.0"', "version: 1.10", 4, 10, "1.10"),
     ("name: Anna", "name: 012", 6, 9, "012"),
     ("title: Call the customer back", "title: 1:30", 3, 8, "1:30"),
     ("title: Call the customer back", "title: 2026-01-02", 3, 8, "2026-01-02"),
@@ -78,6 +77,16 @@ def test_yaml_1_1_surprise_where_text_is_expected_says_quote_it(
     code, at_line, at_column, message = only(load(tmp_path, changed(old, new)))
     assert (code, at_line, at_column) == ("PF003", line, column)
     assert f'quote it: "{raw}"' in message
+
+
+@pytest.mark.parametrize("written, meant", [
+    ("1.10", "1.10.0"), ("1.0", "1.0.0"), ("2", "2.0.0"), ('"1.2"', "1.2.0"), ("v1.2.3", "1.2.3")])
+def test_short_version_gets_its_full_form_in_one_message(tmp_path: Path, written: str,
+                                                         meant: str) -> None:
+    code, line, column, message = only(load(tmp_path, changed('version: "1.0.0"',
+                                                              f"version: {written}")))
+    assert (code, line, column) == ("PF003", 4, 10)
+    assert message.endswith(f'write "{meant}"')
 
 
 def test_quoted_values_stay_text(tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Union
 
+from procflow.edits import Fix
+
 PathPart = Union[str, int]
 YamlPath = tuple[PathPart, ...]
 #: control characters (C0, DEL, C1), line and paragraph separators, bidi controls (which
@@ -64,12 +66,15 @@ class Issue:
 
     ``path`` addresses the YAML node (``("steps", 2, "role")``); ``at`` says whether the
     position is the node's value (default) or its key (for an unknown field).
+    ``replacement``, when the right text is beyond doubt, is the YAML text that repairs the
+    node (``"1.0.0"`` with its quotes, ``1h30m``): ``procflow fix`` writes it there.
     """
 
     code: str
     message: str
     path: YamlPath = ()
     at: Literal["value", "key"] = "value"
+    replacement: str | None = None
 
 
 @dataclass(frozen=True, order=True)
@@ -80,6 +85,8 @@ class Finding:
     code: str
     message: str
     severity: Severity = field(default=Severity.ERROR, compare=False)
+    #: the edits that repair it, when ``procflow fix`` can (procflow.edits)
+    fix: Fix | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.message) > MAX_MESSAGE:

@@ -67,11 +67,17 @@ class Flow:
     @cached_property
     def reaches_end(self) -> list[bool]:
         """Which steps have a path to some end (walking the edges backwards from the ends)."""
+        return self.can_end(set())
+
+    def can_end(self, open_ended: set[int]) -> list[bool]:
+        """Which steps have a path to an end or to a step of ``open_ended`` (steps whose way
+        on is not known, such as a ``next`` naming an unknown step: they may well end)."""
         incoming: list[list[int]] = [[] for _ in self.steps]
         for edges in self.edges:
             for edge in edges:
                 incoming[edge.target].append(edge.source)
-        done = [self.is_end(position) for position in range(len(self.steps))]
+        done = [self.is_end(position) or position in open_ended
+                for position in range(len(self.steps))]
         todo = [position for position, end in enumerate(done) if end]
         while todo:
             for source in incoming[todo.pop()]:

@@ -76,18 +76,19 @@ def validate(paths: Sequence[Path], *, today: dt.date, jobs: int | None = None
     return result
 
 
-def check_file(path: Path, today: dt.date) -> _Outcome:
-    """Load one file and run every per-file rule on it."""
+def check_file(path: Path, today: dt.date, raw: bytes | None = None) -> _Outcome:
+    """Load one file (or ``raw``, the bytes it would hold) and run every per-file rule."""
     project = project_for(path)
-    document = load_document(path, Procedure, project.limits)
+    document = load_document(path, Procedure, project.limits, raw=raw, salvage=True)
     findings = list(document.findings)  # PF001-PF003: always on, always errors
-    procedure = document.model
+    procedure = document.checked_model  # with schema errors: its valid part (no cascades)
     if procedure is not None:
         context = RuleContext(procedure, project, path, today, document)
         for rule in _file_rules():
             severity = configured_severity(rule, project.config.rules)
             if severity is not None:
-                findings += [document.finding(issue, severity) for issue in rule.check(context)]
+                findings += [document.finding(issue, severity) for issue in rule.check(context)
+                             if not document.is_cascade(issue)]
     document.release_text()
     return _Outcome(findings, _entry(document))
 

@@ -7,27 +7,17 @@ findings, so one broken file never stops the others from being checked.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from procflow.findings import (
-    MAX_FINDINGS_PER_FILE,
-    Finding,
-    Issue,
-    Severity,
-    YamlPath,
-    did_you_mean,
-    display_path,
-    excerpt,
-)
-from procflow.model import suggest_slug
+from procflow.edits import Edit, Fix, line_starts
+from procflow.findings import Finding, Issue, Severity, YamlPath, display_path, excerpt
 from procflow.roots import link_outside, outside_message
+from procflow.schema_errors import schema_issues
 from procflow.yamlsafe import Limits, Located, NodePos, YamlFailure, locate, parse
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,6 +39,10 @@ class Document(Generic[M]):
     limits: Limits = field(default_factory=Limits)
     #: how diagnostics name the file, when not by its path (``REV:path`` for a git blob)
     label: str | None = None
+    #: when the model did not validate: the salvaged one the rules may still check, and the
+    #: nodes the salvage changed (procflow.salvage)
+    salvaged: M | None = None
+    tainted: tuple[YamlPath, ...] = ()
     _positions: dict[YamlPath, NodePos] | None = None
 
     @functools.cached_property
@@ -65,19 +59,75 @@ class Document(Generic[M]):
                 self._positions = {}
         return locate(self._positions, path, at)
 
+    @property
+    def checked_model(self) -> M | None:
+        """The model the rules check: the valid one, else the salvaged one."""
+        return self.model if self.model is not None else self.salvaged
+
+    def is_cascade(self, issue: Issue) -> bool:
+        """Whether a rule's issue is about a node the salvage changed (a consequence of a
+        schema error, not a finding of its own)."""
+        from procflow.salvage import is_tainted
+
+        return bool(self.tainted) and is_tainted(issue.path, self.tainted)
+
     def finding(self, issue: Issue, severity: Severity = Severity.ERROR) -> Finding:
-        line, column, _ = self.position(issue.path, issue.at)
-        return Finding(self.display, line, column, issue.code, issue.message, severity)
+        line, column, raw = self.position(issue.path, issue.at)
+        fix = None
+        if issue.replacement is not None:
+            fix = self._replace(issue, line, column, raw)
+        return Finding(self.display, line, column, issue.code, issue.message, severity, fix)
+
+    def _replace(self, issue: Issue, line: int, column: int, raw: str | None) -> Fix | None:
+        """The fix that writes ``issue.replacement`` over the node's text, when that text
+        is on one line and can be told apart exactly (a plain or quoted scalar, a key)."""
+        assert issue.replacement is not None and self.text is not None
+        starts = line_starts(self.text)
+        if line > len(starts):
+            return None
+        start = starts[line - 1] + column - 1
+        row_end = self.text.find("\n", start)
+        row = self.text[start: row_end if row_end >= 0 else len(self.text)]
+        if issue.at == "key":
+            old = str(issue.path[-1]) if issue.path else None
+        elif raw is not None:
+            old = raw
+        else:
+            old = _quoted_prefix(row)
+        if not old or not row.startswith(old) or (issue.at == "key" and not issue.path):
+            return None
+        end = column + len(old)
+        return Fix(f"replace {old} with {issue.replacement}",
+                   (Edit(line, column, line, end, issue.replacement),))
 
     def parse_finding(self, problem: Located) -> Finding:
         """A finding of the YAML layer, which already knows the position."""
         return Finding(self.display, problem.line, problem.column, problem.issue.code,
-                       problem.issue.message)
+                       problem.issue.message, fix=problem.fix)
 
     def release_text(self) -> None:
         """Drop the source text and positions once no more findings will be placed."""
         self.text = None
         self._positions = None
+
+
+def _quoted_prefix(row: str) -> str | None:
+    """The quoted scalar a line starts with (``"a \\" b"``, ``'it''s'``), or None."""
+    if not row or row[0] not in "\"'":
+        return None
+    quote, position = row[0], 1
+    while position < len(row):
+        char = row[position]
+        if quote == '"' and char == "\\":
+            position += 2
+            continue
+        if char == quote:
+            if quote == "'" and row[position + 1: position + 2] == "'":
+                position += 2
+                continue
+            return row[: position + 1]
+        position += 1
+    return None
 
 
 def read_text(path: Path, limits: Limits, *, raw: bytes | None = None, shown: str | None = None
@@ -110,8 +160,9 @@ def read_text(path: Path, limits: Limits, *, raw: bytes | None = None, shown: st
         line = raw.count(b"\n", 0, error.start) + 1
         line_start = raw.rfind(b"\n", 0, error.start) + 1
         column = len(raw[line_start:error.start].decode("utf-8", "replace")) + 1  # characters
-        return None, [Finding(shown, line, column, "PF001", f"not UTF-8: byte 0x{raw[error.start]:02x} "
-                              "cannot be decoded; save the file as UTF-8")]
+        return None, [Finding(shown, line, column, "PF001",
+                              f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded; "
+                              "save the file as UTF-8")]
 
 
 def read_document(path: Path, limits: Limits) -> Document[Any]:
@@ -121,9 +172,10 @@ def read_document(path: Path, limits: Limits) -> Document[Any]:
 
 
 def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | None = None,
-                  label: str | None = None) -> Document[M]:
+                  label: str | None = None, salvage: bool = False) -> Document[M]:
     """Read, parse and validate one file (or ``raw`` bytes that came from ``path``, named
-    ``label`` in diagnostics); every problem becomes a positioned finding."""
+    ``label`` in diagnostics); every problem becomes a positioned finding. With ``salvage``,
+    a file with schema errors also gets the salvaged model its rules can still check."""
     document: Document[M] = Document(path, limits=limits, label=label)
     text, findings = read_text(path, limits, raw=raw, shown=document.display)
     if text is None:
@@ -137,7 +189,7 @@ def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | No
         return document
     document.findings = [document.parse_finding(p) for p in problems]
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"the value {_Quoted(excerpt(data))!r}"
+        kind = "a list" if isinstance(data, list) else f"the value '{excerpt(data)}'"
         document.findings.append(Finding(document.display, 1, 1, "PF001", f"the file holds {kind}"
                                          "; a procedure is a mapping (procflow: 1, id: ..., ...)"))
         return document
@@ -145,142 +197,12 @@ def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | No
     try:
         document.model = model.model_validate(data)
     except ValidationError as error:
-        document.findings += [document.finding(issue) for issue in schema_issues(error, model, document)]
+        document.findings += [document.finding(issue)
+                              for issue in schema_issues(error, model, document)]
+        if salvage:
+            from procflow.salvage import salvage as salvaged
+
+            document.salvaged, document.tainted = salvaged(model, data,
+                                                           error.errors(include_url=False))
     document.findings.sort()
     return document
-
-
-# --- pydantic errors -> issues at YAML nodes ------------------------------------------------
-
-_YAML_TYPES = {bool: "a boolean", int: "a number", float: "a number", dt.date: "a date",
-               dt.datetime: "a date and time", type(None): "empty (null)"}
-
-
-def schema_issues(error: ValidationError, model: type[BaseModel], document: Document[Any]
-                  ) -> list[Issue]:
-    issues: list[Issue] = []
-    seen: set[tuple[YamlPath, str]] = set()
-    errors = error.errors(include_url=False)
-    for count, item in enumerate(errors):
-        if len(issues) > MAX_FINDINGS_PER_FILE:  # the rest are only counted (lint caps them)
-            issues.append(Issue("PF003", f"… and {len(errors) - count:,} more problems of the "
-                                "schema in this file", ()))
-            break
-        loc = tuple(part for part in item["loc"] if isinstance(part, (str, int)))
-        if isinstance(item.get("input"), str):  # messages quote an excerpt only
-            item = {**item, "input": _Quoted(excerpt(item["input"]))}
-        issue = _issue_for(item, loc, model, document)
-        if (issue.path, issue.message) not in seen:
-            seen.add((issue.path, issue.message))
-            issues.append(issue)
-    return issues
-
-
-class _Quoted(str):
-    """A value already cut to a printable excerpt, quoted in messages as it is."""
-
-    def __repr__(self) -> str:
-        return f"'{self}'"
-
-
-def _where(loc: YamlPath, data: Any = None) -> str:
-    """A readable address of a node: ``steps[verify].max_duration`` (by id where the list
-    item has one, else its 1-based position)."""
-    parts: list[str] = []
-    node = data
-    for part in loc:
-        child = None
-        if isinstance(part, int):
-            child = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            item_id = child.get("id") if isinstance(child, dict) else None
-            label = excerpt(item_id) if isinstance(item_id, str) and item_id else str(part + 1)
-            parts[-1:] = [f"{parts[-1] if parts else ''}[{label}]"]
-        else:
-            child = node.get(part) if isinstance(node, dict) else None
-            parts.append(excerpt(str(part)))
-        node = child
-    return ".".join(parts) or "the file"
-
-
-def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Document[Any]) -> Issue:
-    kind = item["type"]
-    data = document.data
-    name = excerpt(str(loc[-1])) if loc else ""
-    if kind == "extra_forbidden":
-        allowed = _allowed_fields(model, loc[:-1])
-        hint = did_you_mean(name, allowed)
-        where = _where(loc[:-1], data)
-        return Issue("PF003", f"unknown field '{name}' in {where}{hint}", loc, "key")
-    if kind == "missing":
-        return Issue("PF003", f"{_where(loc[:-1], data)}: missing required field '{name}'", loc[:-1])
-    value = item.get("input")
-    _, _, raw = document.position(loc)
-    raw = excerpt(raw) if raw is not None else None
-    if type(value) in _YAML_TYPES and raw is not None \
-            and kind in ("string_type", "list_type", "dict_type", "model_type"):
-        if raw == "":
-            return Issue("PF003", f"{_where(loc, data)}: the value is missing", loc)
-        return Issue("PF003", f"{_where(loc, data)}: YAML reads {raw} as {_YAML_TYPES[type(value)]} "
-                     f"here, but text is expected; quote it: \"{raw}\"", loc)
-    if kind == "literal_error":
-        expected = item.get("ctx", {}).get("expected", "")
-        options = [option.strip(" '") for option in expected.replace(" or ", ",").split(",")]
-        hint = did_you_mean(str(value), options)
-        return Issue("PF003", f"{_where(loc, data)}: '{value}' is not one of {expected}{hint}", loc)
-    if kind == "string_pattern_mismatch":
-        return Issue("PF003", _pattern_message(loc, name, value, data), loc)
-    if kind == "value_error":
-        message = str(item.get("ctx", {}).get("error", item["msg"]))
-        return Issue("PF003", f"{_where(loc, data)}: {message}", loc)
-    if kind == "too_short" and name == "branches":
-        return Issue("PF003", f"{_where(loc, data)}: a decision needs at least two branches "
-                     "(for one way on, use next:)", loc)
-    return Issue("PF003", f"{_where(loc, data)}: {item['msg'].lower()[:1]}{item['msg'][1:]}"
-                 + (f" (got {excerpt(value)})" if not isinstance(value, (dict, list)) else ""), loc)
-
-
-def _pattern_message(loc: YamlPath, name: str, value: Any, data: Any) -> str:
-    where = _where(loc, data)
-    if name == "version":
-        return (f"{where}: '{value}' is not a version: write MAJOR.MINOR.PATCH in quotes, "
-                f'such as "1.0.0"')
-    if name == "handle":
-        return f"{where}: '{value}' is not a git host handle such as @user or @org/team"
-    if name == "hours":
-        return f"{where}: '{value}' is not a working-hours range such as \"08:00-16:00\""
-    if name == "disable" or (len(loc) > 1 and loc[-2] in ("disable", "severity")):
-        return f"{where}: '{value}' is not a rule code such as PF104"
-    suggestion = suggest_slug(str(value))
-    hint = f" (for example '{suggestion}')" if suggestion and suggestion != value else ""
-    return (f"{where}: '{value}' is not a valid id: use lowercase letters, digits and single "
-            f"hyphens, at most 64 characters{hint}")
-
-
-def _allowed_fields(model: type[BaseModel], loc: YamlPath) -> list[str]:
-    """The field names of the model found at ``loc`` inside ``model``."""
-    current: Any = model
-    for part in loc:
-        current = _inner_model(current, part)
-        if current is None:
-            return []
-    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
-
-
-def _inner_model(current: Any, part: Any) -> Any:
-    if isinstance(part, int):
-        return _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        info = current.model_fields.get(part)
-        return _unwrap(info.annotation) if info else None
-    return None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Optional, Annotated and list around a model class."""
-    while True:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return annotation
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if not args:
-            return annotation
-        annotation = args[0]

@@ -39,6 +39,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from procflow.edits import Fix
 from procflow.findings import Issue, PathPart, YamlPath
 
 #: line and column (1-based) of a node's key and value, and the raw text of a plain scalar
@@ -61,6 +62,7 @@ class Located:
     issue: Issue
     line: int
     column: int
+    fix: Fix | None = None
 
 
 class YamlFailure(Exception):
@@ -159,9 +161,13 @@ def _syntax_failure(text: str, error: yaml.YAMLError) -> Located:
         tab_col = row.find("\t")
         message = "tab character in indentation: YAML indents with spaces; replace the tab"
         return Located(Issue("PF001", message), line, (tab_col + 1) if tab_col >= 0 else column)
-    context = getattr(error, "context", None)
-    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    return Located(Issue("PF001", message), line, column)
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return Located(Issue("PF001", f"YAML syntax error: {problem}"), line, column)
+    from procflow.yamlerrors import explain  # only a file that does not parse needs it
+
+    explained = explain(text, error)
+    return Located(Issue("PF001", explained.message), explained.line, explained.column,
+                   explained.fix)
 
 
 def _ignore(event: Event) -> None:

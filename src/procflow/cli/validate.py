@@ -28,6 +28,9 @@ def validate(
         "code scanning. Example: --format github"),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too. Example: --strict"),
     jobs: Jobs = None,
+    fix: bool = typer.Option(
+        False, "--fix", help="First apply the mechanical fixes in place (as procflow fix "
+        "does), then report what is left. Example: --fix"),
 ) -> None:
     """Check procedures: YAML safety, the schema, references, the flow and good practice.
 
@@ -36,6 +39,10 @@ def validate(
     from procflow.lint import validate as run_validation
     from procflow.report import FORMATS
 
+    if fix:
+        from procflow.fix import fix_files
+
+        fix_files(paths or [], today=today)
     result = run_validation(paths or [], today=today, jobs=jobs)
     emit(FORMATS[output_format.value], result)
     raise typer.Exit(result.exit_code(strict))

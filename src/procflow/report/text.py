@@ -40,8 +40,10 @@ def summary(result: ValidationResult) -> str:
 
     if not result.findings:
         return f"All good: {plural(result.files, 'file')} checked, no problems."
+    fixable = sum(1 for finding in result.findings if finding.fix is not None)
     return (f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')} in "
-            f"{plural(result.files, 'file')}.")
+            f"{plural(result.files, 'file')}."
+            + (f" {fixable} of them marked fixable: procflow fix repairs those." if fixable else ""))
 
 
 def plain_lines(result: ValidationResult) -> Iterator[str]:
@@ -65,7 +67,8 @@ def report(result: ValidationResult, stream: TextIO) -> None:
         console.print(
             f"[bold]{escape(printable(finding.file))}:{finding.line}:{finding.column}[/bold]: "
             f"[{style}]{finding.severity.value}[/{style}] [cyan]{finding.code}[/cyan] "
-            f"{escape(printable(finding.message))}")
+            f"{escape(printable(finding.message))}"
+            + (" [dim]\\[fixable][/dim]" if finding.fix is not None else ""))
         snippet = _snippet(finding, lines)
         if snippet:
             console.print(escape(snippet[0]), style="dim")

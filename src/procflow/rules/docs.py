@@ -11,16 +11,22 @@ without it the file is `procedures/<id>.yaml`.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import inspect
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from procflow.findings import Finding
 from procflow.markup.markdown import escape
 from procflow.rules import LoadRule, Rule, all_rules
 
 REGENERATE = "python -m procflow.rules.docs docs/rules"
+#: the day the examples are written for (PF104's example is overdue on it)
+EXAMPLE_DAY = dt.date(2026, 11, 25)
 _FILE_LINE = re.compile(r"^# file: (\S+)\s*$")
 _ID_LINE = re.compile(r"^id: ([a-z0-9-]+)\s*$", re.MULTILINE)
 
@@ -76,7 +82,44 @@ def page(rule: Rule) -> str:
     return "\n".join([f"<!-- generated from procflow's source by `{REGENERATE}`: do not edit -->",
                       f"# {rule.code}: {escape(rule.summary)}", "",
                       f"Default severity: **{rule.severity.value}**. [All rules](index.md)", "",
-                      _body(rule)])
+                      _body(rule), _says(rule)])
+
+
+def example_findings(rule: Rule) -> list[tuple[str, Finding]]:
+    """What ``procflow validate`` reports for the rule's failing example (its findings of
+    this rule, each with the example file it is in), run through the real engine."""
+    from procflow.lint import validate
+
+    examples = rule_doc(rule).fails
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch).resolve()
+        (root / ".git").mkdir()  # no procflow.yaml from outside
+        files = {}
+        for example in examples:
+            path = root / example.file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(example.text, encoding="utf-8")
+            if path.name != "procflow.yaml":
+                files[str(path)] = example.file
+        findings = validate([Path(name) for name in files], today=EXAMPLE_DAY, jobs=1).findings
+        return [(next((shown for name, shown in files.items()
+                       if Path(name).samefile(f.file)), f.file),
+                 dataclasses.replace(f, message=f.message.replace(f"{root}/", "")))
+                for f in findings if f.code == rule.code]
+
+
+def _says(rule: Rule) -> str:
+    """The page's section on the message and the fix, from the failing example's findings."""
+    found = example_findings(rule)
+    lines = [f"{shown}:{f.line}:{f.column}: {f.severity.value} {f.code} {f.message}"
+             for shown, f in found]
+    fixes = [f.fix.description for _, f in found if f.fix is not None]
+    fix = (f"`procflow fix` repairs it in place ({escape(fixes[0])}); `procflow fix --diff` "
+           "shows the change first." if fixes else
+           "by hand, as the message says: the passing example above shows the result.")
+    return "\n".join(["## Message and fix", "",
+                      "What `procflow validate` prints for the failing example above:", "",
+                      "```text", *lines, "```", "", f"**Fix:** {fix}", ""])
 
 
 def terminal_page(rule: Rule) -> str:

@@ -12,8 +12,13 @@ class NotYaml(LoadRule):
 
     **Why it matters:** nothing else can be checked until the file reads as one YAML mapping,
     and other tools (the editor, git hosts, the team's reviewers) would read it differently or
-    not at all. The finding points at the line and column where reading stopped; the cause is
-    often on that line or the one above it (an unclosed quote, a missing colon).
+    not at all. The finding says in plain words what went wrong and points where it went
+    wrong, which is often not where the parser noticed: where an unclosed quote or bracket
+    opened, the line whose indentation matches no level above (with the column it should
+    start at), a missing space after `-` or `:`, a `: ` inside a plain value (quote it), text
+    after a closing quote. The last three are marked fixable: `procflow fix` repairs them.
+    The YAML parser stops at the first syntax error, so a file that does not parse is the
+    one case where fixing one problem can reveal the next.
 
     PF001 cannot be disabled: a file that does not load cannot be checked.
 

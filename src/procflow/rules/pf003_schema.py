@@ -11,7 +11,15 @@ class Schema(LoadRule):
     duration without a unit, a version that is not `MAJOR.MINOR.PATCH`, and values that
     YAML changed behind the author's back: unquoted `NO`, `on`, `1.10`, `012` or
     `1:30` where text is expected (YAML 1.1 reads them as a boolean, a number or a time)
-    are reported with the advice to quote them.
+    are reported with the advice to quote them. Each message says what to write instead,
+    with the corrected value when only one is possible (`1.5h` is `1h30m`, `90 min` is
+    `90m`, `version: 1.0` is `"1.0.0"`, `13/03/2026` is `2026-03-13`, `checklist: a, b` is
+    `[a, b]`, the one field a typo was close to); those are marked fixable and
+    `procflow fix` writes them.
+
+    A schema error does not hide the other rules: they still check the valid part of the
+    file in the same run (a step with a bad field is still a step that others point at),
+    and they never report a consequence of the schema error itself.
 
     **Why it matters:** an unknown field is usually a typo, and a typo that is ignored is a
     rule nobody follows (`max_duraton: 10m` would leave the step without a limit). Ids are

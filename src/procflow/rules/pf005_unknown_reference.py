@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from procflow.corrections import close_match
 from procflow.findings import Issue, did_you_mean
 from procflow.rules.base import Rule, RuleContext, issue
 
@@ -75,8 +76,9 @@ class UnknownReference(Rule):
             if ref.name not in known:
                 where = f" in {ref.field}" if ref.field else ""
                 fix = did_you_mean(ref.name, known) or f"; {DEFINE[ref.kind]}"
-                yield issue(self.code, f"{ref.owner}: unknown {ref.kind} '{ref.name}'{where}{fix}",
-                            *ref.path)
+                # one close name only: a typo `procflow fix` may correct
+                yield Issue(self.code, f"{ref.owner}: unknown {ref.kind} '{ref.name}'{where}{fix}",
+                            ref.path, replacement=close_match(ref.name, known))
         yield from self._business_clock(ctx, defined["calendar"])
 
     def _business_clock(self, ctx: RuleContext, calendars: set[str]) -> Iterable[Issue]:

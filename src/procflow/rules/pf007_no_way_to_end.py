@@ -14,8 +14,9 @@ class NoWayToEnd(Rule):
     step of the list and has neither `next` nor `branches`.
 
     Loops are allowed (a case may be sent back for more information), but each loop needs a
-    way out. While a `next` or a branch names an unknown step, PF007 waits: PF005 reports
-    the broken reference, and until it is fixed nobody knows where the flow was meant to go.
+    way out. A step whose `next` or branch names an unknown step (PF005 reports it), or whose
+    way on has a schema error (PF003), counts as one that may end: nobody knows where it was
+    meant to go, and the rest of the flow is still checked in the same run.
 
     **Why it matters:** a case that enters such a loop can never be closed, so the customer
     never hears the outcome and the case never leaves the team's queue.
@@ -75,9 +76,15 @@ class NoWayToEnd(Rule):
 
     def check(self, ctx: RuleContext) -> Iterable[Issue]:
         steps = ctx.procedure.steps
-        if any(ref.in_flow and ref.name not in ctx.flow.index for ref in ctx.references):
-            return  # PF005 reports the broken reference; the flow is not known until it is fixed
-        for position, ends in enumerate(ctx.flow.reaches_end):
+        # a step whose way on is not known may well end: a next or branch naming an unknown
+        # step (PF005 reports it), or flow fields the schema check had to repair (PF003)
+        open_ended = {int(ref.path[1]) for ref in ctx.references
+                      if ref.in_flow and ref.name not in ctx.flow.index}
+        if ctx.document is not None:
+            open_ended |= {int(path[1]) for path in ctx.document.tainted
+                           if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int)
+                           and (len(path) == 2 or path[2] in ("next", "branches", "end"))}
+        for position, ends in enumerate(ctx.flow.can_end(open_ended)):
             if not ends:
                 yield issue(self.code, f"step '{steps[position].id}': no end can be reached "
                             "from here, every path loops back; lead a next or a branch out of "

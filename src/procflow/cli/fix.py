@@ -1,0 +1,63 @@
+"""``procflow fix``: apply the mechanical fixes in place; exit 1 when errors remain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from procflow.cli.app import command, parse_today
+
+
+@command()
+def fix(
+    paths: list[Path] = typer.Argument(
+        None, help="Procedure files or folders (default: the project's procedures/ folder).",
+        show_default=False),
+    diff: bool = typer.Option(
+        False, "--diff", help="Show what would change, as a unified diff, without writing. "
+        "Example: --diff"),
+    today: str | None = typer.Option(
+        None, "--today", metavar="YYYY-MM-DD",
+        help="The date to check review due dates against (PF104). Example: --today 2026-12-01"),
+) -> None:
+    """Fix what can be fixed mechanically, in place, keeping comments and formatting.
+
+    Quotes a value YAML would read as a boolean, number or date where text is meant;
+    writes durations such as 1.5h as 1h30m, version: 1.0 as "1.0.0", a date written the
+    one way it can be read as YYYY-MM-DD, the one field or step name a typo was close to,
+    and a few syntax slips (a missing space after - or :, a ': ' in a plain value). Then
+    prints what is left to fix by hand (exit 1 when errors remain).
+
+    Example: procflow fix procedures/ --diff
+    """
+    import datetime as dt
+    import sys
+
+    from procflow.findings import Severity, display_path, printable
+    from procflow.fix import fix_files, unified_diff
+
+    day = parse_today(today) or dt.date.today()
+    results = fix_files(paths or [], today=day, write=not diff)
+    out = sys.stdout
+    fixed = errors = 0
+    for result in results:
+        shown = display_path(result.path)
+        if result.skipped is not None:
+            out.write(f"{printable(shown)}: not fixed, {result.skipped}\n")
+        elif result.changed:
+            fixed += len(result.fixed)
+            if diff:
+                out.write(unified_diff(result, printable(shown)))
+            else:
+                for finding in result.fixed:
+                    out.write(f"fixed {printable(shown)}:{finding.line}:{finding.column}: "
+                              f"{finding.code} {printable(finding.message)}\n")
+        for finding in result.remaining:
+            errors += finding.severity is Severity.ERROR
+            out.write(f"{finding}\n")
+    verb = "would fix" if diff else "fixed"
+    out.write(f"{verb} {fixed} finding{'s' if fixed != 1 else ''} in {len(results)} "
+              f"file{'s' if len(results) != 1 else ''}; {errors} error"
+              f"{'s' if errors != 1 else ''} left to fix by hand.\n")
+    raise typer.Exit(1 if errors else 0)
