@@ -202,3 +202,12 @@ def test_sarif_carries_the_fix_and_text_marks_it(cli, tmp_path: Path,
     role_line = next(line for line in text.splitlines() if ":16:" in line and "PF005" in line)
     assert version_line.endswith("[fixable]") and "[fixable]" not in role_line
     assert "1 of them marked fixable: procflow fix repairs those." in text
+
+
+def test_yaml_that_is_not_a_procedure_is_never_rewritten(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    other = tmp_path / "labels.yaml"  # no procflow: key, e.g. a translation file
+    other.write_text("title: yes\nsteps: Etapy\nversion: 1.0\n", encoding="utf-8")
+    original = other.read_bytes()
+    [result] = fix_files([other], today=TODAY)
+    assert not result.fixed and result.remaining and other.read_bytes() == original

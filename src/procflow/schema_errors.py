@@ -7,6 +7,7 @@ is what ``procflow fix`` writes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import typing
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,9 @@ def schema_issues(error: ValidationError, model: type[BaseModel], document: Docu
                   ) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[tuple[YamlPath, str]] = set()
+    # a file without the format's marker may be any YAML (a translation, a CI file): it
+    # gets the messages, but nothing in it is ever rewritten
+    marked = isinstance(document.data, dict) and "procflow" in document.data
     errors = error.errors(include_url=False)
     for count, item in enumerate(errors):
         if len(issues) > MAX_FINDINGS_PER_FILE:  # the rest are only counted (lint caps them)
@@ -38,6 +42,8 @@ def schema_issues(error: ValidationError, model: type[BaseModel], document: Docu
             break
         loc = error_path(item)
         issue = _issue_for(item, loc, model, document)
+        if issue.replacement is not None and not marked:
+            issue = dataclasses.replace(issue, replacement=None)
         if (issue.path, issue.message) not in seen:
             seen.add((issue.path, issue.message))
             issues.append(issue)
@@ -88,7 +94,8 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
             return Issue("PF003", f"{place}: a version is MAJOR.MINOR.PATCH in quotes; write "
                          f'"{fixed}"', loc, replacement=f'"{fixed}"')
     if kind in ("list_type", "dict_type", "model_type") and raw != "":
-        shape = _wrong_shape(kind, value, place, raw)
+        of_text = kind == "list_type" and model_at(model, (*loc, 0)) is None
+        shape = _wrong_shape(kind, value, place, raw if of_text else None)
         if shape is not None:
             return Issue("PF003", shape[0], loc, replacement=shape[1])
     if type(value) in _YAML_TYPES and raw is not None \
@@ -157,9 +164,11 @@ def _wrong_shape(kind: str, value: Any, place: str, raw: str | None
         return (f"{place} is a list, but holds a mapping: start each item with '- ' (one "
                 "item a line)", None)
     if kind == "list_type" and isinstance(value, str):
-        fixed = corrections.flow_list(value) if raw is not None else None
-        form = fixed or "[a, b]"
-        return (f"{place} is a list: write {excerpt(form)}, or one '- ' item a line", fixed)
+        if raw is None:  # a list of mappings (steps, roles ...), or text that was quoted
+            return f"{place} is a list: write one '- ' item a line", None
+        fixed = corrections.flow_list(value)
+        return (f"{place} is a list: write {excerpt(fixed or '[a, b]')}, or one '- ' item a "
+                "line", fixed)
     if kind in ("dict_type", "model_type") and isinstance(value, list):
         return (f"{place} is a mapping of fields (field: value), not a list: remove the '- ' "
                 "before its fields", None)

@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
+from pydantic import BaseModel
 
 from procflow.edits import Edit, Fix
+from procflow.schema_errors import unwrap
 
 #: ``key: value`` at the start of a line (after any ``- ``): indent, prefix, key, value
 _KEY_VALUE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s:#'\"\[\]{},&*!|>%@`-]"
@@ -204,12 +206,19 @@ def _bad_indentation(error: _Error) -> Explained | None:
         if item:
             expected = [list_column]
         else:
-            expected = [c for c in expected if c != list_column][:1] + [list_column]
-    what = "list item" if item else "line"
-    names = " or ".join(str(c) for c in expected)
-    return Explained(f"inconsistent indentation on line {line}: the {what} starts at column "
-                     f"{indent + 1}, but the lines above open levels at column {names}; "
-                     f"indent it to column {expected[0]}", line, indent + 1)
+            expected = [c for c in expected if c != list_column][:1] or [list_column + 2]
+    what = "the list item" if item else "it"
+    if item and error.context_line:
+        like = f"the items of the list on line {error.context_line} start at column " \
+               f"{expected[0]}"
+    elif previous_match is not None and _key_column(previous_match) == expected[0]:
+        like = f"'{previous_match.group('key')}' on line {above} starts at column {expected[0]}"
+    else:
+        like = f"the level above starts at column {expected[0]}"
+    other = f" (or {expected[1]}, to close that level)" if len(expected) > 1 else ""
+    return Explained(f"inconsistent indentation on line {line}: {what} starts at column "
+                     f"{indent + 1}, but {like}; indent it to column {expected[0]}{other}",
+                     line, indent + 1)
 
 
 def _key_column(match: re.Match[str]) -> int:
@@ -267,10 +276,32 @@ def _colon_in_value(error: _Error) -> Explained | None:
     quoted = _quote(text)
     key = match.group("key")
     column = len(row) - len(value) + 1
+    second = text.split(": ", 1)[0].rsplit(" ", 1)[-1]
+    if second in _field_names():
+        return Explained(f"line {line} holds two fields, '{key}' and '{second}': start "
+                         f"'{second}:' on a line of its own (or, if it is all the text of "
+                         f"'{key}', put the value in quotes: {key}: {quoted})", line, column)
     return Explained(f"the value of '{key}' contains ': ', which YAML reads as the start of "
                      f"another key; put the value in quotes: {key}: {quoted}", line, column,
                      Fix("put the value in quotes",
                          (Edit(line, column, line, column + len(text), quoted),)))
+
+
+def _field_names() -> set[str]:
+    """Every field name of the procedure format (a ``word: `` inside a value that is one of
+    them is more likely a second field on the line than text)."""
+    from procflow.model import Procedure
+
+    names: set[str] = set()
+    todo: list[type[BaseModel]] = [Procedure]
+    while todo:
+        model = todo.pop()
+        for name, info in model.model_fields.items():
+            names.add(name)
+            inner = unwrap(info.annotation)
+            if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in todo:
+                todo.append(inner)
+    return names
 
 
 def _quote(text: str) -> str:
