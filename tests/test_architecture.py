@@ -16,10 +16,12 @@ SRC = ROOT / "src"
 #: Each entry is a module or a package prefix ("procflow.render" covers render.*).
 LAYERS: list[tuple[str, ...]] = [
     ("procflow.errors", "procflow.findings", "procflow.durations", "procflow.parallel",
-     "procflow.markup", "procflow.yamlsafe", "procflow"),
+     "procflow.markup", "procflow.yamlsafe", "procflow.edits", "procflow.corrections",
+     "procflow"),
     ("procflow.model",),
     ("procflow.loader", "procflow.project", "procflow.flow", "procflow.references",
-     "procflow.schema", "procflow.procedures", "procflow.safe_write", "procflow.roots"),
+     "procflow.schema", "procflow.procedures", "procflow.safe_write", "procflow.roots",
+     "procflow.schema_errors", "procflow.salvage", "procflow.yamlerrors"),
     ("procflow.rules", "procflow.lint", "procflow.sla", "procflow.fix"),
     ("procflow.render", "procflow.diff", "procflow.review", "procflow.codeowners",
      "procflow.scaffold", "procflow.report", "procflow.tickets"),

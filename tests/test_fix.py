@@ -10,10 +10,11 @@ import os
 from pathlib import Path
 
 import pytest
-from test_one_run import CLEAN, TODAY
 
+from procflow.errors import UsageError
 from procflow.fix import fix_file, fix_files
 from procflow.lint import validate
+from test_one_run import CLEAN, TODAY
 
 #: name -> (line of CLEAN replaced, the slip written there, the line fix must write)
 FIXABLE: dict[str, tuple[int, str, str]] = {
@@ -146,7 +147,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_scrap(tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(UsageError, match="No space left"):
         fix_files([path], today=TODAY)
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == [".git", "one-run.yaml"]

@@ -6,15 +6,13 @@ an ISO date written the one way it can be read, the one field or step name a typ
 close to, a missing space after ``-`` or ``:``, the quotes around a value with ``: ``. The
 file is checked, its fixes applied, and checked again (a fixed syntax error can reveal
 schema errors that have fixes of their own), a few rounds at most. Comments, order and
-formatting stay; the write is atomic (a temporary file in the same folder, then
-``os.replace``), and a symbolic link is never written through.
+formatting stay; the write is atomic (procflow.safe_write: a temporary file in the same
+folder, then a rename), and a symbolic link is never written through.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,12 +46,15 @@ class FileFix:
 def fix_files(paths: Sequence[Path], *, today: dt.date, write: bool = True) -> list[FileFix]:
     """Fix every procedure the paths name; with ``write=False`` only say what would change."""
     from procflow.procedures import discover
+    from procflow.safe_write import write_text
 
     results = []
     for path in discover(paths):
         result = fix_file(path, today=today)
         if write and result.changed and result.skipped is None:
-            write_atomically(path, result.after, bom=_has_bom(path))
+            # whole or not at all, mode kept, never through a link (procflow.safe_write)
+            write_text(path, ("\ufeff" if _has_bom(path) else "") + result.after,
+                       root=path.parent)
         results.append(result)
     return results
 
@@ -83,25 +84,6 @@ def fix_file(path: Path, *, today: dt.date) -> FileFix:
     if result.changed and path.is_symlink():
         result.skipped = "a symbolic link: fix the file it points to"
     return result
-
-
-def write_atomically(path: Path, text: str, *, bom: bool = False) -> None:
-    """Replace ``path``'s content with ``text`` in one step: a reader sees the old file or
-    the new one, never half of it, and a failed write leaves the old one."""
-    data = (_BOM if bom else b"") + text.encode("utf-8")
-    mode = path.stat().st_mode & 0o7777
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp", delete=False)
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def unified_diff(result: FileFix, shown: str) -> str:

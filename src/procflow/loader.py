@@ -185,7 +185,12 @@ def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | No
     try:
         data, _, problems = parse(text, limits)
     except YamlFailure as failure:
-        document.findings = [document.parse_finding(p) for p in failure.located]
+        located = failure.located
+        if failure.syntax is not None:  # in plain words, where it went wrong
+            from procflow.yamlerrors import explain
+
+            located = [explain(text, failure.syntax)]
+        document.findings = [document.parse_finding(p) for p in located]
         return document
     document.findings = [document.parse_finding(p) for p in problems]
     if not isinstance(data, dict):

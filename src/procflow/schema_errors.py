@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import typing
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,8 +18,15 @@ from procflow import corrections
 from procflow.findings import MAX_FINDINGS_PER_FILE, Issue, YamlPath, did_you_mean, excerpt
 from procflow.model import suggest_slug
 
-if TYPE_CHECKING:
-    from procflow.loader import Document
+
+class Document(Protocol):
+    """What the messages need of a loaded file (procflow.loader.Document): its data, and
+    the position and raw text of a node."""
+
+    data: Any
+
+    def position(self, path: YamlPath, at: str = "value") -> tuple[int, int, str | None]: ...
+
 
 _YAML_TYPES = {bool: "a boolean", int: "a number", float: "a number", dt.date: "a date",
                dt.datetime: "a date and time", type(None): "empty (null)"}
@@ -27,7 +34,7 @@ _YAML_TYPES = {bool: "a boolean", int: "a number", float: "a number", dt.date: "
 FORMAT_VERSIONS = (1,)
 
 
-def schema_issues(error: ValidationError, model: type[BaseModel], document: Document[Any]
+def schema_issues(error: ValidationError, model: type[BaseModel], document: Document
                   ) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[tuple[YamlPath, str]] = set()
@@ -74,7 +81,7 @@ def where(loc: YamlPath, data: Any = None) -> str:
     return ".".join(parts) or "the file"
 
 
-def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Document[Any]) -> Issue:
+def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Document) -> Issue:
     kind = item["type"]
     data = document.data
     name = str(loc[-1]) if loc else ""

@@ -19,7 +19,9 @@ import yaml
 from pydantic import BaseModel
 
 from procflow.edits import Edit, Fix
+from procflow.findings import Issue
 from procflow.schema_errors import unwrap
+from procflow.yamlsafe import Located
 
 #: ``key: value`` at the start of a line (after any ``- ``): indent, prefix, key, value
 _KEY_VALUE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s:#'\"\[\]{},&*!|>%@`-]"
@@ -30,16 +32,6 @@ _COLON_NO_SPACE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[A-Za-z_
 _QUOTED_THEN_TEXT = re.compile(r"^(?P<head> *(?:- +)*[^\s:#][^:#]*?: +)(?P<quote>[\"'])"
                                r"(?P<inner>(?:(?!(?P=quote)).)*)(?P=quote)(?P<extra>[^#]*?)"
                                r"(?P<comment> +#.*)?$")
-
-
-@dataclass(frozen=True)
-class Explained:
-    """A syntax error in plain words: its message, where (1-based), and a fix if any."""
-
-    message: str
-    line: int
-    column: int
-    fix: Fix | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +50,11 @@ class _Error:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
 
-def explain(text: str, error: yaml.MarkedYAMLError) -> Explained:
+def _explained(message: str, line: int, column: int, fix: Fix | None = None) -> Located:
+    return Located(Issue("PF001", message), line, column, fix)
+
+
+def explain(text: str, error: yaml.MarkedYAMLError) -> Located:
     """The plain-words explanation of a libyaml syntax error in ``text``."""
     problem_mark = error.problem_mark or error.context_mark
     context_mark = error.context_mark
@@ -73,10 +69,10 @@ def explain(text: str, error: yaml.MarkedYAMLError) -> Explained:
         if explained is not None:
             return explained
     where = f" ({found.context}, line {found.context_line})" if found.context else ""
-    return Explained(f"YAML syntax error: {found.problem}{where}", found.line, found.column)
+    return _explained(f"YAML syntax error: {found.problem}{where}", found.line, found.column)
 
 
-def _unclosed_quote(error: _Error) -> Explained | None:
+def _unclosed_quote(error: _Error) -> Located | None:
     if error.context == "while scanning a quoted scalar" and error.context_line:
         line, column = error.context_line, error.context_column
     else:
@@ -85,7 +81,7 @@ def _unclosed_quote(error: _Error) -> Explained | None:
             return None
         line, column = opened
     quote = error.row(line)[column - 1: column] or '"'
-    return Explained(f"unclosed quote: the {quote} opened on line {line}, column {column} is "
+    return _explained(f"unclosed quote: the {quote} opened on line {line}, column {column} is "
                      f"never closed; end the value with {quote} on that line", line, column)
 
 
@@ -111,7 +107,7 @@ def _first_unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def _unclosed_bracket(error: _Error) -> Explained | None:
+def _unclosed_bracket(error: _Error) -> Located | None:
     kinds = {"while parsing a flow sequence": ("[", "]", "list"),
              "while parsing a flow mapping": ("{", "}", "mapping")}
     if error.context not in kinds or not error.context_line:
@@ -120,15 +116,15 @@ def _unclosed_bracket(error: _Error) -> Explained | None:
     line, column = error.context_line, error.context_column
     rest = error.row(line)[column:]
     if rest.count(closer) > rest.count(opener):  # closed on its line: a missing comma
-        return Explained(f"expected a comma or '{closer}' here: separate the items of the "
+        return _explained(f"expected a comma or '{closer}' here: separate the items of the "
                          f"{noun} with commas, and quote an item that contains one",
                          error.line, error.column)
-    return Explained(f"unclosed bracket: the '{opener}' opened on line {line}, column {column} "
+    return _explained(f"unclosed bracket: the '{opener}' opened on line {line}, column {column} "
                      f"is never closed; end the {noun} with '{closer}' on that line (or write "
                      "one item a line)", line, column)
 
 
-def _missing_space(error: _Error) -> Explained | None:
+def _missing_space(error: _Error) -> Located | None:
     """``-item`` or ``key:value``: the line libyaml read as one plain word."""
     if error.context == "while scanning a simple key" and error.context_line:
         candidates = [error.context_line]
@@ -139,7 +135,7 @@ def _missing_space(error: _Error) -> Explained | None:
         dash = _DASH_NO_SPACE.match(row)
         if dash and not row.startswith("---"):
             column = len(dash.group("indent")) + 2
-            return Explained(f"missing space after '-' on line {line}: a list item is written "
+            return _explained(f"missing space after '-' on line {line}: a list item is written "
                              f"'- {dash.group('rest')}'", line, column - 1,
                              Fix("put a space after '-'", (Edit(line, column, line, column,
                                                                 " "),)))
@@ -147,14 +143,14 @@ def _missing_space(error: _Error) -> Explained | None:
         if colon:
             column = len(colon.group("indent")) + len(colon.group("dash")) \
                 + len(colon.group("key")) + 2
-            return Explained(f"missing space after ':' on line {line}: write "
+            return _explained(f"missing space after ':' on line {line}: write "
                              f"'{colon.group('key')}: {colon.group('rest')}'", line, column - 1,
                              Fix("put a space after ':'", (Edit(line, column, line, column,
                                                                 " "),)))
     return None
 
 
-def _text_after_quote(error: _Error) -> Explained | None:
+def _text_after_quote(error: _Error) -> Located | None:
     if error.problem != "did not find expected key":
         return None
     row = error.row(error.line)
@@ -164,12 +160,12 @@ def _text_after_quote(error: _Error) -> Explained | None:
     key = match.group("head").strip().lstrip("- ").rstrip(": ")
     quote = match.group("quote")
     whole = match.group("inner") + match.group("extra").rstrip()
-    return Explained(f"line {error.line}: the value of '{key}' ends at its closing quote, but "
+    return _explained(f"line {error.line}: the value of '{key}' ends at its closing quote, but "
                      f"text follows it; put all of the text inside the quotes: {key}: "
                      f"{quote}{whole}{quote}", error.line, len(match.group("head")) + 1)
 
 
-def _bad_indentation(error: _Error) -> Explained | None:
+def _bad_indentation(error: _Error) -> Located | None:
     """A line whose indentation matches no level open above it."""
     if error.problem not in ("did not find expected '-' indicator", "did not find expected key",
                              "mapping values are not allowed in this context"):
@@ -216,7 +212,7 @@ def _bad_indentation(error: _Error) -> Explained | None:
     else:
         like = f"the level above starts at column {expected[0]}"
     other = f" (or {expected[1]}, to close that level)" if len(expected) > 1 else ""
-    return Explained(f"inconsistent indentation on line {line}: {what} starts at column "
+    return _explained(f"inconsistent indentation on line {line}: {what} starts at column "
                      f"{indent + 1}, but {like}; indent it to column {expected[0]}{other}",
                      line, indent + 1)
 
@@ -260,7 +256,7 @@ def _previous_line(error: _Error, line: int) -> int:
     return 0
 
 
-def _colon_in_value(error: _Error) -> Explained | None:
+def _colon_in_value(error: _Error) -> Located | None:
     if error.problem != "mapping values are not allowed in this context":
         return None
     line = error.line
@@ -278,10 +274,10 @@ def _colon_in_value(error: _Error) -> Explained | None:
     column = len(row) - len(value) + 1
     second = text.split(": ", 1)[0].rsplit(" ", 1)[-1]
     if second in _field_names():
-        return Explained(f"line {line} holds two fields, '{key}' and '{second}': start "
+        return _explained(f"line {line} holds two fields, '{key}' and '{second}': start "
                          f"'{second}:' on a line of its own (or, if it is all the text of "
                          f"'{key}', put the value in quotes: {key}: {quoted})", line, column)
-    return Explained(f"the value of '{key}' contains ': ', which YAML reads as the start of "
+    return _explained(f"the value of '{key}' contains ': ', which YAML reads as the start of "
                      f"another key; put the value in quotes: {key}: {quoted}", line, column,
                      Fix("put the value in quotes",
                          (Edit(line, column, line, column + len(text), quoted),)))
@@ -311,7 +307,7 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-_CHECKS: list[Callable[[_Error], Explained | None]] = [
+_CHECKS: list[Callable[[_Error], Located | None]] = [
     _unclosed_quote, _unclosed_bracket, _missing_space, _text_after_quote, _bad_indentation,
     _colon_in_value,
 ]

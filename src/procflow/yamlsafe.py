@@ -66,11 +66,15 @@ class Located:
 
 
 class YamlFailure(Exception):
-    """The file cannot be turned into data; ``located`` says where and why."""
+    """The file cannot be turned into data; ``located`` says where and why. For a plain
+    syntax error, ``syntax`` is libyaml's error, for the loader to explain in plain words
+    (procflow.yamlerrors: it reads the lines around it, which this layer does not)."""
 
-    def __init__(self, located: list[Located]) -> None:
+    def __init__(self, located: list[Located], syntax: yaml.MarkedYAMLError | None = None
+                 ) -> None:
         super().__init__(located[0].issue.message)
         self.located = located
+        self.syntax = syntax
 
 
 _TEXT_TAGS = {"!", "tag:yaml.org,2002:str"}
@@ -161,13 +165,9 @@ def _syntax_failure(text: str, error: yaml.YAMLError) -> Located:
         tab_col = row.find("\t")
         message = "tab character in indentation: YAML indents with spaces; replace the tab"
         return Located(Issue("PF001", message), line, (tab_col + 1) if tab_col >= 0 else column)
-    if not isinstance(error, yaml.MarkedYAMLError):
-        return Located(Issue("PF001", f"YAML syntax error: {problem}"), line, column)
-    from procflow.yamlerrors import explain  # only a file that does not parse needs it
-
-    explained = explain(text, error)
-    return Located(Issue("PF001", explained.message), explained.line, explained.column,
-                   explained.fix)
+    context = getattr(error, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    return Located(Issue("PF001", message), line, column)
 
 
 def _ignore(event: Event) -> None:
@@ -382,7 +382,10 @@ def parse(text: str, limits: Limits = Limits(), *, index: bool = False
     try:
         return _Builder(text, limits, index).build(CParser(text))
     except yaml.YAMLError as error:
-        raise YamlFailure([_syntax_failure(text, error)]) from None
+        located = _syntax_failure(text, error)
+        plain = located.issue.message.startswith("YAML syntax error")
+        syntax = error if plain and isinstance(error, yaml.MarkedYAMLError) else None
+        raise YamlFailure([located], syntax) from None
 
 
 def _merge(mapping: dict[str, Any]) -> None:

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from procflow.cli.app import command, parse_today
+from procflow.cli.app import command
+from procflow.cli.options import Paths, Today
 
 
 @command()
 def fix(
-    paths: list[Path] = typer.Argument(
-        None, help="Procedure files or folders (default: the project's procedures/ folder).",
-        show_default=False),
+    today: Today,
+    paths: Paths = None,
     diff: bool = typer.Option(
         False, "--diff", help="Show what would change, as a unified diff, without writing. "
         "Example: --diff"),
-    today: str | None = typer.Option(
-        None, "--today", metavar="YYYY-MM-DD",
-        help="The date to check review due dates against (PF104). Example: --today 2026-12-01"),
 ) -> None:
     """Fix what can be fixed mechanically, in place, keeping comments and formatting.
 
@@ -31,14 +26,12 @@ def fix(
 
     Example: procflow fix procedures/ --diff
     """
-    import datetime as dt
     import sys
 
     from procflow.findings import Severity, display_path, printable
     from procflow.fix import fix_files, unified_diff
 
-    day = parse_today(today) or dt.date.today()
-    results = fix_files(paths or [], today=day, write=not diff)
+    results = fix_files(paths or [], today=today, write=not diff)
     out = sys.stdout
     fixed = errors = 0
     for result in results:

@@ -41,9 +41,9 @@ def summary(result: ValidationResult) -> str:
     if not result.findings:
         return f"All good: {plural(result.files, 'file')} checked, no problems."
     fixable = sum(1 for finding in result.findings if finding.fix is not None)
+    repair = f" {fixable} of them marked fixable: procflow fix repairs those." if fixable else ""
     return (f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')} in "
-            f"{plural(result.files, 'file')}."
-            + (f" {fixable} of them marked fixable: procflow fix repairs those." if fixable else ""))
+            f"{plural(result.files, 'file')}.{repair}")
 
 
 def plain_lines(result: ValidationResult) -> Iterator[str]:
