@@ -4,8 +4,7 @@
     python bench/run.py [--quick]
 
 Runs bench_validate, bench_render, bench_diff, bench_graph, bench_layout and bench_startup with
-the same Python, each
-printing its ratios against a baseline measured in the same run. ``--quick`` asks each for
+the same Python, each printing its ratios against a baseline measured in the same run. ``--quick`` asks each for
 fewer repeats (a smoke run, not figures to quote). Exit code: the first failing benchmark's.
 """
 
