@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,12 +143,53 @@ def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | No
                                          "; a procedure is a mapping (procflow: 1, id: ..., ...)"))
         return document
     document.data = data
+    bounds = _format_issues(text, data) + _count_issues(data, limits)
     try:
         document.model = model.model_validate(data)
     except ValidationError as error:
         document.findings += [document.finding(issue) for issue in schema_issues(error, model, document)]
+    if bounds:
+        document.model = None
+        document.findings += [document.finding(issue) for issue in bounds]
     document.findings.sort()
     return document
+
+
+_VERSION_LINE = re.compile(r"^procflow:[ \t]*([^\s#]+)", re.MULTILINE)
+
+
+def _format_issues(text: str, data: dict[Any, Any]) -> list[Issue]:
+    """``procflow:`` must be the integer 1 as written: pydantic takes ``yes``, ``true`` and
+    ``1.0`` as 1, and YAML reads ``0x1``, ``+1`` and ``01`` as 1."""
+    value = data.get("procflow")
+    if value != 1 or isinstance(value, str):
+        return []  # a wrong value: the schema says so
+    spelled = _VERSION_LINE.search(text)
+    if type(value) is int and (spelled is None or spelled.group(1) == "1"):
+        return []
+    shown = excerpt(spelled.group(1) if spelled else value)
+    return [Issue("PF003", f"procflow: write the format version as the number 1 (not {shown})",
+                  ("procflow",))]
+
+
+def _count_issues(data: dict[Any, Any], limits: Limits) -> list[Issue]:
+    """PF002 for a procedure with more roles, steps or branches than ``limits`` allow: the
+    cost of checking and rendering grows with roles x steps."""
+    issues = []
+    for name, bound, setting in (("roles", limits.max_roles, "max_roles"),
+                                 ("steps", limits.max_steps, "max_steps")):
+        items = data.get(name)
+        if isinstance(items, list) and len(items) > bound:
+            issues.append(Issue("PF002", f"{len(items):,} {name}, over the bound of {bound:,} "
+                                f"(limits.{setting} in procflow.yaml)", (name,)))
+    steps = data.get("steps")
+    for index, step in enumerate(steps[:limits.max_steps] if isinstance(steps, list) else []):
+        branches = step.get("branches") if isinstance(step, dict) else None
+        if isinstance(branches, list) and len(branches) > limits.max_branches:
+            issues.append(Issue("PF002", f"{len(branches):,} branches, over the bound of "
+                                f"{limits.max_branches:,} (limits.max_branches in procflow.yaml)",
+                                ("steps", index, "branches")))
+    return issues
 
 
 # --- pydantic errors -> issues at YAML nodes ------------------------------------------------
@@ -162,9 +204,9 @@ def schema_issues(error: ValidationError, model: type[BaseModel], document: Docu
     seen: set[tuple[YamlPath, str]] = set()
     errors = error.errors(include_url=False)
     for count, item in enumerate(errors):
-        if len(issues) > MAX_FINDINGS_PER_FILE:  # the rest are only counted (lint caps them)
-            issues.append(Issue("PF003", f"… and {len(errors) - count:,} more problems of the "
-                                "schema in this file", ()))
+        if len(issues) >= MAX_FINDINGS_PER_FILE:  # the rest are only counted (lint caps them)
+            issues.append(Issue("PF003", f"… and {len(errors) - count:,} more schema problems "
+                                "in this file", ()))
             break
         loc = tuple(part for part in item["loc"] if isinstance(part, (str, int)))
         if isinstance(item.get("input"), str):  # messages quote an excerpt only
@@ -225,6 +267,9 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
     if kind == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
         options = [option.strip(" '") for option in expected.replace(" or ", ",").split(",")]
+        if str(value) in options:  # "1" for 1: the quotes are the problem, not the spelling
+            return Issue("PF003", f"{_where(loc, data)}: '{value}' is quoted text here; write "
+                         f"{value} without quotes", loc)
         hint = did_you_mean(str(value), options)
         return Issue("PF003", f"{_where(loc, data)}: '{value}' is not one of {expected}{hint}", loc)
     if kind == "string_pattern_mismatch":

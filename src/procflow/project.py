@@ -38,7 +38,8 @@ class Project:
     @property
     def limits(self) -> Limits:
         settings = self.config.limits
-        return Limits(settings.max_bytes, settings.max_depth, settings.max_alias_nodes)
+        return Limits(settings.max_bytes, settings.max_depth, settings.max_alias_nodes,
+                      settings.max_roles, settings.max_steps, settings.max_branches)
 
     @property
     def shared_roles(self) -> dict[str, Role]:
