@@ -417,7 +417,9 @@ def test_many_unknown_related_ids_read_the_file_once(repo: Path,
     reads: list[Path] = []
     real = lint.read_document
     monkeypatch.setattr(lint, "read_document", lambda p, l: reads.append(p) or real(p, l))
-    result = lint.validate([repo / "procedures"])
+    import datetime as dt
+
+    result = lint.validate([repo / "procedures"], today=dt.date(2026, 6, 1))
     assert sum(f.code == "PF009" for f in result.findings) == 201  # 200, then "… and 100 more"
     assert "… and 100 more" in result.findings[-1].message
     assert len(reads) == 1
@@ -544,7 +546,7 @@ def run_procflow(*args: str, cwd: Path, env: dict[str, str]) -> tuple[int, str]:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", "from procflow.entry import main; main()",
+    done = subprocess.run([sys.executable, "-c", "from procflow.__main__ import main; main()",
                            *args], cwd=cwd, capture_output=True, timeout=120, check=False,
                           env={**os.environ, **env})
     return done.returncode, (done.stdout + done.stderr).decode("latin-1")
@@ -626,3 +628,48 @@ def test_init_where_a_folder_cannot_be_made_is_one_line_exit_2(cli, tmp_path: Pa
     (project / ".github").write_text("a file where a folder must go\n", encoding="utf-8")
     result = cli("init", project, expect=2)
     assert "cannot write" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_jobs_over_the_cap_are_lowered_with_a_note(cli, repo: Path) -> None:
+    result = cli("validate", "--jobs", "300", expect=0)
+    assert "note: --jobs 300" in result.stderr
+
+
+# --- 13 and 20: the right diagnosis for the engine and the environment ------------------------
+
+
+def test_graphviz_refusing_a_graph_is_not_called_a_missing_engine() -> None:
+    from procflow.errors import EnvironmentProblem
+    from procflow.render import engine
+
+    if not engine.available():
+        pytest.skip("no diagram engine here")
+    with pytest.raises(EnvironmentProblem) as raised:
+        engine.draw('digraph { a [label="' + "x" * 20_000 + '"] }', "svg")
+    assert "pip install" not in str(raised.value) and "refused" in str(raised.value)
+
+
+def test_closed_stdout_is_one_line_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "from procflow.__main__ import main; main()",
+                           "--version"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          timeout=60, check=False, close_fds=True,
+                          preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2
+    assert done.stderr.decode().count("\n") == 1 and "Traceback" not in done.stderr.decode()
+
+
+def test_a_deleted_working_folder_is_one_line_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    done = subprocess.run(
+        ["sh", "-c", f'cd "{gone}" && rmdir "{gone}" && exec "$0" -c '
+         '"from procflow.__main__ import main; main()" validate', sys.executable],
+        capture_output=True, timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert b"working folder no longer exists" in done.stderr
