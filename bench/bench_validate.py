@@ -90,7 +90,8 @@ steps: [{{id: s, title: S, role: a}}]
 
 def tree_rule_rows(n: int) -> list[tuple[str, ...]]:
     """PF009 at scale: time per finding as the number of findings grows."""
-    rows: list[tuple[str, ...]] = [("tree rules (PF009)", "seconds", "per 1,000 findings", "goal")]
+    rows: list[tuple[str, ...]] = [
+        ("tree rules (PF009)", "seconds", "per 1,000 findings", "goal")]
     with tempfile.TemporaryDirectory() as scratch:
         base = None
         for count in (1000, 2000, 4000, 8000):

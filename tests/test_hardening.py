@@ -416,7 +416,7 @@ def test_many_unknown_related_ids_read_the_file_once(repo: Path,
         procedure("returns", extra=f"related: [{related}]\n"), encoding="utf-8")
     reads: list[Path] = []
     real = lint.read_document
-    monkeypatch.setattr(lint, "read_document", lambda p, l: reads.append(p) or real(p, l))
+    monkeypatch.setattr(lint, "read_document", lambda p, limits: reads.append(p) or real(p, limits))
     import datetime as dt
 
     result = lint.validate([repo / "procedures"], today=dt.date(2026, 6, 1))
@@ -613,7 +613,8 @@ def test_an_unlistable_sub_folder_is_a_finding_even_for_root(
 
     def scandir(path: object = ".") -> object:
         if os.fspath(path).endswith("locked"):  # type: ignore[arg-type]
-            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied",
+                                  os.fspath(path))  # type: ignore[arg-type]
         return real(path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "scandir", scandir)

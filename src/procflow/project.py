@@ -91,7 +91,7 @@ def load_project(path: Path | None) -> Project:
         return Project(path, findings=document.findings)
     project = Project(path, document.model, document.findings)
     try:
-        project.templates_dir
+        _ = project.templates_dir  # checked now, so validate reports it too
     except UsageError:
         project.findings.append(document.finding(Issue("PF003", _OUTSIDE, ("templates",))))
     return project
