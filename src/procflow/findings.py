@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
-PathPart = Union[str, int]
+PathPart = str | int
 YamlPath = tuple[PathPart, ...]
 #: control characters (C0, DEL, C1), line and paragraph separators, bidi controls (which
 #: reorder what a reviewer sees: "Trojan Source") and zero-width characters (which hide text)

@@ -47,4 +47,4 @@ def imap_in_processes(function: Callable[..., T], arguments: Sequence[tuple[Any,
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     size = max(1, min(chunk, len(arguments) // (workers * 4)))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        yield from pool.map(function, *zip(*arguments), chunksize=size)
+        yield from pool.map(function, *zip(*arguments, strict=True), chunksize=size)
