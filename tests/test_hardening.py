@@ -674,3 +674,21 @@ def test_a_deleted_working_folder_is_one_line_exit_2(tmp_path: Path) -> None:
         capture_output=True, timeout=60, check=False)
     assert done.returncode == 2, done.stderr
     assert b"working folder no longer exists" in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["template", "catalogue"])
+def test_a_template_or_catalogue_linked_out_of_the_folder_is_not_read(
+        cli, repo: Path, outside: Path, kind: str) -> None:
+    templates = repo / "templates"
+    (templates / "i18n").mkdir(parents=True)
+    if kind == "template":
+        (templates / "procedure.md.j2").write_text('{% include "secret.j2" %}\n',
+                                                   encoding="utf-8")
+        (templates / "secret.j2").symlink_to(outside)
+    else:
+        (templates / "i18n" / "en.yaml").symlink_to(outside)
+    (repo / "procflow.yaml").write_text("procflow: 1\ntemplates: templates\n", encoding="utf-8")
+    result = cli("render", "-o", "site", "--format", "md", expect=2)
+    assert "symbolic link out of the templates folder" in result.stderr
+    assert "ghp_" not in result.stdout + result.stderr
+    assert not list((repo / "site").glob("*.md")) if (repo / "site").exists() else True

@@ -12,6 +12,7 @@ language of the catalogue that supplied the label (English words take English ru
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -56,6 +57,10 @@ def _read_catalogue(path: Path) -> Catalogue | None:
 
     if not path.is_file():
         return None
+    folder = os.path.realpath(path.parent.parent)  # the templates folder the catalogue is in
+    if not os.path.realpath(path).startswith(folder + os.sep):
+        raise LabelProblem(f"label catalogue {path}: a symbolic link out of the templates "
+                           "folder; not read")
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
