@@ -692,3 +692,21 @@ def test_a_template_or_catalogue_linked_out_of_the_folder_is_not_read(
     assert "symbolic link out of the templates folder" in result.stderr
     assert "ghp_" not in result.stdout + result.stderr
     assert not list((repo / "site").glob("*.md")) if (repo / "site").exists() else True
+
+
+def test_an_alias_bomb_in_a_label_catalogue_is_exit_2_in_small_memory(cli, repo: Path) -> None:
+    import tracemalloc
+
+    laughs = 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+        f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n" for n in range(1, 10))
+    (repo / "templates" / "i18n").mkdir(parents=True)
+    (repo / "templates" / "i18n" / "en.yaml").write_text(laughs, encoding="utf-8")
+    (repo / "procflow.yaml").write_text("procflow: 1\ntemplates: templates\n", encoding="utf-8")
+    tracemalloc.start()
+    try:
+        result = cli("render", "-o", "site", "--format", "md", expect=2)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "label catalogue" in result.stderr and "alias" in result.stderr
+    assert peak < 50_000_000
