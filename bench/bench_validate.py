@@ -8,7 +8,10 @@ Measured side by side in one run, each as the median of N runs:
 - peak memory of the whole ``procflow validate`` process tree (goal: < 300 MB);
 - ``check-jsonschema`` with procflow's own schema on the same files (the peer: ratio reported);
 - ``procflow --version`` and ``procflow --help`` against ``python -c "import typer"``
-  (goal: within 1.3x).
+  (goal: within 1.3x);
+- the tree rules at scale (issue 16): one file with 1,000 .. 8,000 unknown ``related`` ids
+  and 3,000 procedures with 2 stale references each; the time per finding must stay flat
+  (goal: the 8,000 run within 2x of 8 times the 1,000 run: linear, not quadratic).
 """
 
 from __future__ import annotations
@@ -71,6 +74,45 @@ def main() -> None:
     print(table(rows))
     print(f"peak memory of procflow validate (all processes): {peak_mib} MiB (goal < 300); "
           f"exit code {code}")
+    print(table(tree_rule_rows(max(1, n // 2))))
+
+
+PROCEDURE = """procflow: 1
+id: {id}
+title: T
+version: "1.0.0"
+owner: {{name: A}}
+related: [{related}]
+roles: [{{id: a, name: A}}]
+steps: [{{id: s, title: S, role: a}}]
+"""
+
+
+def tree_rule_rows(n: int) -> list[tuple[str, ...]]:
+    """PF009 at scale: time per finding as the number of findings grows."""
+    rows: list[tuple[str, ...]] = [
+        ("tree rules (PF009)", "seconds", "per 1,000 findings", "goal")]
+    with tempfile.TemporaryDirectory() as scratch:
+        base = None
+        for count in (1000, 2000, 4000, 8000):
+            folder = Path(scratch) / f"unknown-{count}"
+            folder.mkdir()
+            related = ", ".join(f"missing-procedure-{k}" for k in range(count))
+            (folder / "p.yaml").write_text(PROCEDURE.format(id="p", related=related))
+            seconds = best_of(n, [*PROCFLOW, "validate", str(folder), "--jobs", "1"])
+            per = seconds / count * 1000
+            base = base or per
+            rows.append((f"one file, {count:,} unknown related ids", f"{seconds:.2f}",
+                         f"{per:.3f} ({per / base:.2f}x)", "flat (<= 2x)"))
+        folder = Path(scratch) / "stale"
+        folder.mkdir()
+        for k in range(3000):
+            (folder / f"procedure-{k}.yaml").write_text(PROCEDURE.format(
+                id=f"procedure-{k}", related=f"procedure-{k}-old, procedur-{k + 1}"))
+        seconds = best_of(n, [*PROCFLOW, "validate", str(folder)])
+        rows.append(("3,000 procedures, 2 stale references each", f"{seconds:.2f}",
+                     f"{seconds / 6:.3f}", "linear"))
+    return rows
 
 
 if __name__ == "__main__":

@@ -381,3 +381,332 @@ def test_the_git_diff_driver_stops_on_an_endless_file(cli, tmp_path: Path) -> No
         capture_output=True, timeout=60, check=False)
     assert done.returncode == 0
     assert b"over the bound" in done.stdout or b"PF002" in done.stdout
+
+
+# --- 6, 8, 11: bounded work ----------------------------------------------------------------
+
+
+def test_findings_are_capped_per_file(cli, repo: Path) -> None:
+    keys = "".join(f"unknown-key-{k}: 1\n" for k in range(2_000))
+    (repo / "procedures" / "returns.yaml").write_text(procedure("returns") + keys,
+                                                      encoding="utf-8")
+    result = cli("validate", "--format", "json", expect=1)
+    import json
+
+    findings = json.loads(result.stdout)["diagnostics"]
+    assert len(findings) == 201
+    assert "… and 1,800 more findings" in findings[-1]["message"]
+
+
+def test_did_you_mean_among_thousands_of_ids_still_finds_a_typo() -> None:
+    from procflow.findings import Suggester, did_you_mean
+
+    ids = [f"procedure-{k}" for k in range(5_000)] + ["complaint-handling"]
+    suggester = Suggester(ids)
+    assert did_you_mean("complaint-handlng", suggester) == " (did you mean 'complaint-handling'?)"
+    assert did_you_mean("x" * 5_000, suggester) == ""
+
+
+def test_many_unknown_related_ids_read_the_file_once(repo: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import procflow.lint as lint
+
+    related = ", ".join(f"missing-{k}" for k in range(300))
+    (repo / "procedures" / "returns.yaml").write_text(
+        procedure("returns", extra=f"related: [{related}]\n"), encoding="utf-8")
+    reads: list[Path] = []
+    real = lint.read_document
+    monkeypatch.setattr(lint, "read_document", lambda p, limits: reads.append(p) or real(p, limits))
+    import datetime as dt
+
+    result = lint.validate([repo / "procedures"], today=dt.date(2026, 6, 1))
+    assert sum(f.code == "PF009" for f in result.findings) == 201  # 200, then "… and 100 more"
+    assert "… and 100 more" in result.findings[-1].message
+    assert len(reads) == 1
+
+
+@pytest.mark.parametrize(("extra", "setting"), [
+    ("roles:\n" + "".join(f"  - {{id: r{k}, name: R}}\n" for k in range(201)), "max_roles"),
+    ("steps:\n" + "".join(f"  - {{id: s{k}, title: S, role: agent}}\n" for k in range(1001)),
+     "max_steps"),
+])
+def test_counts_over_the_limits_are_pf002(cli, repo: Path, extra: str, setting: str) -> None:
+    text = procedure("returns").replace("roles: [{id: agent, name: Agent}]\n", "") \
+        .replace("steps: [{id: s, title: S, role: agent}]\n", "")
+    if setting == "max_roles":
+        text += extra + "steps: [{id: s, title: S, role: r0}]\n"
+    else:
+        text += "roles: [{id: agent, name: Agent}]\n" + extra
+    (repo / "procedures" / "returns.yaml").write_text(text, encoding="utf-8")
+    result = cli("validate", expect=1)
+    assert "PF002" in result.stdout and f"limits.{setting}" in result.stdout
+    cli("render", "-o", "site", "--format", "md", expect=2)
+    (repo / "procflow.yaml").write_text(f"procflow: 1\nlimits: {{{setting}: 2000}}\n",
+                                        encoding="utf-8")
+    from procflow.project import load_project
+
+    load_project.cache_clear()  # the same process read the old project file
+    assert "PF002" not in cli("validate").stdout
+
+
+def test_too_many_branches_are_pf002(cli, repo: Path) -> None:
+    branches = "".join(f"      - {{when: w{k}, next: s}}\n" for k in range(51))
+    text = procedure("returns").replace(
+        "steps: [{id: s, title: S, role: agent}]\n",
+        f"steps:\n  - id: d\n    title: D\n    role: agent\n    branches:\n{branches}"
+        "  - {id: s, title: S, role: agent, end: true}\n")
+    (repo / "procedures" / "returns.yaml").write_text(text, encoding="utf-8")
+    assert "limits.max_branches" in cli("validate", expect=1).stdout
+
+
+# --- 13: long labels --------------------------------------------------------------------------
+
+
+def test_a_long_title_of_quotes_renders_with_a_bounded_label(cli, repo: Path) -> None:
+    (repo / "procedures" / "returns.yaml").write_text(
+        procedure("returns").replace("title: S", "title: '" + '"' * 3000 + "x" * 16_000 + "'"),
+        encoding="utf-8")
+    cli("validate", expect=0)
+    cli("render", "-o", "site", "--format", "svg,dot", expect=0)
+    dot = (repo / "site" / "returns.dot").read_text(encoding="utf-8")
+    assert max(len(line) for line in dot.splitlines()) < 16_384
+    assert (repo / "site" / "returns.svg").stat().st_size > 0
+
+
+# --- 16, 17, 19, 23, 24: fields and ids ------------------------------------------------------
+
+
+@pytest.mark.parametrize("project", [
+    "procflow: 1\nlanguage: ../../x\n",
+    "procflow: 1\nlanguage: " + "a" * 300 + "\n",
+    "procflow: 1\nlimits: {max_bytes: 9223372036854775808}\n",
+    "procflow: yes\n", "procflow: 1.0\n", "procflow: 0x1\n",
+])
+def test_bad_project_settings_are_pf003_not_a_crash(cli, repo: Path, project: str) -> None:
+    (repo / "procflow.yaml").write_text(project, encoding="utf-8")
+    result = cli("validate", expect=1)
+    assert "PF003" in result.stdout and "Traceback" not in result.stdout + result.stderr
+    cli("render", "-o", "site", "--format", "md", expect=2)
+
+
+def test_a_procedures_language_tag_is_bounded(cli, repo: Path) -> None:
+    (repo / "procedures" / "returns.yaml").write_text(
+        procedure("returns", extra="language: en" + "-abcdefgh" * 10 + "\n"), encoding="utf-8")
+    assert "PF003" in cli("validate", expect=1).stdout
+
+
+def test_a_quoted_format_version_says_so(cli, repo: Path) -> None:
+    (repo / "procedures" / "returns.yaml").write_text(
+        procedure("returns").replace("procflow: 1", 'procflow: "1"'), encoding="utf-8")
+    out = cli("validate", expect=1).stdout
+    assert "without quotes" in out and "did you mean" not in out
+
+
+@pytest.mark.parametrize("reserved", ["procflow", "index"])
+def test_new_refuses_reserved_ids(cli, repo: Path, reserved: str) -> None:
+    assert "reserved" in cli("new", reserved, expect=2).stderr
+    assert not (repo / "procedures" / f"{reserved}.yaml").exists()
+
+
+def test_owner_handles_are_ascii(cli, repo: Path) -> None:
+    (repo / "procedures" / "returns.yaml").write_text(procedure("returns", handle="@ａｃｍｅ"),
+                                                      encoding="utf-8")
+    assert "PF003" in cli("validate", expect=1).stdout
+
+
+def test_jobs_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from procflow import parallel
+
+    started: list[int] = []
+
+    class Pool:
+        def __init__(self, workers: int, **_: object) -> None:
+            started.append(workers)
+
+        def __enter__(self) -> Pool:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            return None
+
+        def map(self, function, *columns, chunksize: int = 1):  # noqa: ANN001, ANN201
+            return map(function, *columns)
+
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    assert parallel.map_in_processes(abs, [(-k,) for k in range(100)], jobs=300) == list(range(100))
+    assert started == [parallel.max_jobs()]
+
+
+# --- 10: output encodings -------------------------------------------------------------------
+
+
+def run_procflow(*args: str, cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "from procflow.__main__ import main; main()",
+                           *args], cwd=cwd, capture_output=True, timeout=120, check=False,
+                          env={**os.environ, **env})
+    return done.returncode, (done.stdout + done.stderr).decode("latin-1")
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "latin-1"},
+                                 {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}])
+def test_no_character_crashes_a_run_under_a_narrow_locale(repo: Path, env: dict[str, str]) -> None:
+    (repo / "procedures" / "returns.yaml").write_text(
+        procedure("returns", extra="zgłoszenie: 1\n"), encoding="utf-8")
+    (repo / "old").mkdir()
+    (repo / "old" / "returns.yaml").write_text(
+        procedure("returns").replace("title: S", "title: Przyjęcie → zgłoszenia"),
+        encoding="utf-8")
+    (repo / "new").mkdir()
+    (repo / "new" / "returns.yaml").write_text(
+        procedure("returns").replace("title: S", "title: Przyjęcie ← zgłoszenia"),
+        encoding="utf-8")
+    for args, expected in ((["validate"], 1), (["validate", "--format", "github"], 1),
+                           (["review"], 2), (["diff", "old", "new"], 0),
+                           (["diff", "old", "new", "--format", "md"], 0)):
+        code, out = run_procflow(*args, cwd=repo, env=env)
+        assert code == expected, (args, out)
+        assert "internal error" not in out and "Traceback" not in out
+
+
+@pytest.fixture
+def odd_name(repo: Path) -> Path:
+    name = os.fsdecode(b"r\xe9clamation.yaml")
+    try:
+        path = repo / "procedures" / name
+        path.write_text(procedure("returns", extra="unknown: 1\n"), encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses names that are not UTF-8")
+    (repo / "procedures" / "returns.yaml").unlink()
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(cli, odd_name: Path, fmt: str) -> None:
+    out = cli("validate", "--format", fmt, expect=1).stdout
+    assert "udce9clamation.yaml" in out  # the odd byte as an escape, whatever the format
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html", "text"])
+def test_diff_writes_a_report_for_a_file_name_that_is_not_utf8(cli, odd_name: Path,
+                                                               repo: Path, fmt: str) -> None:
+    (repo / "new").mkdir()
+    shutil.copy(odd_name, repo / "new" / "returns.yaml")
+    (repo / "new" / "returns.yaml").write_text(procedure("returns"), encoding="utf-8")
+    odd_name.write_text(procedure("returns"), encoding="utf-8")
+    (repo / "new" / "returns.yaml").write_text(
+        procedure("returns").replace("title: T", "title: U"), encoding="utf-8")
+    cli("diff", "procedures", "new", "--format", fmt, "-o", f"report.{fmt}", expect=0)
+    assert (repo / f"report.{fmt}").read_text(encoding="utf-8")
+
+
+def test_an_unlistable_sub_folder_is_a_finding_even_for_root(
+        cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = repo / "procedures" / "locked"
+    locked.mkdir()
+    (locked / "hidden.yaml").write_text("a: [\n", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if os.fspath(path).endswith("locked"):  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied",
+                                  os.fspath(path))  # type: ignore[arg-type]
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = cli("validate", expect=1)
+    assert "cannot read the folder: Permission denied" in result.stdout
+    assert "All good" not in result.stdout
+
+
+def test_init_where_a_folder_cannot_be_made_is_one_line_exit_2(cli, tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / ".github").write_text("a file where a folder must go\n", encoding="utf-8")
+    result = cli("init", project, expect=2)
+    assert "cannot write" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_jobs_over_the_cap_are_lowered_with_a_note(cli, repo: Path) -> None:
+    result = cli("validate", "--jobs", "300", expect=0)
+    assert "note: --jobs 300" in result.stderr
+
+
+# --- 13 and 20: the right diagnosis for the engine and the environment ------------------------
+
+
+def test_graphviz_refusing_a_graph_is_not_called_a_missing_engine() -> None:
+    from procflow.errors import EnvironmentProblem
+    from procflow.render import engine
+
+    if not engine.available():
+        pytest.skip("no diagram engine here")
+    with pytest.raises(EnvironmentProblem) as raised:
+        engine.draw('digraph { a [label="' + "x" * 20_000 + '"] }', "svg")
+    assert "pip install" not in str(raised.value) and "refused" in str(raised.value)
+
+
+def test_closed_stdout_is_one_line_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "from procflow.__main__ import main; main()",
+                           "--version"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          timeout=60, check=False, close_fds=True,
+                          preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2
+    assert done.stderr.decode().count("\n") == 1 and "Traceback" not in done.stderr.decode()
+
+
+def test_a_deleted_working_folder_is_one_line_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    done = subprocess.run(
+        ["sh", "-c", f'cd "{gone}" && rmdir "{gone}" && exec "$0" -c '
+         '"from procflow.__main__ import main; main()" validate', sys.executable],
+        capture_output=True, timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert b"working folder no longer exists" in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["template", "catalogue"])
+def test_a_template_or_catalogue_linked_out_of_the_folder_is_not_read(
+        cli, repo: Path, outside: Path, kind: str) -> None:
+    templates = repo / "templates"
+    (templates / "i18n").mkdir(parents=True)
+    if kind == "template":
+        (templates / "procedure.md.j2").write_text('{% include "secret.j2" %}\n',
+                                                   encoding="utf-8")
+        (templates / "secret.j2").symlink_to(outside)
+    else:
+        (templates / "i18n" / "en.yaml").symlink_to(outside)
+    (repo / "procflow.yaml").write_text("procflow: 1\ntemplates: templates\n", encoding="utf-8")
+    result = cli("render", "-o", "site", "--format", "md", expect=2)
+    assert "symbolic link out of the templates folder" in result.stderr
+    assert "ghp_" not in result.stdout + result.stderr
+    assert not list((repo / "site").glob("*.md")) if (repo / "site").exists() else True
+
+
+def test_an_alias_bomb_in_a_label_catalogue_is_exit_2_in_small_memory(cli, repo: Path) -> None:
+    import tracemalloc
+
+    laughs = 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+        f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n" for n in range(1, 10))
+    (repo / "templates" / "i18n").mkdir(parents=True)
+    (repo / "templates" / "i18n" / "en.yaml").write_text(laughs, encoding="utf-8")
+    (repo / "procflow.yaml").write_text("procflow: 1\ntemplates: templates\n", encoding="utf-8")
+    tracemalloc.start()
+    try:
+        result = cli("render", "-o", "site", "--format", "md", expect=2)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "label catalogue" in result.stderr and "alias" in result.stderr
+    assert peak < 50_000_000

@@ -1,5 +1,6 @@
-"""The console script and ``python -m procflow``: makes the output streams safe, answers ``procflow --version`` before
-importing the CLI framework, then hands everything else to the typer app.
+"""The console script and ``python -m procflow``: makes the output streams safe, answers
+``procflow --version`` before importing the CLI framework, then hands everything else to the
+typer app.
 
 The streams are set to replace what their encoding cannot show (``backslashreplace``), so a
 Latin-1 or ASCII locale (``LC_ALL=C``, ``PYTHONIOENCODING=latin-1``), a "→" of procflow's own

@@ -14,11 +14,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 from procflow.edits import Fix
 
-PathPart = Union[str, int]
+PathPart = str | int
 YamlPath = tuple[PathPart, ...]
 #: control characters (C0, DEL, C1), line and paragraph separators, bidi controls (which
 #: reorder what a reviewer sees: "Trojan Source") and zero-width characters (which hide text)
@@ -113,24 +113,42 @@ MAX_FINDINGS_PER_FILE = 200
 
 def capped(findings: list[Finding]) -> list[Finding]:
     """``findings`` (sorted) with at most ``MAX_FINDINGS_PER_FILE`` per file, each file's
-    rest summed up in one "… and N more" finding (190,000 unknown keys make 201 lines)."""
+    rest summed up in one last "… and N more" finding (190,000 unknown keys make 201 lines;
+    a summary the loader made already counts what it did not place)."""
     by_file: dict[str, list[Finding]] = {}
     for finding in findings:
         by_file.setdefault(finding.file, []).append(finding)
-    if all(len(group) <= MAX_FINDINGS_PER_FILE for group in by_file.values()):
+    if all(len(group) <= MAX_FINDINGS_PER_FILE and not any(map(_is_summary, group))
+           for group in by_file.values()):
         return sorted(findings)
     out: list[Finding] = []
     for group in by_file.values():
-        group.sort()
-        kept, rest = group[:MAX_FINDINGS_PER_FILE], group[MAX_FINDINGS_PER_FILE:]
+        regular = sorted(f for f in group if not _is_summary(f))
+        kept = regular[:MAX_FINDINGS_PER_FILE]
+        rest = regular[MAX_FINDINGS_PER_FILE:] + [f for f in group if _is_summary(f)]
         out += kept
         if rest:
             worst = (Severity.ERROR if any(f.severity is Severity.ERROR for f in rest)
                      else Severity.WARNING)
-            out.append(Finding(rest[0].file, rest[0].line, rest[0].column, rest[0].code,
-                               f"… and {len(rest):,} more findings in this file (only the "
-                               f"first {MAX_FINDINGS_PER_FILE} are shown)", worst))
+            at = kept[-1] if kept else rest[0]
+            more = sum(_counted(finding) for finding in rest)
+            out.append(Finding(at.file, at.line, at.column, rest[0].code,
+                               f"… and {more:,} more findings in this file (only the first "
+                               f"{MAX_FINDINGS_PER_FILE} are shown)", worst))
     return sorted(out)
+
+
+_MORE = re.compile(r"^… and ([\d,]+) more")
+
+
+def _is_summary(finding: Finding) -> bool:
+    return finding.message.startswith("… and ")
+
+
+def _counted(finding: Finding) -> int:
+    """How many findings one stands for: a summary made earlier ("… and N more") N."""
+    match = _MORE.match(finding.message)
+    return int(match.group(1).replace(",", "")) if match else 1
 
 
 # --- naming things in diagnostics ---------------------------------------------------------
@@ -147,8 +165,8 @@ def display_path(path: Path) -> str:
     return printable(os.fsdecode(path) if relative.startswith("..") else relative)
 
 
-#: did-you-mean compares a name with at most this many candidates, and no longer names
-DID_YOU_MEAN_CANDIDATES = 300
+#: did-you-mean compares a name with at most this many options, and no longer names
+DID_YOU_MEAN_CANDIDATES = 60
 DID_YOU_MEAN_LENGTH = 100
 
 
@@ -162,25 +180,30 @@ def did_you_mean(name: str, options: Iterable[str] | Suggester) -> str:
 
 
 class Suggester:
-    """The options of a did-you-mean, indexed by their first and last two characters: a
-    typo seldom changes both ends, and a look-up compares at most
-    ``DID_YOU_MEAN_CANDIDATES`` options with difflib."""
+    """The options of a did-you-mean, indexed by their first or last two characters and
+    their length: a typo seldom changes both ends or the length by more than two, and a
+    look-up compares at most ``DID_YOU_MEAN_CANDIDATES`` options with difflib (whose cost
+    grows fast on many near-identical ids)."""
+
+    _PER_KEY = DID_YOU_MEAN_CANDIDATES // 10  # 2 ends x 5 lengths
 
     def __init__(self, options: Iterable[str]) -> None:
         self.options = list(dict.fromkeys(options))
-        self.by_end: dict[str, list[str]] = {}
+        self.index: dict[tuple[str, int], list[str]] = {}
         if len(self.options) > DID_YOU_MEAN_CANDIDATES:
             for option in self.options:
-                for key in {"<" + option[:2], ">" + option[-2:]}:
-                    self.by_end.setdefault(key, []).append(option)
+                for key in {("<" + option[:2], len(option)), (">" + option[-2:], len(option))}:
+                    self.index.setdefault(key, []).append(option)
 
     def closest(self, name: str) -> str | None:
         if len(name) > DID_YOU_MEAN_LENGTH:
             return None
-        if self.by_end:
-            candidates = list(dict.fromkeys(self.by_end.get("<" + name[:2], [])[:DID_YOU_MEAN_CANDIDATES]
-                                            + self.by_end.get(">" + name[-2:], [])[:DID_YOU_MEAN_CANDIDATES]))
-        else:
-            candidates = self.options
+        candidates = self.options
+        if self.index:
+            found: dict[str, None] = {}
+            for length in range(len(name) - 2, len(name) + 3):
+                for end in ("<" + name[:2], ">" + name[-2:]):
+                    found.update(dict.fromkeys(self.index.get((end, length), [])[:self._PER_KEY]))
+            candidates = list(found)
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         return close[0] if close else None

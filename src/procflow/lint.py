@@ -97,7 +97,8 @@ def _entry(document: Document[Procedure]) -> TreeEntry:
     data = document.data if isinstance(document.data, dict) else {}
     procedure_id = data.get("id") if isinstance(data.get("id"), str) else None
     related = data.get("related")
-    related_ids = tuple(r for r in related if isinstance(r, str)) if isinstance(related, list) else ()
+    related_ids = (tuple(r for r in related if isinstance(r, str))
+                   if isinstance(related, list) else ())
     return TreeEntry(document.display, procedure_id, related_ids)
 
 

@@ -8,6 +8,7 @@ findings, so one broken file never stops the others from being checked.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -199,6 +200,7 @@ def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | No
                                          "; a procedure is a mapping (procflow: 1, id: ..., ...)"))
         return document
     document.data = data
+    bounds = _format_issues(text, data) + _count_issues(data, limits)
     try:
         document.model = model.model_validate(data)
     except ValidationError as error:
@@ -209,5 +211,45 @@ def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | No
 
             document.salvaged, document.tainted = salvaged(model, data,
                                                            error.errors(include_url=False))
+    if bounds:
+        document.model = None
+        document.findings += [document.finding(issue) for issue in bounds]
     document.findings.sort()
     return document
+
+
+_VERSION_LINE = re.compile(r"^procflow:[ \t]*([^\s#]+)", re.MULTILINE)
+
+
+def _format_issues(text: str, data: dict[Any, Any]) -> list[Issue]:
+    """``procflow:`` must be the integer 1 as written: pydantic takes ``yes``, ``true`` and
+    ``1.0`` as 1, and YAML reads ``0x1``, ``+1`` and ``01`` as 1."""
+    value = data.get("procflow")
+    if value != 1 or isinstance(value, str):
+        return []  # a wrong value: the schema says so
+    spelled = _VERSION_LINE.search(text)
+    if type(value) is int and (spelled is None or spelled.group(1) == "1"):
+        return []
+    shown = excerpt(spelled.group(1) if spelled else value)
+    return [Issue("PF003", f"procflow: write the format version as the number 1 (not {shown})",
+                  ("procflow",))]
+
+
+def _count_issues(data: dict[Any, Any], limits: Limits) -> list[Issue]:
+    """PF002 for a procedure with more roles, steps or branches than ``limits`` allow: the
+    cost of checking and rendering grows with roles x steps."""
+    issues = []
+    for name, bound, setting in (("roles", limits.max_roles, "max_roles"),
+                                 ("steps", limits.max_steps, "max_steps")):
+        items = data.get(name)
+        if isinstance(items, list) and len(items) > bound:
+            issues.append(Issue("PF002", f"{len(items):,} {name}, over the bound of {bound:,} "
+                                f"(limits.{setting} in procflow.yaml)", (name,)))
+    steps = data.get("steps")
+    for index, step in enumerate(steps[:limits.max_steps] if isinstance(steps, list) else []):
+        branches = step.get("branches") if isinstance(step, dict) else None
+        if isinstance(branches, list) and len(branches) > limits.max_branches:
+            issues.append(Issue("PF002", f"{len(branches):,} branches, over the bound of "
+                                f"{limits.max_branches:,} (limits.max_branches in procflow.yaml)",
+                                ("steps", index, "branches")))
+    return issues

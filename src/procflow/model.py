@@ -25,11 +25,15 @@ from pydantic import (
 from procflow.durations import DURATION_PATTERN, Duration
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: a BCP 47-like language tag (en, pl, pt-BR, zh-Hant-TW); it names label catalogues, so
+#: nothing that could be a path gets through
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 VERSION_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Version = Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
+LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN, max_length=35)]
 
 
 def suggest_slug(text: str) -> str:
@@ -63,7 +67,8 @@ class Owner(Model):
 
     name: Text
     email: Text | None = None
-    handle: Annotated[str, StringConstraints(pattern=r"^@[\w.-]+(/[\w.-]+)?$")] | None = Field(
+    handle: Annotated[str, StringConstraints(
+        pattern=r"^@[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", max_length=100)] | None = Field(
         default=None, description="A git host user or team, such as @acme/cs-quality")
 
 
@@ -177,7 +182,7 @@ class Procedure(Model):
     version: Version = Field(description='MAJOR.MINOR.PATCH as a quoted string, e.g. "1.3.0"')
     status: Literal["draft", "active", "retired"] = "draft"
     owner: Owner
-    language: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = None
+    language: LanguageTag | None = None
     purpose: Text | None = None
     scope: Text | None = None
     customer: Customer | None = None
@@ -232,16 +237,22 @@ class RuleSettings(Model):
 
 
 class LimitSettings(Model):
-    max_bytes: int = Field(default=2_000_000, gt=0)
-    max_depth: int = Field(default=50, gt=1)
-    max_alias_nodes: int = Field(default=10_000, ge=0)
+    """Bounds on the work one file may cause (defaults far above real procedures, which
+    have a few roles and tens of steps); each has a ceiling so no setting can overflow."""
+
+    max_bytes: int = Field(default=2_000_000, gt=0, le=1_000_000_000)
+    max_depth: int = Field(default=50, gt=1, le=10_000)
+    max_alias_nodes: int = Field(default=10_000, ge=0, le=100_000_000)
+    max_roles: int = Field(default=200, gt=0, le=100_000)
+    max_steps: int = Field(default=1_000, gt=0, le=100_000)
+    max_branches: int = Field(default=50, ge=2, le=10_000)
 
 
 class ProjectConfig(Model):
     """The project file procflow.yaml."""
 
     procflow: Literal[1]
-    language: str | None = None
+    language: LanguageTag | None = None
     roles: list[Role] = []
     calendars: list[Calendar] = []
     default_calendar: Slug | None = None

@@ -38,7 +38,8 @@ class Project:
     @property
     def limits(self) -> Limits:
         settings = self.config.limits
-        return Limits(settings.max_bytes, settings.max_depth, settings.max_alias_nodes)
+        return Limits(settings.max_bytes, settings.max_depth, settings.max_alias_nodes,
+                      settings.max_roles, settings.max_steps, settings.max_branches)
 
     @property
     def shared_roles(self) -> dict[str, Role]:
@@ -90,7 +91,7 @@ def load_project(path: Path | None) -> Project:
         return Project(path, findings=document.findings)
     project = Project(path, document.model, document.findings)
     try:
-        project.templates_dir
+        _ = project.templates_dir  # checked now, so validate reports it too
     except UsageError:
         project.findings.append(document.finding(Issue("PF003", _OUTSIDE, ("templates",))))
     return project

@@ -72,8 +72,17 @@ def title_from_id(procedure_id: str) -> str:
     return procedure_id.replace("-", " ").capitalize()
 
 
+#: ids whose file would shadow procflow's own: the project file, the catalog page
+RESERVED_IDS = frozenset({"procflow", "index"})
+
+
 def check_id(procedure_id: str) -> None:
-    """Raises ``UsageError`` (with a suggestion) for an id the format rejects."""
+    """Raises ``UsageError`` (with a suggestion) for an id the format rejects or one that
+    is reserved (``procflow.yaml`` is the project file, ``index`` the rendered catalog)."""
+    if procedure_id in RESERVED_IDS:
+        raise UsageError(f"'{procedure_id}' is reserved ({procedure_id}.yaml or its page would "
+                         f"clash with procflow's own); choose another id, such as "
+                         f"'{procedure_id}-procedure'")
     from pydantic import TypeAdapter, ValidationError
 
     from procflow.model import Slug, suggest_slug

@@ -53,6 +53,10 @@ class Limits:
     max_bytes: int = 2_000_000
     max_depth: int = 50
     max_alias_nodes: int = 10_000
+    #: counts of a procedure's items (render costs grow with roles x steps); checked by the loader
+    max_roles: int = 200
+    max_steps: int = 1_000
+    max_branches: int = 50
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,20 @@ Today = Annotated[dt.date, typer.Option(
     help="Take this date as today (review due dates, overdue flags, the review date a new "
     "procedure gets); default: the real date. Example: --today 2026-12-01")]
 
+def _capped_jobs(value: int | None) -> int | None:
+    """--jobs, at most twice the cores (``--jobs 300`` would start 300 processes), with a
+    note when it is lowered."""
+    from procflow.parallel import max_jobs
+
+    if value is not None and value > max_jobs():
+        typer.echo(f"procflow: note: --jobs {value} is more than twice this machine's cores; "
+                   f"using {max_jobs()}", err=True)
+        return max_jobs()
+    return value
+
+
 #: worker processes for runs over many procedures
 Jobs = Annotated[int | None, typer.Option(
-    "--jobs", "-j", min=1, show_default=False,
-    help="Processes to use for many procedures (default: up to 2, only when there are many). "
-    "Example: --jobs 1")]
+    "--jobs", "-j", min=1, show_default=False, callback=_capped_jobs,
+    help="Processes to use for many procedures (default: up to 2, only when there are many; "
+    "at most twice the cores). Example: --jobs 1")]

@@ -110,8 +110,9 @@ class Repository:
         (``--batch-check``): a blob over ``max_bytes`` is left out, never read."""
         if not names:
             return {}
-        sizes = self.git("cat-file", "--batch-check", stdin="".join(f"{n}\n" for n in names).encode())
-        wanted = [name for name, line in zip(names, sizes.splitlines())
+        asked = "".join(f"{name}\n" for name in names).encode()
+        sizes = self.git("cat-file", "--batch-check", stdin=asked)
+        wanted = [name for name, line in zip(names, sizes.splitlines(), strict=True)
                   if int(line.split()[2]) <= max_bytes]
         if not wanted:
             return {}
@@ -170,7 +171,8 @@ def _follow(path: str, blobs: dict[str, tuple[str, str]], link_texts: dict[str, 
         if not target or target.startswith("/") or joined == ".." or joined.startswith("../"):
             return "", _LINK_PROBLEM
         if joined not in blobs:
-            return "", "this file is a symbolic link to a file that is not in the revision; not read"
+            return "", ("this file is a symbolic link to a file that is not in the revision; "
+                        "not read")
         path = joined
     return "", "this file is a chain of more than 40 symbolic links; not read"
 

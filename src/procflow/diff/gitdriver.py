@@ -26,7 +26,8 @@ NULL = "/dev/null"
 def driver_text(args: list[str]) -> Text:
     """What to show for one file git asks about."""
     if len(args) == 1:
-        return Text(f"procflow: {printable(args[0])} is unmerged; resolve the conflict to see its diff\n")
+        return Text(f"procflow: {printable(args[0])} is unmerged; resolve the conflict to see "
+                    "its diff\n")
     if len(args) not in (7, 9):
         return Text(f"procflow git-diff-driver: git passes 7 or 9 arguments, got {len(args)}; "
                     "set it up with git config diff.procflow.command "

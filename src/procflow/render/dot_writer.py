@@ -66,11 +66,29 @@ def _num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _h(text: str) -> str:
+def _h(text: str, limit: int | None = None) -> str:
     """A fragment of an HTML-like label or of a quoted DOT string: entities for what DOT or
     XML would read as syntax, and every backslash doubled, because Graphviz expands \\N, \\G,
-    \\E... in both after decoding entities, and reads a doubled backslash as one."""
-    return html.escape(text, quote=True).replace("\\", "\\\\")
+    \\E... in both after decoding entities, and reads a doubled backslash as one. With a
+    ``limit``, at most that many characters after escaping (then an ellipsis): Graphviz
+    refuses a string over 16,384 characters, and 3,000 quotes escape to 18,000."""
+    escaped = html.escape(text, quote=True).replace("\\", "\\\\")
+    if limit is None or len(escaped) <= limit:
+        return escaped
+    out, used = [], 0
+    for char in text:
+        piece = html.escape(char, quote=True).replace("\\", "\\\\")
+        if used + len(piece) > limit - 1:
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out) + "…"
+
+
+#: the most characters of a label (all its lines) and of a tooltip after escaping
+LABEL_LIMIT = 6_000
+TOOLTIP_LIMIT = 2_000
+MAX_LINES = 60
 
 
 _STYLES = {"plain": "{}", "bold": "<B>{}</B>",
@@ -80,10 +98,14 @@ _STYLES = {"plain": "{}", "bold": "<B>{}</B>",
 def _label(lines: list[Line]) -> str:
     """An HTML-like label: the lines centred, each escaped and in its style, one table row
     each: Graphviz sets the lines of a <BR/> label one font size apart, so descenders touch
-    the next line; table rows are ``layout.LINE`` font sizes high, which keeps them clear."""
+    the next line; table rows are ``layout.LINE`` font sizes high, which keeps them clear.
+    At most ``MAX_LINES`` lines of ``LABEL_LIMIT`` characters in all (after escaping), so
+    the label stays under Graphviz's 16,384-character bound."""
     if not lines:
         return "< >"
-    rows = "".join(f"<TR><TD>{_STYLES[style].format(_h(text))}</TD></TR>"
+    lines = lines[:MAX_LINES]
+    each = LABEL_LIMIT // len(lines)
+    rows = "".join(f"<TR><TD>{_STYLES[style].format(_h(text, each))}</TD></TR>"
                    for text, style in lines)
     return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" '
             f'CELLPADDING="0">{rows}</TABLE>>')
@@ -201,7 +223,7 @@ class _Writer:
         attrs = _attrs(id=f"{self.prefix}-{shape.name}", **look,
                        width=f"{box.w / 72:.4f}", height=f"{box.h / 72:.4f}",
                        pos=self.xy(box.x, box.y), label=_label(box.lines),
-                       tooltip=_h(box.whole) if box.whole else None)
+                       tooltip=_h(box.whole, TOOLTIP_LIMIT) if box.whole else None)
         return f"{shape.name} {attrs};"
 
     def edge(self, k: int, route: Route) -> str:

@@ -55,6 +55,10 @@ def draw(dot: str, fmt: Literal["svg", "png"]) -> bytes:
         raise EnvironmentProblem(INSTALL_HINT)
     try:
         return _draw_with_pygraphviz(pygraphviz, dot, fmt)
+    except pygraphviz.DotError as error:  # the engine is there; it refused this graph
+        raise EnvironmentProblem(f"Graphviz refused the {fmt} diagram ({error}); the engine "
+                                 "is installed, the graph is the problem (please report it)"
+                                 ) from None
     except (ValueError, TypeError) as error:  # a missing layout or output plugin
         raise EnvironmentProblem(f"Graphviz cannot draw {fmt} here ({error}); "
                                  f"{INSTALL_HINT.split(': ', 1)[1]}") from None

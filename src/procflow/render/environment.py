@@ -20,6 +20,7 @@ and no file in the folders changes (``source`` takes their state at the start of
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterable
@@ -103,6 +104,26 @@ def _folders(user_dir: Path | None) -> list[Path]:
     return [folder for folder in (user_dir, builtin_dir()) if folder is not None]
 
 
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """jinja's ``FileSystemLoader`` that does not read a template leading, through a symbolic
+    link, out of its folder: the user's templates come from the repository, so a pull request
+    could otherwise ``{% include %}`` ``~/.git-credentials`` into the published site."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        from jinja2.loaders import split_template_path
+
+        for folder in self.searchpath:
+            candidate = os.path.join(folder, *split_template_path(template))
+            if os.path.isfile(candidate):
+                real_folder = os.path.realpath(folder)
+                if not os.path.realpath(candidate).startswith(real_folder + os.sep):
+                    raise TemplateProblem(f"template {template}: a symbolic link out of the "
+                                          "templates folder; not read")
+                break
+        return super().get_source(environment, template)
+
+
 class Templates:
     """Renders named templates from the user's folder or the packaged defaults, and gives the
     labels of a language from the catalogues in the same folders."""
@@ -113,7 +134,7 @@ class Templates:
         self._labels: dict[str, Labels] = {}
         loader = jinja2.ChoiceLoader([
             jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(self.folders[-1])}),
-            jinja2.FileSystemLoader(self.folders),
+            _ContainedLoader(self.folders),
         ])
         common: dict[str, Any] = {
             "loader": loader, "undefined": jinja2.StrictUndefined, "trim_blocks": True,

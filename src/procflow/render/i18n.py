@@ -12,6 +12,7 @@ language of the catalogue that supplied the label (English words take English ru
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -56,9 +57,18 @@ def _read_catalogue(path: Path) -> Catalogue | None:
 
     if not path.is_file():
         return None
+    folder = os.path.realpath(path.parent.parent)  # the templates folder the catalogue is in
+    if not os.path.realpath(path).startswith(folder + os.sep):
+        raise LabelProblem(f"label catalogue {path}: a symbolic link out of the templates "
+                           "folder; not read")
+    from procflow.yamlsafe import Limits, YamlFailure, parse
+
+    limits = Limits()  # a catalogue may come from a pull request: the procedures' bounds
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        with path.open("rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
+        data = parse(raw.decode("utf-8"), limits)[0]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, YamlFailure) as error:
         raise LabelProblem(f"label catalogue {path}: cannot be read: {error}") from None
     if not isinstance(data, dict):
         raise LabelProblem(f"label catalogue {path}: expected a mapping of label: text")

@@ -90,8 +90,8 @@ class UnknownRelated(TreeRule):
                     hint = did_you_mean(related, suggester)
                     fix = hint or ("; check the id, or add that procedure to the tree (or "
                                    "remove it from related)")
-                    yield index, issue(self.code, f"related procedure '{excerpt(related)}' is not in "
-                                       f"the tree{fix}", "related", k)
+                    yield index, issue(self.code, f"related procedure '{excerpt(related)}' is "
+                                       f"not in the tree{fix}", "related", k)
 
 
 RULE = UnknownRelated()
