@@ -25,6 +25,8 @@ END = "(end)"
 #: steps (a skip is local; a far one is still reported as the edge change itself)
 SKIP_BUDGET = 2
 SKIP_REACH = 200
+#: the steps of a loop a message names (``old`` or ``new`` lists them all)
+LOOP_NAMES = 6
 
 
 @dataclass
@@ -192,7 +194,8 @@ def _loops(story: FlowStory, was: dict[str, int], now: dict[str, int], shared: s
             if key in shared and key in side and key not in other:
                 groups.setdefault(side[key], []).append(key)
         for members in groups.values():
-            names = ", ".join(f"'{m}'" for m in members)
+            names = ", ".join(f"'{m}'" for m in members[:LOOP_NAMES]) + (
+                f" and {len(members) - LOOP_NAMES} more" if len(members) > LOOP_NAMES else "")
             said = (f"a loop added: a case can now come back to {names}" if kind == "added"
                     else f"a loop removed: a case can no longer come back to {names}")
             story.add(members[0], Change(f"steps[{members[0]}].loop", kind, NOTABLE, said,
