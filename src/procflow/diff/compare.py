@@ -125,8 +125,8 @@ class Comparison:
         new_keys = list(new_items)
         shared = [key for key in new_keys if key in old_of]
         # ties between equally long runs go by the ids, read the same in both directions
-        rank = {key: r for r, key in enumerate(sorted(shared, key=lambda k: min(k, old_of[k]),
-                                                      reverse=True))}
+        by_id = sorted([(min(key, old_of[key]), key) for key in shared], reverse=True)
+        rank = {key: r for r, (_, key) in enumerate(by_id)}
         kept = kept_in_order([old_position[old_of[key]] for key in shared],
                              [rank[key] for key in shared])
         moved = {key for i, key in enumerate(shared) if i not in kept}

@@ -24,7 +24,9 @@ END = "(end)"
 #: one check: a skip is found when the skipped step leads to the new target within this many
 #: steps (a skip is local; a far one is still reported as the edge change itself)
 SKIP_BUDGET = 2
-SKIP_REACH = 200
+SKIP_REACH = 64
+#: the steps of a loop a message names (``old`` or ``new`` lists them all)
+LOOP_NAMES = 6
 
 
 @dataclass
@@ -192,7 +194,8 @@ def _loops(story: FlowStory, was: dict[str, int], now: dict[str, int], shared: s
             if key in shared and key in side and key not in other:
                 groups.setdefault(side[key], []).append(key)
         for members in groups.values():
-            names = ", ".join(f"'{m}'" for m in members)
+            names = ", ".join(f"'{m}'" for m in members[:LOOP_NAMES]) + (
+                f" and {len(members) - LOOP_NAMES} more" if len(members) > LOOP_NAMES else "")
             said = (f"a loop added: a case can now come back to {names}" if kind == "added"
                     else f"a loop removed: a case can no longer come back to {names}")
             story.add(members[0], Change(f"steps[{members[0]}].loop", kind, NOTABLE, said,
@@ -234,7 +237,7 @@ def _reached_from(graph: Graph, start: str, wanted: set[str], budget: list[int])
     found: set[str] = set()
     reach = SKIP_REACH
     while todo and budget[0] > 0 and reach > 0:
-        i = todo.pop(0) if len(todo) < 64 else todo.pop()  # nearest first while it is cheap
+        i = todo.pop(0)  # nearest first (at most SKIP_REACH of them)
         budget[0] -= 1
         reach -= 1
         for _, target in graph.edges(i):

@@ -41,7 +41,8 @@ HEAD = ('<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="procflow">')
 LEGEND = ('<p class="legend"><span class="added">■ added step</span>'
           '<span class="notable">■ changed step</span>'
-          '<span class="removed">▢ removed step (ghost, dashed)</span></p>')
+          '<span class="removed">▢ removed step (ghost, dashed)</span>'
+          '<span class="removed">╌╌▸ "before": an edge of the old version</span></p>')
 
 
 def html_report(report: DiffReport) -> str:
