@@ -176,8 +176,8 @@ def _box(shape: Shape) -> Box:
                    + [(line, "small") for line in notes], shape.note if cut else None)
     decision = shape.kind == "decision"
     width = BOX_W * DIAMOND_TEXT if decision else inner
-    titles, cut = wrap(shape.text, width, TITLE_PT,
-                       MAX_TITLE_LINES + (2 if decision else 0))  # a diamond holds fewer words a line
+    titles, cut = wrap(shape.text, width, TITLE_PT,  # a diamond holds fewer words a line
+                       MAX_TITLE_LINES + (2 if decision else 0))
     lines: list[Line] = [(line, "plain") for line in titles]
     notes, _ = wrap(shape.note, width, SMALL_PT, 3)
     lines += [(line, "small") for line in notes]
@@ -443,7 +443,7 @@ class Layout:
                                 ((r.turn, -1 if source < gap else 1),
                                  (r.back, -1 if target < gap else 1))))
             tracks = _ordered_tracks(runs)
-            for route, track in zip(routes, tracks):
+            for route, track in zip(routes, tracks, strict=True):
                 route.gap_track = track
             self.gap_count[gap] = max(tracks) + 1
 
@@ -506,7 +506,7 @@ class Layout:
             tracks = _ordered_tracks([Run(min(a, b) - TRACK / 2, max(a, b) + TRACK / 2,
                                           ((a, a_side), (b, b_side)))
                                       for _, _, a, a_side, b, b_side in items])
-            for (route, which, *_), track in zip(items, tracks):
+            for (route, which, *_), track in zip(items, tracks, strict=True):
                 route.tracks = (track, route.tracks[1]) if which == 0 else (route.tracks[0],
                                                                             track)
             self.channel_count[channel] = max(tracks) + 1
@@ -751,7 +751,7 @@ def _bezier(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
             out.extend([(p[0] + (q[0] - p[0]) / 3, p[1] + (q[1] - p[1]) / 3),
                         (p[0] + 2 * (q[0] - p[0]) / 3, p[1] + 2 * (q[1] - p[1]) / 3), q])
 
-    for a, b, c in zip(points, points[1:], points[2:]):
+    for a, b, c in zip(points, points[1:], points[2:], strict=False):  # overlapping triples
         len_in, len_out = math.dist(a, b), math.dist(b, c)
         r = min(RADIUS, len_in / 2, len_out / 2)
         din = ((b[0] - a[0]) / len_in, (b[1] - a[1]) / len_in)
