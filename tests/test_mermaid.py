@@ -1,7 +1,6 @@
 """The Mermaid flowchart: generated ids only, every label quoted and escaped so that no user
-text is read as Mermaid syntax or HTML, lanes as subgraphs in declared order. (The hostile
-corpus was also rendered with mermaid 11.17 in Chromium while writing the emitter; here the
-escaping is asserted on the text.)"""
+text is read as Mermaid syntax or HTML, lanes as subgraphs in declared order. (Mermaid 11 itself parses and renders them in Chromium
+in tests/test_mermaid_browser.py; here the escaping is asserted on the text.)"""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ For each procedure it writes ``<id>.md``, ``<id>.html`` and the diagram (``.svg`
 ``.dot``) as asked, with ``--by-role`` a Markdown and HTML card per role
 (``<id>--<role>.md``), and always ``index.md`` and ``index.html``, a catalog of what it
 rendered. Pages come from jinja2 templates (``environment``) over view models (``pages``);
-labels from ``i18n``; diagrams from ``diagram`` (what is drawn), ``dot_writer``, ``mermaid`` and ``engine``; files go through
+labels from ``i18n``; diagrams from ``diagram`` (what is drawn), ``dot_writer``, ``mermaid``
+and ``engine``; files go through
 ``write`` (staged, then moved into place together). Nothing here prints.
 
 A file is loaded where it is rendered (``render_file``): with many files, in worker processes
@@ -243,7 +244,7 @@ def _stage(files: Sequence[Path], plans: Sequence[Plan], settings: Settings,
 
     results = []
     work = imap_in_processes(render_file, [(path, settings, plan)
-                                           for path, plan in zip(files, plans)], jobs,
+                                           for path, plan in zip(files, plans, strict=True)], jobs,
                              chunk=8)  # a procedure takes milliseconds: small chunks
     with contextlib.closing(work) as rendered:
         for result in rendered:  # closing: workers stop before the staging goes away
@@ -351,8 +352,8 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
             if text is not None:
                 result.warnings.append(
                     f"{result.document.display}: the PNG diagram has characters that "
-                    f"{dot_writer.FONT} lacks, such as in '{text}'; they show as empty boxes unless "
-                    "another installed font has them (the SVG and HTML leave it to the "
+                    f"{dot_writer.FONT} lacks, such as in '{text}'; they show as empty boxes "
+                    "unless another installed font has them (the SVG and HTML leave it to the "
                     "reader's fonts)")
     image = pages.get(".svg") or pages.get(".png")
     view = procedure_page(procedure, shared_roles=shared_roles, labels=labels, ext="md",
@@ -371,7 +372,7 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
             page.image = pages.get(".svg")  # the link to the diagram at full size
             page.wide_diagram = is_wide(svg)
         pages[f".{ext}"] = save(f".{ext}", templates.render(f"procedure.{ext}.j2", page=page))
-        for card, (role, files) in zip(cards, result.cards):
+        for card, (role, files) in zip(cards, result.cards, strict=True):
             text = templates.render(f"role.{ext}.j2", page=dataclasses.replace(card, ext=ext))
             files[f".{ext}"] = save(f".{ext}", text, role.id)
     return result

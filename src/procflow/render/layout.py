@@ -27,15 +27,17 @@ Line = tuple[str, Style]  # a line of a label and how it is drawn
 # natural size, the least a page shows (issue 11).
 TITLE_PT, SMALL_PT = 10.0, 9.0
 LINE = 1.25  # line height, in font sizes: Graphviz's table rows (see dot_writer._label)
-BOX_W = 156.0  # width of steps, decisions and escalations, and of a column
+BOX_W = 124.0  # width of steps, decisions and escalations, and of a column
 PAD = 8.0
-COL_GAP = 36.0  # least space between two columns
+COL_GAP = 24.0  # least space between two columns
 TRACK = 7.0  # distance between edges that run side by side
 RADIUS = 6.0  # corner radius of edges
 ARROW = 8.0  # arrowsize 0.8
 LABEL_W = 116.0  # widest edge label
 MARGIN = 12.0
 MAX_TITLE_LINES = 5
+MAX_NOTE_LINES = 6  # an escalation's action
+DIAMOND_TEXT = 0.6  # the width of a diamond's text, as a share of the diamond's
 MAX_HEADER_LINES = 4
 NARROW_W = 64.0  # the least width of a lane with no box
 MAX_LABEL_LINES = 40  # edge labels are wrapped, not cut (the model bounds their length)
@@ -168,15 +170,16 @@ def _box(shape: Shape) -> Box:
                    [(word, "bold")], None)
     if shape.kind == "escalation":
         head, _ = wrap(shape.text, inner, TITLE_PT, 1, bold=True)
-        notes, cut = wrap(shape.note, inner, SMALL_PT, 4)
+        notes, cut = wrap(shape.note, inner, SMALL_PT, MAX_NOTE_LINES)
         h = (len(head) * TITLE_PT + len(notes) * SMALL_PT) * LINE + 2 * PAD
         return Box(shape, BOX_W, max(h, 36.0), [(line, "bold") for line in head]
                    + [(line, "small") for line in notes], shape.note if cut else None)
     decision = shape.kind == "decision"
-    titles, cut = wrap(shape.text, BOX_W * 0.5 if decision else inner, TITLE_PT,
-                       MAX_TITLE_LINES)
+    width = BOX_W * DIAMOND_TEXT if decision else inner
+    titles, cut = wrap(shape.text, width, TITLE_PT,  # a diamond holds fewer words a line
+                       MAX_TITLE_LINES + (2 if decision else 0))
     lines: list[Line] = [(line, "plain") for line in titles]
-    notes, _ = wrap(shape.note, BOX_W * 0.5 if decision else inner, SMALL_PT, 3)
+    notes, _ = wrap(shape.note, width, SMALL_PT, 3)
     lines += [(line, "small") for line in notes]
     if decision:
         h = _diamond_height(lines)
@@ -440,7 +443,7 @@ class Layout:
                                 ((r.turn, -1 if source < gap else 1),
                                  (r.back, -1 if target < gap else 1))))
             tracks = _ordered_tracks(runs)
-            for route, track in zip(routes, tracks):
+            for route, track in zip(routes, tracks, strict=True):
                 route.gap_track = track
             self.gap_count[gap] = max(tracks) + 1
 
@@ -503,7 +506,7 @@ class Layout:
             tracks = _ordered_tracks([Run(min(a, b) - TRACK / 2, max(a, b) + TRACK / 2,
                                           ((a, a_side), (b, b_side)))
                                       for _, _, a, a_side, b, b_side in items])
-            for (route, which, *_), track in zip(items, tracks):
+            for (route, which, *_), track in zip(items, tracks, strict=True):
                 route.tracks = (track, route.tracks[1]) if which == 0 else (route.tracks[0],
                                                                             track)
             self.channel_count[channel] = max(tracks) + 1
@@ -748,7 +751,7 @@ def _bezier(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
             out.extend([(p[0] + (q[0] - p[0]) / 3, p[1] + (q[1] - p[1]) / 3),
                         (p[0] + 2 * (q[0] - p[0]) / 3, p[1] + 2 * (q[1] - p[1]) / 3), q])
 
-    for a, b, c in zip(points, points[1:], points[2:]):
+    for a, b, c in zip(points, points[1:], points[2:], strict=False):  # overlapping triples
         len_in, len_out = math.dist(a, b), math.dist(b, c)
         r = min(RADIUS, len_in / 2, len_out / 2)
         din = ((b[0] - a[0]) / len_in, (b[1] - a[1]) / len_in)

@@ -33,7 +33,7 @@ from pathlib import Path
 from procflow.errors import ProcflowError, UsageError
 
 MANIFEST = ".procflow-files"  # what the last --prune run wrote (see ``Staging.commit``)
-_MANIFEST_MAX = 4 * 1024 * 1024
+_MANIFEST_MAX = 64 * 1024 * 1024  # about 400,000 files listed
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*\.[a-z]+$")
 _SUFFIXES = (".md", ".html", ".svg", ".png", ".dot")  # what render writes
