@@ -24,7 +24,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import table  # noqa: E402
-
 from procflow.model import Calendar, Sla  # noqa: E402
 from procflow.sla.calendar import WorkingTime  # noqa: E402
 from procflow.sla.due import compute_due  # noqa: E402

@@ -223,7 +223,7 @@ def hour_range_minutes(text: str) -> tuple[int, int]:
 def weekdays_of(key: str) -> list[Weekday]:
     """The weekdays a key of ``hours`` names: ``mon-thu`` is Monday to Thursday."""
     first, _, last = key.partition("-")
-    start, stop = WEEKDAYS.index(first), WEEKDAYS.index(last or first)  # type: ignore[arg-type]
+    start, stop = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
     return [WEEKDAYS[(start + k) % 7] for k in range((stop - start) % 7 + 1)]
 
 
