@@ -88,6 +88,6 @@ def test_cli_prints_one_rules_documentation(cli) -> None:
 
 
 def test_cli_unknown_rule_is_a_usage_error(cli) -> None:
-    result = cli("rules", "PF1O2", expect=2)
+    result = cli("rules", "PF1O7", expect=2)
     assert result.stdout == ""
-    assert "no rule 'PF1O2' (did you mean 'PF102'?)" in result.stderr
+    assert "no rule 'PF1O7' (did you mean 'PF107'?)" in result.stderr

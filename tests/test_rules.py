@@ -6,6 +6,7 @@ A case is a YAML file in ``tests/rules/cases/`` (or a folder there: a small proj
     # expect: PF005 12                      code and line
     # expect: PF005 12:9 did you mean       code, line:column, and text the message contains
     # expect: clean                         no findings at all
+    (a case's procflow.yaml may have expect lines too: the calendar rules report there)
     # today: 2026-11-25                     the date for PF104 (default: 2026-11-25)
 
 Adding a case is adding a file. A failing case prints the findings as expect lines.
@@ -70,6 +71,12 @@ def _procedure_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.name != "procflow.yaml")
 
 
+def _checked_project_files(root: Path) -> list[Path]:
+    """The project files of a case that carry expectations (the calendar rules report there)."""
+    return sorted(p for p in root.rglob("procflow.yaml")
+                  if _expectations(p.read_bytes())[0] is not None)
+
+
 def _as_expect_lines(findings: list[Finding]) -> str:
     return "\n".join(f"# expect: {f.code} {f.line}:{f.column}   ({f.severity}) {f.message}"
                      for f in findings) or "# expect: clean"
@@ -88,7 +95,8 @@ def test_case(case: Path, tmp_path: Path) -> None:
     assert files, f"{case.name}: no procedure file in the case"
     wanted: dict[Path, list[Expect]] = {}
     today = None
-    for path in files:
+    checked = files + _checked_project_files(root)
+    for path in checked:
         expects, day = _expectations(path.read_bytes())
         assert expects is not None, f"{path.relative_to(root)} has no '# expect:' line"
         wanted[path.resolve()] = expects
@@ -96,7 +104,7 @@ def test_case(case: Path, tmp_path: Path) -> None:
 
     result = validate(files, today=today or DEFAULT_TODAY, jobs=1)
 
-    for path in files:
+    for path in checked:
         got = [f for f in result.findings if Path(f.file).resolve() == path.resolve()]
         missing, unmatched = pair_off(wanted[path.resolve()], got, Expect.matches)
         assert not missing and not unmatched, (
@@ -112,7 +120,8 @@ def test_every_rule_has_a_failing_and_a_clean_case() -> None:
     failing: Counter[str] = Counter()
     clean: set[str] = set()
     for case in _cases():
-        texts = [p.read_bytes() for p in (_procedure_files(case) if case.is_dir() else [case])]
+        texts = [p.read_bytes() for p in (_procedure_files(case) + _checked_project_files(case)
+                                          if case.is_dir() else [case])]
         for raw in texts:
             expects, _ = _expectations(raw)
             failing.update(expect.code for expect in expects or [])
@@ -176,4 +185,7 @@ def test_default_severities_follow_the_format() -> None:
 
     codes = {rule.code: rule.severity.value for rule in all_rules()}
     assert codes == {**{f"PF00{n}": "error" for n in range(1, 10)},
-                     **{f"PF10{n}": "warning" for n in range(1, 9)}}
+                     **{f"PF10{n}": "warning" for n in range(1, 9)},
+                     # the calendar rules are errors: such a calendar cannot count time
+                     "PF109": "error", "PF110": "error", "PF111": "error", "PF112": "error",
+                     "PF113": "warning"}

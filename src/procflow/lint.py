@@ -24,6 +24,7 @@ from procflow.procedures import discover
 from procflow.project import Project, project_for
 from procflow.rules import (
     LoadRule,
+    ProjectRule,
     Rule,
     RuleContext,
     TreeEntry,
@@ -72,6 +73,8 @@ def validate(paths: Sequence[Path], *, today: dt.date, jobs: int | None = None
     result.findings += _tree_findings(files, projects, [o.entry for o in outcomes])
     for project in _distinct(projects):  # problems in the procflow.yaml files themselves
         result.findings += project.findings
+        if not project.findings:
+            result.findings += project_rule_findings(project)
     result.findings = capped(result.findings)
     return result
 
@@ -104,7 +107,8 @@ def _entry(document: Document[Procedure]) -> TreeEntry:
 
 @functools.cache
 def _file_rules() -> tuple[Rule, ...]:
-    return tuple(r for r in all_rules() if not isinstance(r, (LoadRule, TreeRule)))
+    skipped = (LoadRule, TreeRule, ProjectRule)
+    return tuple(r for r in all_rules() if not isinstance(r, skipped))
 
 
 def _tree_findings(files: list[Path], projects: list[Project], entries: list[TreeEntry]
@@ -155,6 +159,22 @@ def _read_only(path: Path, project: Project) -> Document[Procedure]:
         except YamlFailure:
             pass
     return document
+
+
+def project_rule_findings(project: Project) -> list[Finding]:
+    """The project rules (PF109-PF111: its calendars) on a loaded ``procflow.yaml``."""
+    if project.path is None:
+        return []
+    document: Document[Any] | None = None
+    found: list[Finding] = []
+    for rule in all_rules():
+        severity = configured_severity(rule, project.config.rules)
+        if not isinstance(rule, ProjectRule) or severity is None:
+            continue
+        for issue in rule.check_project(project):
+            document = document or read_document(project.path, project.limits)
+            found.append(document.finding(issue, severity))
+    return found
 
 
 def _distinct(projects: list[Project]) -> list[Project]:

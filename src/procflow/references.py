@@ -60,6 +60,8 @@ def _sla(sla: Sla, at: YamlPath) -> Iterator[Reference]:
     for field, step in (("start", sla.start), ("stop", sla.stop)):
         if step is not None:
             yield Reference("step", step, owner, field, (*at, field))
+    for k, step in enumerate(sla.pause):
+        yield Reference("step", step, owner, "pause", (*at, "pause", k))
     if sla.priority is not None:
         yield Reference("priority", sla.priority, owner, None, (*at, "priority"))
     if sla.calendar is not None:

@@ -59,8 +59,9 @@ def root(
     _state["traceback"] = traceback
 
 
-def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
-    """``app.command`` with procflow's error policy around the function.
+def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """``app.command`` (or ``group.command`` for a sub-command) with procflow's error policy
+    around the function.
 
     A ``ProcflowError`` becomes one line on stderr and its exit code (2); any other exception
     is a bug: one line and exit 3, or the traceback with ``--traceback``.
@@ -92,7 +93,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                                      "Run again with --traceback and report it."), err=True)
                 raise typer.Exit(3) from None
 
-        app.command(*args, **kwargs)(guarded)
+        (group or app).command(*args, **kwargs)(guarded)
         return function
 
     return register

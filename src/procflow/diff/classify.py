@@ -96,6 +96,7 @@ PARTS = (
     Part("escalations", "escalation", NOTABLE, BREAKING, (
         Field("when", "trigger", BREAKING, "text"),
         Field("sla", "SLA", BREAKING, "ref", "slas"),
+        Field("at", "SLA moment", BREAKING),
         Field("after", "delay", BREAKING, "duration"),
         Field("steps", "watched steps", BREAKING, "refs", "steps"),
         Field("to", "target role", BREAKING, "ref", "roles"),

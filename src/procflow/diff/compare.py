@@ -46,6 +46,8 @@ def diff_procedure(old: Procedure | None, new: Procedure | None, *, file: str,
     else:
         if old != new:
             changes = Comparison(old, new, old_calendars, new_calendars).changes()
+        elif any(sla.clock == "business" for sla in new.slas):  # procflow.yaml may differ
+            changes = Comparison(old, new, old_calendars, new_calendars).calendar_changes()
         roles = {role for change in changes for role in change.roles}
         status = "changed" if changes or old.version != new.version else "unchanged"
     return ProcedureDiff(present.id, status, file, old_file, old.version if old else None,
@@ -74,7 +76,41 @@ class Comparison:
         out = self.fields(PROCEDURE_FIELDS, self.old, self.new, "", "")
         for part in PARTS:
             out += self.steps() if part.name == "steps" else self.part(part)
-        return out + side_effects(self)
+        return out + side_effects(self) + self.calendar_changes()
+
+    def calendar_changes(self) -> list[Change]:
+        """A change of the calendar under an SLA (procflow.yaml) is a change of the SLA:
+        more working time brings every due time forward (tightened), less moves it back."""
+        from procflow.sla.compare import changed_parts, working_time_effect
+
+        out: list[Change] = []
+        old_items, new_items = self.items["slas"]
+        for old_key, new_key in self.matching["slas"].pairs.items():
+            old_sla, new_sla = old_items[old_key], new_items[new_key]
+            if old_sla.clock != "business" or new_sla.clock != "business":
+                continue
+            before = self.calendars["old"](old_sla.calendar)
+            after = self.calendars["new"](new_sla.calendar)
+            if before is None or after is None or before.id != after.id or before == after:
+                continue
+            parts = changed_parts(before, after)
+            effect = working_time_effect(before, after)
+            said = {"more": "more working time, so every due time comes sooner: tightened",
+                    "less": "less working time, so due times come later: loosened",
+                    "same": "the same working time", "mixed": "working time both added and "
+                    "removed: sooner for some cases, later for others"}.get(
+                        effect or "", "every working hour moves (another time zone)"
+                        if "time zone" in parts else "the effect cannot be decided")
+            direction: Direction | None = ("tightened" if effect == "more" else
+                                           "loosened" if effect == "less" else None)
+            out += self.touching(PART_BY_NAME["slas"], [Change(
+                f"slas[{new_key}].calendar", "changed", COSMETIC if effect == "same" else
+                BREAKING, f"SLA '{new_key}': its calendar '{after.id}' changed "
+                f"({', '.join(parts) or 'names'}): {said}",
+                before.model_dump(mode="json", exclude_unset=True),
+                after.model_dump(mode="json", exclude_unset=True), direction=direction)],
+                old_sla, new_sla)
+        return out
 
     # --- items of a list ------------------------------------------------------------------
 

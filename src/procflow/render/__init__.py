@@ -357,7 +357,8 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
                     "reader's fonts)")
     image = pages.get(".svg") or pages.get(".png")
     view = procedure_page(procedure, shared_roles=shared_roles, labels=labels, ext="md",
-                          today=settings.today, by_role=settings.by_role, flow=flow)
+                          today=settings.today, by_role=settings.by_role, flow=flow,
+                          calendars=project.calendar)
     cards = [role_card(view, role) for role in view.cards]
     result.cards.extend((RoleRef(role.id, role.name), {}) for role in view.cards)
     for ext in ("md", "html"):

@@ -10,13 +10,13 @@ clean validation) show the id instead of failing. No escaping and no file names 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from procflow.flow import Flow
 from procflow.markup.markdown import Raw
-from procflow.model import Escalation, Kpi, Procedure, Role, Sla, Step, Template
+from procflow.model import Calendar, Escalation, Kpi, Procedure, Role, Sla, Step, Template
 from procflow.references import used_roles
 from procflow.render.i18n import Labels
 from procflow.render.write import file_name
@@ -92,6 +92,8 @@ class SlaRow:
     calendar: str | None
     start: StepRef | None
     stop: StepRef | None
+    calendar_words: str | None = None  # the calendar's hours, holidays and zone, in words
+    examples: tuple[str, ...] = ()  # worked examples computed by the SLA engine
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,8 @@ class _Resolver:
 
 def procedure_page(procedure: Procedure, *, shared_roles: Sequence[Role], labels: Labels,
                    ext: str, today: dt.date, by_role: bool = False,
-                   flow: Flow | None = None) -> Page:
+                   flow: Flow | None = None,
+                   calendars: Callable[[str | None], Calendar | None] | None = None) -> Page:
     """The view of a whole procedure (``by_role``: it links to its role cards; ``flow``: the
     procedure's, when the caller has it already)."""
     names = _Resolver(procedure, shared_roles, labels, flow)
@@ -193,7 +196,7 @@ def procedure_page(procedure: Procedure, *, shared_roles: Sequence[Role], labels
     return Page(
         procedure=procedure, t=labels, language=labels.language, ext=ext, review_due=due,
         overdue=overdue, roles=roles, steps=steps,
-        slas=[_sla_row(names, sla) for sla in procedure.slas],
+        slas=[_sla_row(names, sla, calendars) for sla in procedure.slas],
         escalations=[_escalation_row(names, escalation) for escalation in procedure.escalations],
         templates=[template for template in procedure.templates
                    if not any(step.template == template.id for step in procedure.steps)],
@@ -259,9 +262,17 @@ def _step_view(names: _Resolver, position: int, step: Step) -> StepView:
     )
 
 
-def _sla_row(names: _Resolver, sla: Sla) -> SlaRow:
+def _sla_row(names: _Resolver, sla: Sla,
+             calendars: Callable[[str | None], Calendar | None] | None = None) -> SlaRow:
+    from procflow.sla.words import describe_calendar, worked_examples
+
     labels = names.labels
+    calendar = calendars(sla.calendar) if calendars is not None else None
+    # a 24x7 clock that names no calendar takes only the zone of the default one
+    shown = calendar is not None and (sla.clock == "business" or sla.calendar is not None)
+    words = describe_calendar(calendar, labels) if shown and calendar is not None else None
     return SlaRow(
+        calendar_words=words, examples=tuple(worked_examples(sla, calendar, labels)),
         sla=sla, name=sla.name or sla.id, target=labels.duration(sla.target),
         priority=names.priorities.get(sla.priority, sla.priority) if sla.priority else None,
         clock=labels(f"clock_{sla.clock}"), calendar=sla.calendar,
@@ -275,7 +286,8 @@ def _escalation_row(names: _Resolver, escalation: Escalation) -> EscalationRow:
     triggers = []
     if escalation.sla:
         sla = next((s for s in names.procedure.slas if s.id == escalation.sla), None)
-        triggers.append(labels("sla_breach", name=(sla.name or sla.id) if sla else escalation.sla))
+        key = "sla_warning" if escalation.at == "warning" else "sla_breach"
+        triggers.append(labels(key, name=(sla.name or sla.id) if sla else escalation.sla))
     if escalation.after is not None:
         triggers.append(labels("after_duration",
                                duration=labels.duration(escalation.after, "after")))

@@ -93,6 +93,24 @@ class LoadRule(Rule):
     """A rule that the loader applies (PF001-PF003): documentation and severity only."""
 
 
+class ProjectRule(Rule):
+    """A rule about ``procflow.yaml`` itself (its calendars, PF109-PF111): run once per
+    project file, its issues placed in that file."""
+
+    def check_project(self, project: Project) -> Iterable[Issue]:
+        return ()
+
+
+def calendar_issues(code: str, project: Project) -> Iterable[Issue]:
+    """The problems of the project's calendars that rule ``code`` reports."""
+    from procflow.sla.calendar import calendar_problems
+
+    for index, calendar in enumerate(project.config.calendars):
+        for problem in calendar_problems(calendar):
+            if problem.code == code:
+                yield Issue(code, problem.message, ("calendars", index, *problem.path))
+
+
 class TreeRule(Rule):
     def check_tree(self, entries: Sequence[TreeEntry]) -> Iterable[tuple[int, Issue]]:
         """Yield (index of the entry, issue) pairs."""

@@ -22,10 +22,11 @@ class UnknownReference(Rule):
     `accountable`, `consulted` or `informed` that is neither a role of the procedure nor
     a shared role of `procflow.yaml`; a `next` or a branch's `next` that is not a step; a
     `template` that is not under `templates`; an SLA's `priority`, `calendar`,
-    `start` or `stop` that is not defined (and an SLA on the `business` clock with no
-    calendar and no `default_calendar` in `procflow.yaml`); an escalation's `sla`,
-    `steps`, `to` or `notify` that is not defined. Each message suggests the closest
-    defined name.
+    `start`, `stop` or `pause` step that is not defined (and a `default_calendar` of
+    `procflow.yaml` that an SLA on the `business` clock would use but that is not defined;
+    no calendar at all is PF112); an escalation's `sla`, `steps`, `to` or `notify` that is
+    not defined, and an escalation `at: warning` of an SLA without `warn_before`. Each
+    message suggests the closest defined name.
 
     **Why it matters:** a reference to nothing is a hole in the procedure: a step nobody
     owns, a decision that leads nowhere, a message that does not exist, an escalation that
@@ -80,25 +81,36 @@ class UnknownReference(Rule):
                 yield Issue(self.code, f"{ref.owner}: unknown {ref.kind} '{ref.name}'{where}{fix}",
                             ref.path, replacement=close_match(ref.name, known))
         yield from self._business_clock(ctx, defined["calendar"])
+        yield from self._warnings(ctx)
+
+    def _warnings(self, ctx: RuleContext) -> Iterable[Issue]:
+        """An escalation at an SLA's warning needs an SLA that has one (warn_before)."""
+        slas = {sla.id: sla for sla in ctx.procedure.slas}
+        for position, escalation in enumerate(ctx.procedure.escalations):
+            if escalation.at != "warning":
+                continue
+            sla = slas.get(escalation.sla) if escalation.sla is not None else None
+            if escalation.sla is None:
+                yield issue(self.code, f"escalation '{escalation.id}' triggers at a warning but "
+                            "names no sla: add sla: <id>", "escalations", position, "at")
+            elif sla is not None and sla.warn_before is None:
+                yield issue(self.code, f"escalation '{escalation.id}' triggers at the warning "
+                            f"of SLA '{sla.id}', which has no warn_before: add warn_before: "
+                            "<duration> to the SLA", "escalations", position, "at")
 
     def _business_clock(self, ctx: RuleContext, calendars: set[str]) -> Iterable[Issue]:
-        """SLAs on the business clock that name no calendar need a defined default one."""
+        """SLAs on the business clock that name no calendar use the default one, which must
+        be defined (no default at all is PF112)."""
         default = ctx.project.config.default_calendar
-        if default in calendars:
+        if default is None or default in calendars:
             return
         for position, sla in enumerate(ctx.procedure.slas):
             if sla.clock != "business" or sla.calendar is not None:
                 continue
-            if default is None:
-                yield issue(self.code, f"SLA '{sla.id}' runs on the business clock but names no "
-                            "calendar, and procflow.yaml sets no default_calendar: add "
-                            "calendar: <id>, or set default_calendar in procflow.yaml",
-                            "slas", position, "clock")
-            else:
-                yield issue(self.code, f"SLA '{sla.id}' runs on the business clock of the "
-                            f"default calendar '{default}', which procflow.yaml does not define "
-                            f"under calendars:{did_you_mean(default, calendars)}",
-                            "slas", position, "clock")
+            yield issue(self.code, f"SLA '{sla.id}' runs on the business clock of the "
+                        f"default calendar '{default}', which procflow.yaml does not define "
+                        f"under calendars:{did_you_mean(default, calendars)}",
+                        "slas", position, "clock")
 
 
 def _defined(ctx: RuleContext) -> dict[str, set[str]]:

@@ -15,9 +15,12 @@ class SlaUnreachable(Rule):
     `max_duration`: the longest path from the SLA's start step to its stop step (both
     included; by default from the first step to any end) adds up to more than the target.
 
-    Durations are read on the SLA's clock: on the `business` clock a day is the working day
-    of the SLA's calendar (or the project's `default_calendar`) and a week five working
-    days; on the `calendar` clock a day is 24 hours. Loops are not extra budget: the path
+    A step's `max_duration` has no clock of its own: it is read on the clock of the SLA
+    being checked, like the target. On the `business` clock it is working time of the SLA's
+    calendar (or the project's `default_calendar`): `h` working hours, `d` the calendar's
+    average working day over its regular week (its total working hours divided by its working
+    days), `w` five of them; on the `calendar` clock a day is 24 hours. Steps named in the
+    SLA's `pause` do not count: the clock stops while they run. Loops are not extra budget: the path
     is taken in the flow without the edges that send a case back (the edges that close a
     cycle in a depth-first walk from the first step, following `branches` and `next` in
     written order). Steps without `max_duration` count as zero.
@@ -74,30 +77,45 @@ class SlaUnreachable(Rule):
     summary = "the longest path from an SLA's start to its stop exceeds its target"
 
     def check(self, ctx: RuleContext) -> Iterable[Issue]:
-        flow = ctx.flow
-        steps = ctx.procedure.steps
         for position, sla in enumerate(ctx.procedure.slas):
             workday = _workday_seconds(ctx, sla)
-            if workday is None:
-                continue  # no calendar for the business clock: PF005 reports it
-            start = flow.index.get(sla.start) if sla.start is not None else 0
-            if sla.stop is not None:
-                stop = {flow.index[sla.stop]} if sla.stop in flow.index else set()
-            else:
-                stop = {k for k in range(len(steps)) if flow.is_end(k)}
-            if start is None or not stop:
+            if not workday:
+                continue  # no calendar (PF005, PF112), or one without working time (PF109)
+            path = longest_work(ctx, sla, sla.clock, workday)
+            if path is None:
                 continue  # an unknown start or stop step: PF005 reports it
-            weight = [step.max_duration.total_seconds(sla.clock, workday)
-                      if step.max_duration is not None else 0 for step in steps]
-            longest = flow.longest_path(start, stop, weight)
+            longest, described = path
             target = sla.target.total_seconds(sla.clock, workday)
-            if longest is not None and longest > target:
-                until = f"step '{sla.stop}'" if sla.stop is not None else "an end"
+            if longest > target:
                 yield issue(self.code, f"SLA '{sla.id}' cannot be kept: max_duration along "
-                            f"the longest path from step '{steps[start].id}' to {until} adds up "
-                            f"to {_spell(longest, sla.clock, workday)}, more than the target "
-                            f"{sla.target}; raise the target or shorten the steps' max_duration",
-                            "slas", position, "target")
+                            f"{described} adds up to {_spell(longest, sla.clock, workday)}, more "
+                            f"than the target {sla.target}; raise the target or shorten the "
+                            "steps' max_duration", "slas", position, "target")
+
+
+def longest_work(ctx: RuleContext, sla: Sla, clock: Clock, workday: int
+                 ) -> tuple[int, str] | None:
+    """The largest sum of ``max_duration`` (read on ``clock``, a day being ``workday``
+    seconds) along a path from the SLA's start to its stop, the paused steps not counting;
+    with the path in words. None when the start or stop step is unknown."""
+    flow = ctx.flow
+    steps = ctx.procedure.steps
+    start = flow.index.get(sla.start) if sla.start is not None else 0
+    if sla.stop is not None:
+        stop = {flow.index[sla.stop]} if sla.stop in flow.index else set()
+    else:
+        stop = {k for k in range(len(steps)) if flow.is_end(k)}
+    if start is None or not stop:
+        return None
+    paused = set(sla.pause)
+    weight = [step.max_duration.total_seconds(clock, workday)
+              if step.max_duration is not None and step.id not in paused else 0
+              for step in steps]
+    longest = flow.longest_path(start, stop, weight)
+    if longest is None:
+        return None
+    until = f"step '{sla.stop}'" if sla.stop is not None else "an end"
+    return longest, f"the longest path from step '{steps[start].id}' to {until}"
 
 
 def _workday_seconds(ctx: RuleContext, sla: Sla) -> int | None:
