@@ -98,3 +98,12 @@ def format_seconds(seconds: int) -> str:
         if count:
             out.append(f"{count}{unit}")
     return "".join(out)
+
+
+def format_working(seconds: int) -> str:
+    """Working time in hours and smaller units (a working day has no fixed length): ``62h``,
+    ``3h30m``."""
+    if seconds == 0:
+        return "0h"
+    hours, rest = divmod(seconds, 3600)
+    return (f"{hours}h" if hours else "") + (format_seconds(rest) if rest else "")

@@ -137,6 +137,10 @@ class Sla(Model):
     calendar: Slug | None = None
     start: Slug | None = None
     stop: Slug | None = None
+    pause: list[Slug] = Field(default=[], description="Step ids during which the clock stops "
+                              "(such as waiting for the customer)")
+    warn_before: DurationField | None = Field(default=None, description="How long before the "
+                                              "breach a warning is due, on the SLA's clock")
 
 
 class Escalation(Model):
@@ -195,15 +199,58 @@ class Procedure(Model):
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+_DAY = "(mon|tue|wed|thu|fri|sat|sun)"
+HourRange = Annotated[str, StringConstraints(pattern=_HOURS.pattern)]
+#: one range of working hours, or several with breaks between them ([] is a day off)
+DayHours = HourRange | list[HourRange]
+#: a weekday or a range of weekdays: mon, mon-thu, sat-sun
+WeekdayKey = Annotated[str, StringConstraints(pattern=f"^{_DAY}(-{_DAY})?$")]
+
+
+def hour_range_minutes(text: str) -> tuple[int, int]:
+    """``"08:00-12:30"`` as minutes after midnight, (480, 750); the end may be 24:00."""
+    match = _HOURS.match(text)
+    assert match is not None, text  # the schema pattern has checked it
+    h1, m1, h2, m2 = (int(part) for part in match.groups())
+    return h1 * 60 + m1, h2 * 60 + m2
+
+
+def weekdays_of(key: str) -> list[Weekday]:
+    """The weekdays a key of ``hours`` names: ``mon-thu`` is Monday to Thursday."""
+    first, _, last = key.partition("-")
+    start, stop = WEEKDAYS.index(first), WEEKDAYS.index(last or first)  # type: ignore[arg-type]
+    return [WEEKDAYS[(start + k) % 7] for k in range((stop - start) % 7 + 1)]
+
+
+class PublicHolidays(Model):
+    """Public holidays from the ``holidays`` package, with dates added and removed."""
+
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")] = Field(
+        description="ISO 3166-1 code of the country, such as PL, CZ, DE")
+    subdivision: Annotated[str, StringConstraints(min_length=1, max_length=10)] | None = Field(
+        default=None, description="A subdivision of the country, such as BY for Bavaria")
+    add: list[dt.date] = Field(default=[], description="More days off, such as a company day")
+    remove: list[dt.date] = Field(default=[], description="Public holidays worked as usual")
 
 
 class Calendar(Model):
+    """Working time: hours per weekday (with breaks), holidays, exceptions, a time zone."""
+
     id: Slug
     timezone: Text = "UTC"
     days: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
-    hours: Annotated[str, StringConstraints(pattern=_HOURS.pattern)] = "09:00-17:00"
-    holidays: list[dt.date] = []
+    hours: HourRange | list[HourRange] | dict[WeekdayKey, DayHours] = Field(
+        default="09:00-17:00", description="The working hours of each day in days (a range or a "
+        "list of ranges), or per weekday: {mon-thu: [\"08:00-12:00\", \"12:30-16:30\"], fri: "
+        "\"08:00-14:00\"}")
+    holidays: list[dt.date] | PublicHolidays = Field(
+        default=[], description="Days off: a list of dates, or {country: PL} for the public "
+        "holidays of a country (and subdivision) with dates to add and remove")
+    exceptions: dict[dt.date, DayHours] = Field(
+        default={}, description="Single dates with other hours, such as a half-day on "
+        "2026-12-24: \"08:00-12:00\" ([] closes the day)")
 
     @model_validator(mode="after")
     def _valid(self) -> Calendar:
@@ -214,15 +261,42 @@ class Calendar(Model):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{self.timezone}' (use an IANA name such as "
                              "Europe/Warsaw)") from None
-        if self.workday_seconds() <= 0:
-            raise ValueError(f"hours '{self.hours}': the end must come after the start")
+        if isinstance(self.hours, dict):
+            if "days" in self.model_fields_set:
+                raise ValueError("hours per weekday name the working days themselves: drop days")
+            seen: dict[str, str] = {}
+            for key in self.hours:
+                for day in weekdays_of(key):
+                    if day in seen:
+                        raise ValueError(f"hours: {day} is in both '{seen[day]}' and '{key}'; "
+                                         "give each weekday once")
+                    seen[day] = key
         return self
 
+    def week(self) -> dict[Weekday, list[tuple[int, int]]]:
+        """The working hours of each weekday as written, in minutes after midnight (ranges
+        may still be reversed or overlap: PF110 reports those)."""
+        if isinstance(self.hours, dict):
+            week: dict[Weekday, list[tuple[int, int]]] = {day: [] for day in WEEKDAYS}
+            for key, value in self.hours.items():
+                for day in weekdays_of(key):
+                    week[day] = day_ranges(value)
+            return week
+        ranges = day_ranges(self.hours)
+        return {day: list(ranges) if day in self.days else [] for day in WEEKDAYS}
+
     def workday_seconds(self) -> int:
-        match = _HOURS.match(self.hours)
-        assert match is not None
-        h1, m1, h2, m2 = (int(part) for part in match.groups())
-        return (h2 * 60 + m2 - h1 * 60 - m1) * 60
+        """The length of an average working day of the regular week: how long a ``d`` lasts
+        where one fixed length is needed (PF102, diff). 0 for a week without working time."""
+        lengths = [sum(max(0, end - start) for start, end in ranges) * 60
+                   for ranges in self.week().values()]
+        working = [length for length in lengths if length > 0]
+        return sum(working) // len(working) if working else 0
+
+
+def day_ranges(value: str | list[str]) -> list[tuple[int, int]]:
+    """The ranges of one day's hours, in minutes after midnight, in written order."""
+    return [hour_range_minutes(text) for text in ([value] if isinstance(value, str) else value)]
 
 
 class RuleSettings(Model):

@@ -58,8 +58,9 @@ def root(
     _state["traceback"] = traceback
 
 
-def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
-    """``app.command`` with procflow's error policy around the function.
+def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """``app.command`` (or ``group.command`` for a sub-command) with procflow's error policy
+    around the function.
 
     A ``ProcflowError`` becomes one line on stderr and its exit code (2); any other exception
     is a bug: one line and exit 3, or the traceback with ``--traceback``.
@@ -90,7 +91,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                            err=True)
                 raise typer.Exit(3) from None
 
-        app.command(*args, **kwargs)(guarded)
+        (group or app).command(*args, **kwargs)(guarded)
         return function
 
     return register
