@@ -22,13 +22,13 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from procflow.model import Kpi, Procedure, Sla, TicketReportSettings
+from procflow.durations import Duration
+from procflow.model import Calendar, Kpi, Procedure, Sla, TicketReportSettings
 from procflow.project import Project
-from procflow.tickets.clocks import Span, sla_calendar, sla_clock, target_seconds
+from procflow.tickets.clocks import Pauses, SlaClock, sla_calendar
 from procflow.tickets.load import Tickets
-from procflow.tickets.statuses import Pauses
+from procflow.tickets.statuses import StatusChanges
 from procflow.tickets.targets import Target, TargetError
-from procflow.tickets.worktime import WorkingClock
 
 Measure = Literal["first_response", "resolution"]
 KPI_MEASURES = ("first_response_median", "first_response_p90", "fcr", "csat", "nps")
@@ -75,7 +75,6 @@ class SlaResult:
     target_seconds: int
     calendar: str | None  # None: the 24x7 clock
     compliance_target: Target
-    warn_seconds: int
     total: Counts
     months: list[SlaMonth]
     by_month: dict[str, Counts]
@@ -219,30 +218,57 @@ def months_of(created: pl.Expr, zone: str) -> pl.Expr:
     return pl.from_epoch(created, "s").dt.convert_time_zone(zone).dt.strftime("%Y-%m")
 
 
-def _paused_seconds(ids: pl.Series, starts: np.ndarray, stops: np.ndarray,
-                    pauses: Pauses | None, clock: WorkingClock) -> np.ndarray:
-    """Working seconds each ticket spent paused between its start and stop."""
-    if pauses is None or pauses.intervals.is_empty():
-        return np.zeros(len(ids), dtype=np.int64)
-    tickets = pl.DataFrame({"id": ids, "_start": starts, "_stop": stops}).with_row_index("_i")
-    joined = tickets.join(pauses.intervals, on="id", how="inner")
+def ticket_pauses(scope: pl.DataFrame, changes: StatusChanges | None, starts: np.ndarray,
+                  stops: np.ndarray) -> Pauses:
+    """The pause intervals of the tickets of ``scope`` (indexed by position), clipped to
+    each ticket's start and stop; a pause still running lasts until the stop."""
+    if changes is None or changes.intervals.is_empty():
+        return Pauses.empty()
+    positions = scope.select("id").with_row_index("_i")
+    joined = positions.join(changes.intervals, on="id", how="inner")
     if joined.is_empty():
-        return np.zeros(len(ids), dtype=np.int64)
-    begin = np.maximum(joined["start"].to_numpy(), joined["_start"].to_numpy())
-    end_raw = joined["end"].fill_null(np.iinfo(np.int64).max).to_numpy()
-    end = np.minimum(end_raw, joined["_stop"].to_numpy())
-    worked = np.where(end > begin, clock.between(begin, np.maximum(end, begin)), 0)
-    totals = np.zeros(len(ids), dtype=np.int64)
-    np.add.at(totals, joined["_i"].to_numpy(), worked)
-    return totals
+        return Pauses.empty()
+    ticket = joined["_i"].cast(pl.Int64).to_numpy()
+    end = joined["end"].fill_null(np.iinfo(np.int64).max).to_numpy()
+    return Pauses.merged(ticket, joined["start"].to_numpy(), end, starts, stops)
 
 
-def _counts(frame: pl.DataFrame) -> Counts:
-    return Counts(**{name: int(frame[name].sum()) for name in COUNTS})
+@dataclass(frozen=True)
+class Timing:
+    """Per ticket in an SLA's scope: due and warning instants, and the working seconds
+    counted from start to stop (or to ``now`` while open)."""
+
+    due: np.ndarray
+    warn: np.ndarray | None
+    elapsed: np.ndarray
+    is_open: np.ndarray
+    stop: np.ndarray  # the stop instant, or now while open
+
+
+def sla_timing(sla: Sla, calendar: Calendar | None, scope: pl.DataFrame, stop_column: str,
+               changes: StatusChanges | None, now: int,
+               warn_before: Duration | None) -> Timing:
+    """Due times, warnings and elapsed working time of an SLA for every ticket of ``scope``,
+    as ``procflow sla due`` computes them one case at a time."""
+    created = scope["created"].to_numpy()
+    stop_series = scope[stop_column]
+    is_open = stop_series.is_null().to_numpy()
+    stop = np.where(is_open, np.maximum(now, created), stop_series.fill_null(0).to_numpy())
+    clock = SlaClock(sla, calendar, int(created.min(initial=now)),
+                     int(max(stop.max(initial=now), now)))
+    pauses = ticket_pauses(scope, changes, created, stop)
+    counted = clock.counted(sla.target, created)
+    due = clock.due(created, counted, pauses)
+    warn = None
+    if warn_before is not None:
+        lead = clock.lead(warn_before, due)
+        warn = clock.due(created, np.maximum(0, counted - lead), pauses)
+    elapsed = clock.worked_between(created, stop, pauses)
+    return Timing(due, warn, elapsed, is_open, stop)
 
 
 def measure_sla(sla: Sla, procedure: Procedure, tickets: pl.DataFrame, project: Project,
-                settings: TicketReportSettings, pauses: Pauses | None, now: int,
+                settings: TicketReportSettings, changes: StatusChanges | None, now: int,
                 compliance_target: Target) -> tuple[SlaResult, np.ndarray, np.ndarray]:
     """The SLA's counts, and (for the first-response figures) the row numbers in scope and
     their working seconds to the stop time (NaN while open)."""
@@ -250,48 +276,50 @@ def measure_sla(sla: Sla, procedure: Procedure, tickets: pl.DataFrame, project: 
     scope = tickets if sla.priority is None else tickets.filter(
         pl.col("priority") == sla.priority)
     stop_column = "first_response" if measure == "first_response" else "resolved"
-    created = scope["created"].to_numpy()
-    stop = scope[stop_column].to_numpy(allow_copy=True)
-    is_open = scope[stop_column].is_null().to_numpy()
-    stop_or_now = np.where(is_open, np.maximum(now, created), np.nan_to_num(stop, nan=0)
-                           ).astype(np.int64)
-    last = int(max(stop_or_now.max(initial=now), now))
-    span = Span(int(created.min(initial=now)), last)
-    clock = sla_clock(sla, project, span)
-    target = target_seconds(sla, project)
-    paused = _paused_seconds(scope["id"], created, stop_or_now, pauses, clock)
-    elapsed = clock.between(created, stop_or_now) - paused
-    warn = _warn_seconds(sla, project, settings, target)
+    calendar = sla_calendar(sla, project)
+    target = (sla.target.total_seconds("calendar") if calendar is None
+              else sla.target.total_seconds("business", workday_seconds(calendar)))
+    warn_before = sla.warn_before or settings.warn_before
+    if warn_before is None:  # no warning window stated: the last quarter of the target
+        warn_before = Duration(f"{target // 4}s", seconds=target // 4)
+    timing = sla_timing(sla, calendar, scope, stop_column, changes, now, warn_before)
+    is_open = timing.is_open
+    met = ~is_open & (timing.stop <= timing.due)
+    open_breached = is_open & (now > timing.due)
+    warned = timing.warn if timing.warn is not None else timing.due
+    due_soon = is_open & ~open_breached & (now >= warned)
     flags = scope.select("month", "priority").with_columns(
         pl.lit(1).alias("in_scope"),
-        pl.Series("met", (~is_open & (elapsed <= target)).astype(np.int64)),
-        pl.Series("breached", (~is_open & (elapsed > target)).astype(np.int64)),
+        pl.Series("met", met.astype(np.int64)),
+        pl.Series("breached", (~is_open & ~met).astype(np.int64)),
         pl.Series("open", is_open.astype(np.int64)),
-        pl.Series("open_breached", (is_open & (elapsed > target)).astype(np.int64)),
-        pl.Series("open_due_soon", (is_open & (elapsed <= target)
-                                    & (target - elapsed <= warn)).astype(np.int64)))
+        pl.Series("open_breached", open_breached.astype(np.int64)),
+        pl.Series("open_due_soon", due_soon.astype(np.int64)))
     grouped = (flags.group_by("month", "priority").agg(pl.col(name).sum() for name in COUNTS)
                .sort("month", "priority", nulls_last=True))
-    months = [SlaMonth(row["month"], row["priority"], Counts(**{n: int(row[n]) for n in COUNTS}))
+    months = [SlaMonth(row["month"], row["priority"], _row_counts(row))
               for row in grouped.iter_rows(named=True)]
-    by_month = {row["month"]: Counts(**{n: int(row[n]) for n in COUNTS}) for row in
-                flags.group_by("month").agg(pl.col(n).sum() for n in COUNTS).iter_rows(named=True)}
-    calendar = sla_calendar(sla, project)
+    by_month = {row["month"]: _row_counts(row) for row in
+                flags.group_by("month").agg(pl.col(n).sum() for n in COUNTS)
+                .iter_rows(named=True)}
     result = SlaResult(sla, measure, target, calendar.id if calendar else None,
-                       compliance_target, warn, _counts(flags), months, by_month)
-    working = np.where(is_open, np.nan, elapsed.astype(np.float64))
+                       compliance_target, _row_counts(flags.select(pl.col(COUNTS).sum()).row(
+                           0, named=True)), months, by_month)
+    working = np.where(is_open, np.nan, timing.elapsed.astype(np.float64))
     return result, scope["row"].to_numpy(), working
 
 
-def _warn_seconds(sla: Sla, project: Project, settings: TicketReportSettings,
-                  target: int) -> int:
-    warn = getattr(sla, "warn_before", None) or settings.warn_before
-    if warn is None:
-        return target // 4
-    calendar = sla_calendar(sla, project)
-    if calendar is None:
-        return warn.total_seconds("calendar")
-    return warn.total_seconds("business", calendar.workday_seconds())
+def _row_counts(row: Mapping[str, Any]) -> Counts:
+    return Counts(**{name: int(row[name]) for name in COUNTS})
+
+
+def workday_seconds(calendar: Calendar) -> int:
+    """Working seconds of a full working day of ``calendar`` (its longest weekday), for
+    reading ``d`` in a KPI target or an SLA target shown as hours."""
+    week = calendar.week()
+    longest = max((sum(end - start for start, end in ranges) for ranges in week.values()),
+                  default=0)
+    return longest * 60 or 8 * 3600
 
 
 def _kpi_values(frame: pl.DataFrame) -> pl.DataFrame:
@@ -377,7 +405,7 @@ def compliance_targets(procedure: Procedure, settings: TicketReportSettings,
     return {sla.id: targets.get(sla.id, default) for sla in procedure.slas}, problems
 
 
-def build_report(tickets: Tickets, pauses: Pauses | None,
+def build_report(tickets: Tickets, pauses: StatusChanges | None,
                  procedures: Sequence[tuple[Procedure, str]], project: Project,
                  settings: TicketReportSettings, *, source: str, timezone: str, now: int,
                  period: Period, default_target: Target) -> Report:
@@ -413,7 +441,7 @@ def build_report(tickets: Tickets, pauses: Pauses | None,
                 response_targets.append((sla.id, result.target_seconds / 3600))
                 calendar = sla_calendar(sla, project)
                 workday.setdefault("first_response_median",
-                                   calendar.workday_seconds() if calendar else None)
+                                   workday_seconds(calendar) if calendar else None)
         workday["first_response_p90"] = workday.get("first_response_median")
         if not response_targets:  # no response SLA: wall-clock time to first response
             fr_work = (own["first_response"] - own["created"]).cast(pl.Float64).to_numpy()

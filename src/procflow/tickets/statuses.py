@@ -19,7 +19,7 @@ from procflow.tickets.load import ReadOptions, missing_status_columns, read_raw,
 
 
 @dataclass(frozen=True)
-class Pauses:
+class StatusChanges:
     """Pause intervals (id, start, end; end null = still paused) and the file's bad rows."""
 
     intervals: pl.DataFrame
@@ -27,7 +27,7 @@ class Pauses:
     rows: int
 
 
-def load_pauses(path: Path, options: ReadOptions, pause_statuses: Iterable[str]) -> Pauses:
+def load_pauses(path: Path, options: ReadOptions, pause_statuses: Iterable[str]) -> StatusChanges:
     columns = options.columns
     wanted = [columns.column("id"), columns.column("status"), columns.column("at")]
     raw = read_raw(path, wanted)
@@ -49,4 +49,4 @@ def load_pauses(path: Path, options: ReadOptions, pause_statuses: Iterable[str])
     intervals = (good.with_columns(pl.col("at").shift(-1).over("id").alias("end"))
                  .filter(pl.col("status").is_in(list(paused)))
                  .select("id", pl.col("at").alias("start"), "end"))
-    return Pauses(intervals, parsed.filter(bad_mask).select("row", "problems"), frame.height)
+    return StatusChanges(intervals, parsed.filter(bad_mask).select("row", "problems"), frame.height)
