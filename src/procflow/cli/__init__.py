@@ -7,7 +7,15 @@ policy: a ``ProcflowError`` is exit 2, any other exception a bug, exit 3).
 
 from __future__ import annotations
 
-from procflow.cli import diff, render, rules, sla, tools, validate  # noqa: F401  (importing registers them)
+from procflow.cli import (  # noqa: F401  (importing registers them)
+    diff,
+    render,
+    report,
+    rules,
+    sla,
+    tools,
+    validate,
+)
 from procflow.cli.app import app
 from procflow.entry import main
 
