@@ -47,6 +47,7 @@ def _svg(figure: object, prefix: str, title: str) -> Markup:
     plt.close(figure)  # type: ignore[arg-type]
     text = buffer.getvalue()
     text = text[text.index("<svg"):]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
     ids = set(_ID.findall(text))
     for name in sorted(ids, key=len, reverse=True):
         text = (text.replace(f'id="{name}"', f'id="{prefix}-{name}"')
