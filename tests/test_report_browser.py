@@ -1,0 +1,81 @@
+"""The HTML report in a real headless Chromium: nothing loaded from outside, no console
+errors, and no accessibility violations found by axe-core (the engine bundled with the
+axe-playwright-python test dependency, injected from disk)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_browser import ARGS, CHROMIUM, Tab
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: install Debian's "
+                       "chromium package (apt-get install -y chromium) to run the browser tests"),
+]
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import sys
+
+    from typer.testing import CliRunner
+
+    from procflow.cli import app
+
+    folder = tmp_path_factory.mktemp("report")
+    sys.path.insert(0, str(ROOT / "bench"))
+    from gen_tickets import generate, write
+
+    tickets, statuses = generate(3000, months=3, start=__import__("datetime").date(2026, 9, 1))
+    write(tickets, folder / "tickets.csv")
+    write(statuses, folder / "statuses.csv")
+    out = folder / "report.html"
+    result = CliRunner().invoke(app, [
+        "report", str(folder / "tickets.csv"), str(ROOT / "procedures"), "--statuses",
+        str(folder / "statuses.csv"), "--today", "2026-12-01", "-f", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _axe_source() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+def test_report_page_loads_nothing_and_has_no_errors(browser: Any, page_file: Path) -> None:
+    tab = Tab(browser)
+    page = tab.open(page_file)
+    assert page.locator("svg[role=img]").count() >= 6
+    assert page.locator("svg[role=img] > title").count() == page.locator("svg[role=img]").count()
+    assert tab.errors == []
+    assert [url for url in tab.requests if not url.startswith("file://")] == []
+    tab.context.close()
+
+
+def test_report_page_passes_axe_core(browser: Any, page_file: Path) -> None:
+    tab = Tab(browser)
+    page = tab.open(page_file)
+    page.evaluate(_axe_source())  # the page's CSP would refuse an injected <script> tag
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                  for v in results["violations"]]
+    assert violations == []
+    tab.context.close()
