@@ -28,8 +28,14 @@ SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
 #: Zendesk's good/bad satisfaction ratings, read on the 1-5 scale; "offered" is no answer
 _CSAT_WORDS = {"good": 5.0, "bad": 1.0, "offered": None, "unoffered": None, "not offered": None}
 _RANGES = {"csat": (1, 5), "nps": (0, 10), "reopened": (0, None), "contacts": (0, None)}
-_ISO_AWARE = ("%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z")
-_ISO_NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+#: the ISO 8601 forms read without --time-format, with the kind of time each gives: "aware"
+#: (an offset), "utc" (a Z) or "naive" (read in the zone); " " or "T" between date and time
+_ISO_FORMATS = tuple(
+    [(f"%Y-%m-%d{t}%H:%M:%S{f}%:z", "aware") for t in "T " for f in ("", "%.f")]
+    + [(f"%Y-%m-%d{t}%H:%M%:z", "aware") for t in "T "]
+    + [(f"%Y-%m-%d{t}%H:%M:%S{f}Z", "utc") for t in "T " for f in ("", "%.f")]
+    + [(f"%Y-%m-%d{t}%H:%M:%S{f}", "naive") for t in "T " for f in ("", "%.f")]
+    + [(f"%Y-%m-%d{t}%H:%M", "naive") for t in "T "] + [("%Y-%m-%d", "naive")])
 
 
 @dataclass(frozen=True)
@@ -103,89 +109,150 @@ def text_of(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Utf8).str.strip_chars()
 
 
-def time_of(name: str, dtype: pl.DataType, options: ReadOptions) -> tuple[pl.Expr, pl.Expr]:
-    """(epoch seconds or null, problem text or null) for the time column ``name``."""
+def parse_times(column: pl.Series, name: str, options: ReadOptions
+                ) -> tuple[pl.Series, pl.Series | None]:
+    """(epoch seconds or null, problem text or null) for the time column ``name``.
+
+    A format that does not match costs as much as one that does, so the format is chosen on
+    a sample and the others are tried only on the few values it leaves unparsed."""
     zone = options.timezone
-    if isinstance(dtype, pl.Datetime):
-        column = pl.col(name)
-        if dtype.time_zone is None:
-            column = column.dt.replace_time_zone(zone, ambiguous="earliest",
-                                                 non_existent="null")
-        seconds = column.dt.epoch("s")
-        problem = pl.when(pl.col(name).is_not_null() & seconds.is_null()).then(
-            pl.format("{}: a time that does not exist in {}", pl.lit(name), pl.lit(zone)))
-        return seconds, problem
-    raw = text_of(name)
-    if options.time_format:
-        parsed = raw.str.to_datetime(options.time_format, strict=False, time_unit="us")
-        aware = "%z" in options.time_format or "%:z" in options.time_format
-        naive = None if aware else parsed
-        aware_value = parsed if aware else pl.lit(None, dtype=pl.Datetime("us", "UTC"))
-    else:
-        iso = raw.str.replace(" ", "T", literal=True, n=1).str.replace(r"Z$", "+00:00")
-        aware_value = pl.coalesce([iso.str.to_datetime(f, strict=False, time_unit="us",
-                                                        time_zone="UTC") for f in _ISO_AWARE])
-        naive = pl.coalesce([iso.str.to_datetime(f, strict=False, time_unit="us")
-                             for f in _ISO_NAIVE])
-    local = (naive.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
-             .dt.convert_time_zone("UTC") if naive is not None
-             else pl.lit(None, dtype=pl.Datetime("us", "UTC")))
-    seconds = pl.coalesce([aware_value.dt.convert_time_zone("UTC"), local]).dt.epoch("s")
+    if isinstance(column.dtype, pl.Datetime):
+        moment = column
+        if column.dtype.time_zone is None:
+            moment = column.dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+        seconds = moment.dt.epoch("s")
+        problem = flag(pl.DataFrame({"x": column}), column.is_not_null() & seconds.is_null(),
+                       pl.lit(f"{name}: a time that does not exist in {zone}"))
+        return seconds.alias(name), problem
+    raw = column.cast(pl.Utf8).str.strip_chars()
     given = raw.is_not_null() & (raw != "")
-    gap = naive.is_not_null() & local.is_null() if naive is not None else pl.lit(False)
-    problem = (pl.when(given & gap)
-               .then(pl.format("{}: '{}' does not exist in {} (the clocks jump forward)",
-                               pl.lit(name), raw, pl.lit(zone)))
-               .when(given & seconds.is_null())
-               .then(pl.format("{}: '{}' is not a time{}", pl.lit(name), raw,
-                               pl.lit("" if options.time_format else
-                                      " (ISO 8601 expected; see --time-format)"))))
-    return pl.when(given).then(seconds), problem
-
-
-def _number(name: str, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
-    if dtype.is_numeric():
-        value = pl.col(name).cast(pl.Float64)
-        raw = pl.col(name).cast(pl.Utf8)
+    if options.time_format:
+        aware = "%z" in options.time_format or "%:z" in options.time_format
+        formats = [(options.time_format, "aware" if aware else "naive")]
     else:
-        raw = text_of(name)
-        lowered = raw.str.to_lowercase()
-        value = raw.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
-        if name == "csat":
-            value = pl.coalesce([value, lowered.replace_strict(
-                _CSAT_WORDS, default=None, return_dtype=pl.Float64)])
+        formats = list(_ISO_FORMATS)
+    text = raw
+    sample = text.filter(given).head(200)
+    formats.sort(key=lambda item: -_parsed(sample, *item).count())
+    fmt, kind = formats[0]
+    parsed = _parsed(text, fmt, kind)  # the whole column in the likeliest format
+    seconds = _utc_seconds(parsed, kind, zone).alias(name)
+    gap = parsed.is_not_null() & seconds.is_null()
+    todo = given & parsed.is_null()
+    for fmt, kind in formats[1:]:  # the others, on what is left
+        if not todo.any():
+            break
+        index = todo.arg_true()
+        parsed = _parsed(text.gather(index), fmt, kind)
+        found = _utc_seconds(parsed, kind, zone)
+        seconds = seconds.scatter(index, found)
+        gap = gap.scatter(index, parsed.is_not_null() & found.is_null())
+        todo = given & seconds.is_null() & ~gap
+    hint = "" if options.time_format else " (ISO 8601 expected; see --time-format)"
+    context = pl.DataFrame({"raw": raw})
+    gaps = flag(context, given & gap, pl.format(
+        "{}: '{}' does not exist in {} (the clocks jump forward)", pl.lit(name),
+        pl.col("raw"), pl.lit(zone)))
+    unparsed = flag(context, given & seconds.is_null() & ~gap, pl.format(
+        "{}: '{}' is not a time{}", pl.lit(name), pl.col("raw"), pl.lit(hint)))
+    return seconds, merge_flags(len(raw), gaps, unparsed)
+
+
+def flag(context: pl.DataFrame, mask: pl.Series, message: pl.Expr) -> pl.Series | None:
+    """The problem text at each row of ``mask`` (``message`` is evaluated on those rows of
+    ``context`` only: most rows are good), null elsewhere; None when no row is flagged."""
+    mask = mask.fill_null(False)
+    if not mask.any():
+        return None
+    index = mask.arg_true()
+    texts = context.select(pl.all().gather(index)).select(message.alias("m"))["m"]
+    return pl.repeat(None, context.height, dtype=pl.Utf8, eager=True).scatter(index, texts)
+
+
+def merge_flags(height: int, *flags: pl.Series | None) -> pl.Series | None:
+    """Flags of exclusive problems as one column (the first one set wins)."""
+    present = [f for f in flags if f is not None]
+    if not present:
+        return None
+    return pl.select(pl.coalesce(present)).to_series() if len(present) > 1 else present[0]
+
+
+def _parsed(text: pl.Series, fmt: str, kind: str) -> pl.Series:
+    return text.str.to_datetime(fmt, strict=False, time_unit="us",
+                                time_zone="UTC" if kind == "aware" else None)
+
+
+def _utc_seconds(parsed: pl.Series, kind: str, zone: str) -> pl.Series:
+    if kind != "aware":
+        parsed = parsed.dt.replace_time_zone("UTC" if kind == "utc" else zone,
+                                             ambiguous="earliest", non_existent="null")
+    return parsed.dt.epoch("s")
+
+
+def parse_numbers(column: pl.Series, name: str) -> tuple[pl.Series, pl.Series | None]:
+    """(value or null, problem text or null): numbers as written, ``,`` as the decimal
+    mark too; Zendesk's good/bad for CSAT; out-of-range values are problems."""
+    if column.dtype.is_numeric():
+        value = column.cast(pl.Float64)
+        raw = column.cast(pl.Utf8)
+    else:
+        raw = column.cast(pl.Utf8)
+        value = raw.cast(pl.Float64, strict=False)
+        failed = raw.is_not_null() & value.is_null()
+        if failed.any():  # the slow way only for what the plain cast did not read
+            index = failed.arg_true()
+            text = raw.gather(index).str.strip_chars()
+            fixed = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+            if name == "csat":
+                words = text.str.to_lowercase().replace_strict(
+                    _CSAT_WORDS, default=None, return_dtype=pl.Float64)
+                fixed = pl.select(pl.coalesce([fixed, words])).to_series()
+            value = value.scatter(index, fixed)
+        raw = raw.str.strip_chars()
+    no_answer = [word for word, score in _CSAT_WORDS.items() if score is None]
     given = raw.is_not_null() & (raw != "")
     if name == "csat":
-        given = given & ~raw.str.to_lowercase().is_in(
-            [word for word, score in _CSAT_WORDS.items() if score is None])
+        given = given & ~raw.str.to_lowercase().is_in(no_answer)
     low, high = _RANGES.get(name, (None, None))
+    bounds = f"{low}-{high}" if high is not None else f"at least {low}"
     out_of_range = value.is_nan() | value.is_infinite()
     if low is not None:
         out_of_range = out_of_range | (value < low)
     if high is not None:
         out_of_range = out_of_range | (value > high)
-    bounds = f"{low}-{high}" if high is not None else f"at least {low}"
-    problem = (pl.when(given & value.is_null())
-               .then(pl.format("{}: '{}' is not a number", pl.lit(name), raw))
-               .when(given & out_of_range)
-               .then(pl.format("{}: {} is out of range ({})", pl.lit(name), raw, pl.lit(bounds))))
-    return pl.when(given & ~out_of_range).then(value), problem
+    out_of_range = out_of_range.fill_null(False)
+    context = pl.DataFrame({"raw": raw})
+    problem = merge_flags(
+        len(raw),
+        flag(context, given & value.is_null(),
+             pl.format("{}: '{}' is not a number", pl.lit(name), pl.col("raw"))),
+        flag(context, given & out_of_range,
+             pl.format("{}: {} is out of range ({})", pl.lit(name), pl.col("raw"),
+                       pl.lit(bounds))))
+    kept = pl.select(pl.when(pl.lit(given & ~out_of_range)).then(pl.lit(value))).to_series()
+    return kept.alias(name), problem
 
 
-def _priority_table(procedures: Mapping[str, Procedure],
-                    configured: Mapping[str, str]) -> pl.DataFrame:
-    """(procedure, key, priority): each way an export may name a priority, lower-cased."""
-    rows: list[tuple[str, str, str]] = []
+def _priority_ids(table: pl.DataFrame, procedures: Mapping[str, Procedure],
+                  configured: Mapping[str, str]) -> pl.Series:
+    """Each row's priority id: the export's value matched, without regard to case, against
+    the ids and names of its procedure's priorities and ``report.priorities``."""
+    lowered = table["priority_text"].str.to_lowercase()
+    context = pl.DataFrame({"procedure": table["procedure"], "key": lowered})
+    result = pl.lit(None, dtype=pl.Utf8)
     for procedure in procedures.values():
+        if not procedure.priorities:
+            continue
         ids = {priority.id for priority in procedure.priorities}
+        names: dict[str, str] = {key.strip().lower(): value for key, value in configured.items()
+                                 if value in ids}
         for priority in procedure.priorities:
-            rows += [(procedure.id, priority.id.lower(), priority.id),
-                     (procedure.id, priority.name.strip().lower(), priority.id)]
-        rows += [(procedure.id, key.strip().lower(), value)
-                 for key, value in configured.items() if value in ids]
-    frame = pl.DataFrame(rows, schema={"procedure": pl.Utf8, "_key": pl.Utf8,
-                                       "_priority": pl.Utf8}, orient="row")
-    return frame.unique(subset=["procedure", "_key"], keep="first")
+            names.setdefault(priority.name.strip().lower(), priority.id)
+            names[priority.id.lower()] = priority.id
+        result = pl.when(pl.col("procedure") == procedure.id).then(
+            pl.col("key").replace_strict(names, default=None, return_dtype=pl.Utf8)
+        ).otherwise(result)
+    return context.select(result.alias("priority")).to_series()
 
 
 def load_tickets(path: Path, procedures: Mapping[str, Procedure],
@@ -199,81 +266,115 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
                if columns.column(name) in raw.columns}
     fields = frozenset(renamed.values())
     frame = raw.select([pl.col(column).alias(name) for column, name in renamed.items()])
-    frame = frame.with_row_index("row", offset=1)
-    schema = frame.schema
-    problems: list[pl.Expr] = []
-    values: list[pl.Expr] = [pl.col("row"), text_of("id").alias("id")]
-    problems.append(pl.when(text_of("id").is_null() | (text_of("id") == "")).then(
-        pl.lit("id: missing")))
+    del raw
+    height = frame.height
+    problems: list[pl.Series | None] = []
+    ids = frame["id"].cast(pl.Utf8).str.strip_chars()
+    missing_id = ids.is_null() | (ids == "")
+    problems.append(flag(pl.DataFrame({"x": ids}), missing_id, pl.lit("id: missing")))
+    parsed: dict[str, pl.Series] = {"row": pl.int_range(1, height + 1, dtype=pl.UInt32,
+                                                         eager=True), "id": ids}
     if options.procedure:
-        values.append(pl.lit(options.procedure).alias("procedure"))
+        parsed["procedure"] = pl.repeat(options.procedure, height, dtype=pl.Utf8, eager=True)
     else:
-        values.append(text_of("procedure").alias("procedure"))
-    values.append(text_of("priority").alias("priority_text") if "priority" in fields
-                  else pl.lit(None, dtype=pl.Utf8).alias("priority_text"))
+        parsed["procedure"] = frame["procedure"].cast(pl.Utf8).str.strip_chars()
+    parsed["priority_text"] = (frame["priority"].cast(pl.Utf8).str.strip_chars()
+                               if "priority" in fields
+                               else pl.repeat(None, height, dtype=pl.Utf8, eager=True))
     for name in TIME_FIELDS:
         if name in fields:
-            seconds, problem = time_of(name, schema[name], options)
-            values.append(seconds.alias(name))
+            parsed[name], problem = parse_times(frame[name], name, options)
             problems.append(problem)
         else:
-            values.append(pl.lit(None, dtype=pl.Int64).alias(name))
-    problems.append(pl.when(text_of("created").is_null() | (text_of("created") == "")).then(
-        pl.lit("created: missing")))
+            parsed[name] = pl.repeat(None, height, dtype=pl.Int64, eager=True)
+    created_text = frame["created"].cast(pl.Utf8)
+    problems.append(flag(pl.DataFrame({"x": created_text}),
+                         created_text.is_null() | (created_text.str.strip_chars() == ""),
+                         pl.lit("created: missing")))
     for name in ("first_response_minutes", "reopened", "contacts", "csat", "nps"):
         if name in fields:
-            value, problem = _number(name, schema[name])
-            values.append(value.alias(name))
+            parsed[name], problem = parse_numbers(frame[name], name)
             problems.append(problem)
         else:
-            values.append(pl.lit(None, dtype=pl.Float64).alias(name))
-    parsed = frame.select(*values, pl.concat_list(problems).alias("problems"))
-    parsed = parsed.with_columns(
+            parsed[name] = pl.repeat(None, height, dtype=pl.Float64, eager=True)
+    del frame
+    table = pl.DataFrame(parsed).with_columns(
         pl.coalesce([pl.col("first_response"),
                      pl.col("created") + (pl.col("first_response_minutes") * 60).round()
                      .cast(pl.Int64)]).alias("first_response"))
-    parsed = _check_relations(parsed, procedures, options)
-    parsed = parsed.with_columns(pl.col("problems").list.drop_nulls())
-    bad_mask = pl.col("problems").list.len() > 0
-    bad = parsed.filter(bad_mask).select("row", "problems")
-    good = parsed.filter(~bad_mask).drop("problems", "priority_text", "first_response_minutes")
-    return Tickets(good, bad, frame.height, fields)
+    table, more = _check_relations(table, procedures, options)
+    problems += more
+    flags = [p for p in problems if p is not None]
+    if flags:
+        found = pl.DataFrame({f"p{i}": f for i, f in enumerate(flags)}).with_columns(
+            table["row"])
+        bad_mask = found.select(pl.any_horizontal(pl.exclude("row").is_not_null())).to_series()
+        bad = found.filter(bad_mask).select(
+            "row", pl.concat_list(pl.exclude("row")).list.drop_nulls().alias("problems"))
+        good = table.filter(~bad_mask)
+    else:
+        bad = pl.DataFrame(schema={"row": pl.UInt32, "problems": pl.List(pl.Utf8)})
+        good = table
+    return Tickets(good.drop("priority_text", "first_response_minutes"), bad, height, fields)
 
 
-def _check_relations(parsed: pl.DataFrame, procedures: Mapping[str, Procedure],
-                     options: ReadOptions) -> pl.DataFrame:
-    """Problems between fields and against the procedures: order of times, the procedure
-    and priority known, ids unique."""
-    table = _priority_table(procedures, options.priorities or {})
-    with_priority = parsed.with_columns(
-        pl.col("priority_text").str.to_lowercase().alias("_key")).join(
-        table, on=["procedure", "_key"], how="left", maintain_order="left")
-    has_priorities = pl.col("procedure").is_in(
-        [p.id for p in procedures.values() if p.priorities])
-    checks = [
-        pl.when(pl.col("procedure").is_null() | (pl.col("procedure") == ""))
-        .then(pl.lit("procedure: missing"))
-        .when(~pl.col("procedure").is_in(list(procedures)))
-        .then(pl.format("procedure: '{}' is not among the procedures read",
-                        pl.col("procedure"))),
-        pl.when(pl.col("resolved") < pl.col("created"))
-        .then(pl.lit("resolved before created")),
-        pl.when(pl.col("first_response") < pl.col("created"))
-        .then(pl.lit("first response before created")),
-        pl.when(has_priorities & pl.col("priority_text").is_not_null()
-                & (pl.col("priority_text") != "") & pl.col("_priority").is_null())
-        .then(pl.format("priority: '{}' is not a priority of {}", pl.col("priority_text"),
-                        pl.col("procedure"))),
-        pl.when(has_priorities & (pl.col("priority_text").is_null()
-                                  | (pl.col("priority_text") == "")))
-        .then(pl.lit("priority: missing")),
-        pl.when(pl.col("id").is_duplicated() & (pl.col("row") != pl.col("row").min().over("id")))
-        .then(pl.format("id: '{}' repeats the ticket of row {}", pl.col("id"),
-                        pl.col("row").min().over("id"))),
+def _check_relations(table: pl.DataFrame, procedures: Mapping[str, Procedure],
+                     options: ReadOptions) -> tuple[pl.DataFrame, list[pl.Series | None]]:
+    """The priority ids, and the problems between fields and against the procedures: the
+    order of times, the procedure and priority known, ids unique."""
+    table = table.with_columns(_priority_ids(table, procedures, options.priorities or {}))
+    known = list(procedures)
+    with_priorities = [p.id for p in procedures.values() if p.priorities]
+    masks = table.select(
+        no_procedure=pl.col("procedure").is_null() | (pl.col("procedure") == ""),
+        unknown=~pl.col("procedure").is_in(known),
+        resolved_early=(pl.col("resolved") < pl.col("created")).fill_null(False),
+        answered_early=(pl.col("first_response") < pl.col("created")).fill_null(False),
+        needs_priority=pl.col("procedure").is_in(with_priorities),
+        no_priority=pl.col("priority_text").is_null() | (pl.col("priority_text") == ""),
+        unknown_priority=pl.col("priority").is_null())
+    repeated = _repeated(table["id"])
+    return table, [
+        merge_flags(table.height,
+                    flag(table, masks["no_procedure"], pl.lit("procedure: missing")),
+                    flag(table, masks["unknown"] & ~masks["no_procedure"], pl.format(
+                        "procedure: '{}' is not among the procedures read",
+                        pl.col("procedure")))),
+        flag(table, masks["resolved_early"], pl.lit("resolved before created")),
+        flag(table, masks["answered_early"], pl.lit("first response before created")),
+        flag(table, masks["needs_priority"] & ~masks["no_priority"]
+             & masks["unknown_priority"], pl.format(
+                 "priority: '{}' is not a priority of {}", pl.col("priority_text"),
+                 pl.col("procedure"))),
+        flag(table, masks["needs_priority"] & masks["no_priority"],
+             pl.lit("priority: missing")),
+        _repeated_ids(table, repeated) if repeated is not None else None,
     ]
-    return with_priority.with_columns(
-        pl.concat_list([pl.col("problems"), pl.concat_list(checks)]).alias("problems"),
-        pl.col("_priority").alias("priority")).drop("_key", "_priority")
+
+
+def _repeated(ids: pl.Series) -> pl.Series | None:
+    """Which ids occur more than once, or None when all are distinct (decided on 64-bit
+    hashes first: hashing strings is cheaper than comparing them, and collisions only add
+    candidates that the exact check below drops)."""
+    hashes = ids.hash()
+    if hashes.n_unique() == len(hashes):
+        return None
+    candidates = hashes.is_duplicated()
+    exact = pl.repeat(False, len(ids), eager=True).scatter(
+        candidates.arg_true(), ids.filter(candidates).is_duplicated())
+    return exact if exact.any() else None
+
+
+def _repeated_ids(table: pl.DataFrame, repeated: pl.Series) -> pl.Series | None:
+    """Each ticket id given again is a bad row that names the row of its first use."""
+    rows = table.select("row", "id").filter(repeated).with_columns(
+        pl.col("row").min().over("id").alias("first"))
+    later = rows.filter(pl.col("row") != pl.col("first"))
+    texts = later.select(pl.format("id: '{}' repeats the ticket of row {}", pl.col("id"),
+                                   pl.col("first")))
+    index = (later["row"].cast(pl.Int64) - 1)
+    return pl.repeat(None, table.height, dtype=pl.Utf8, eager=True).scatter(
+        index, texts.to_series())
 
 
 def missing_status_columns(frame: pl.DataFrame, wanted: list[str], path: Path) -> None:

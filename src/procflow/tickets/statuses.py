@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from procflow.tickets.load import ReadOptions, missing_status_columns, read_raw, text_of, time_of
+from procflow.tickets.load import ReadOptions, missing_status_columns, parse_times, read_raw, text_of
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,12 @@ def load_pauses(path: Path, options: ReadOptions, pause_statuses: Iterable[str])
     missing_status_columns(raw, wanted, path)
     frame = raw.select(pl.col(wanted[0]).alias("id"), pl.col(wanted[1]).alias("status"),
                        pl.col(wanted[2]).alias("at")).with_row_index("row", offset=1)
-    at, problem = time_of("at", frame.schema["at"], options)
+    at, problem = parse_times(frame["at"], "at", options)
     parsed = frame.select(
         "row", text_of("id").alias("id"), text_of("status").str.to_lowercase().alias("status"),
-        at.alias("at"),
-        pl.concat_list([problem,
+        pl.lit(at).alias("at"),
+        pl.concat_list([pl.lit(problem) if problem is not None
+                        else pl.lit(None, dtype=pl.Utf8),
                         pl.when(text_of("id").is_null() | (text_of("id") == ""))
                         .then(pl.lit("id: missing")),
                         pl.when(text_of("at").is_null() | (text_of("at") == ""))
