@@ -63,8 +63,9 @@ def report(
         None, "--to", metavar="YYYY-MM-DD", help="Report tickets created on or before this "
         "date. Example: --to 2026-11-30"),
     today: str | None = typer.Option(
-        None, "--today", metavar="YYYY-MM-DD[THH:MM]", help="The moment open tickets are "
-        "judged at (a date means its first moment; default: now). Example: --today 2026-12-01"),
+        None, "--today", metavar="YYYY-MM-DD", help="The moment open tickets are judged at: a "
+        "date (its first moment) or a date and time, YYYY-MM-DDTHH:MM (default: now). "
+        "Example: --today 2026-12-01"),
     fail_under: float | None = typer.Option(
         None, "--fail-under", metavar="PERCENT", help="Exit 1 when an SLA's compliance is "
         "under PERCENT (or under its own KPI target) or a KPI misses its target, for a "

@@ -118,7 +118,7 @@ class ProcedureResult:
     @property
     def missed(self) -> list[str]:
         """What missed its target in the reported period, in words."""
-        out = [f"SLA {r.sla.id}: {r.total.compliance:.1f}% < {r.compliance_target.text}"
+        out = [f"SLA {r.sla.id}: {r.total.compliance:.1f}% misses {r.compliance_target.text}"
                for r in self.slas if r.met_target is False and r.total.compliance is not None]
         out += [f"KPI {k.kpi.id}: {format_value(k.value, k.measure)} misses {k.target.text}"
                 for k in self.kpis if k.met is False and k.target is not None]
@@ -133,7 +133,7 @@ class ProcedureResult:
                 last = max(result.by_month)
                 if result.month_met(last) is False:
                     out.append(f"SLA {result.sla.id} in {last}: "
-                               f"{result.by_month[last].compliance:.1f}% < "
+                               f"{result.by_month[last].compliance:.1f}% misses "
                                f"{result.compliance_target.text}")
         return out
 

@@ -52,10 +52,10 @@ def _bad_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 def _kind(problem: str) -> str:
     """A problem without its value, for counting kinds: "created: 'x' is not a time" ->
-    "created: is not a time"."""
+    "created: '…' is not a time"."""
     import re
 
-    return re.sub(r"'[^']*'\s*", "", problem).replace("  ", " ").strip()
+    return re.sub(r"'[^']*'", "'…'", problem)
 
 
 def bad_row_summary(frame: pl.DataFrame) -> list[tuple[str, int, list[int]]]:

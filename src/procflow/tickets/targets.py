@@ -25,7 +25,7 @@ _FORM = re.compile(r"^\s*(?P<op>>=|<=|=|>|<|≥|≤)?\s*(?P<value>-?\d+(?:[.,]\d
                    r"(?P<unit>%|(?:[wdhms]\s*(?:\d+\s*[wdhms]\s*)*))?\s*$", re.ASCII)
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq}
-FORMS_HINT = 'write a share (">= 80%"), a duration (">= 4h", "<= 1d") or a number (">= 30")'
+FORMS_HINT = 'write a share (">= 80%"), a duration ("<= 4h") or a number (">= 30")'
 
 
 class TargetError(ValueError):
