@@ -3,6 +3,7 @@ memory, and never an exception or a traceback, neither from the library nor from
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import tracemalloc
@@ -54,7 +55,7 @@ def validate_measuring_memory(path: Path) -> tuple[ValidationResult, int]:
     """Validate one file; return the result and the peak of Python memory it took."""
     tracemalloc.start()
     try:
-        result = validate([path])
+        result = validate([path], today=dt.date.today())
         return result, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -88,7 +89,7 @@ def test_python_tag_does_not_run_the_command(tmp_path: Path) -> None:
     victim = tmp_path / "pwned"
     path = write(tmp_path, "apply", f'procflow: 1\nid: x\ntitle: !!python/object/apply:os.system '
                                     f'["touch {victim}"]\n')
-    result = validate([path])
+    result = validate([path], today=dt.date.today())
     assert [(f.code, f.line, f.column) for f in result.findings] == [("PF002", 3, 8)]
     assert not victim.exists()
 
@@ -123,7 +124,7 @@ def test_one_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
     for name in ("billion-laughs", "binary-noise", "duplicate-key", "empty", "syntax-error"):
         content, *_ = CASES[name]
         write(tmp_path, name, content)
-    result = validate([tmp_path])
+    result = validate([tmp_path], today=dt.date.today())
     assert result.files == 7
     reported = {(Path(f.file).stem, f.code) for f in result.findings}
     assert {("billion-laughs", "PF002"), ("binary-noise", "PF001"), ("duplicate-key", "PF002"),
@@ -137,6 +138,6 @@ def test_hostile_project_file_is_reported_and_the_procedures_still_checked(tmp_p
     (tmp_path / "procflow.yaml").write_text("procflow: 1\n" + LAUGHS)
     (tmp_path / "procedures").mkdir()
     write(tmp_path / "procedures", "empty", "")
-    result = validate([tmp_path / "procedures"])
+    result = validate([tmp_path / "procedures"], today=dt.date.today())
     assert {(Path(f.file).name, f.code) for f in result.findings} == {
         ("procflow.yaml", "PF002"), ("empty.yaml", "PF001")}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from procflow.cli.tools import Starter
+from procflow.cli.scaffold import Starter
 from procflow.scaffold import starters
 
 TODAY = "2026-11-20"

@@ -3,6 +3,7 @@ mutations of the valid samples (every broken file gets diagnostics, never an exc
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import shutil
@@ -134,7 +135,7 @@ def test_loading_a_mutated_file_never_raises(case: tuple[str, bytes]) -> None:
         model = ProjectConfig if name == "procflow.yaml" else Procedure
         document = load_document(target, model, Limits())
         assert document.model is not None or document.findings, "broken, yet no finding"
-        result = validate([project / "procedures"], jobs=1)
+        result = validate([project / "procedures"], today=dt.date.today(), jobs=1)
         for finding in result.findings:
             lines = Path(finding.file).read_bytes().count(b"\n") + 2
             assert finding.code in KNOWN_CODES, str(finding)

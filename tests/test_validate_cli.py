@@ -108,7 +108,7 @@ def test_traceback_option_shows_the_exception(tmp_path) -> None:
         "from procflow.rules.pf006_unreachable_step import UnreachableStep\n"
         "def check(self, ctx): raise RuntimeError('rule exploded')\n"
         "UnreachableStep.check = check\n"
-        "from procflow.cli import main\n"
+        "from procflow.__main__ import main\n"
         "sys.argv[0] = 'procflow'\n"
         "main()\n")
     args = [str(VALID / "procedures"), "--today", TODAY]

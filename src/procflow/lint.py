@@ -14,19 +14,17 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from procflow.findings import Finding, Severity
 from procflow.loader import Document, load_document, read_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
 from procflow.procedures import discover
-from procflow.project import Project, find_project_file, load_project, project_for
-from procflow.rules import LoadRule, Rule, RuleContext, TreeEntry, TreeRule, all_rules
+from procflow.project import Project, project_for
+from procflow.rules import (LoadRule, Rule, RuleContext, TreeEntry, TreeRule, all_rules,
+                            configured_severity)
 from procflow.yamlsafe import YamlFailure, parse
-
-#: load rules cannot be disabled: a file that does not load cannot be checked at all
-ALWAYS_ON = frozenset({"PF001", "PF002", "PF003"})
-
 
 @dataclass
 class ValidationResult:
@@ -52,18 +50,19 @@ class _Outcome:
     entry: TreeEntry
 
 
-def validate(paths: Sequence[Path], *, today: dt.date | None = None,
-             jobs: int | None = None) -> ValidationResult:
+def validate(paths: Sequence[Path], *, today: dt.date, jobs: int | None = None
+             ) -> ValidationResult:
     """Check the procedures that ``paths`` name (files or folders; none: the project's
     ``procedures/``). Never raises for bad input; raises ``UsageError`` for a missing path."""
     files = discover(paths)
-    day = today or dt.date.today()
-    outcomes = map_in_processes(check_file, [(path, day) for path in files], jobs)
+    projects = [project_for(path) for path in files]  # each file's project, resolved once
+    outcomes = map_in_processes(check_file, [(path, today) for path in files], jobs)
     result = ValidationResult(files=len(files))
     for outcome in outcomes:
         result.findings += outcome.findings
-    result.findings += _tree_findings(files, [o.entry for o in outcomes])
-    result.findings += _project_findings(files)
+    result.findings += _tree_findings(files, projects, [o.entry for o in outcomes])
+    for project in _distinct(projects):  # problems in the procflow.yaml files themselves
+        result.findings += project.findings
     result.findings.sort()
     return result
 
@@ -77,10 +76,9 @@ def check_file(path: Path, today: dt.date) -> _Outcome:
     if procedure is not None:
         context = RuleContext(procedure, project, path, today, document)
         for rule in _file_rules():
-            if rule.code in project.config.rules.disable:
-                continue
-            severity = configured_severity(rule.code, rule.severity, project)
-            findings += [document.finding(issue, severity) for issue in rule.check(context)]
+            severity = configured_severity(rule, project.config.rules)
+            if severity is not None:
+                findings += [document.finding(issue, severity) for issue in rule.check(context)]
     document.release_text()
     return _Outcome(findings, _entry(document))
 
@@ -98,18 +96,13 @@ def _file_rules() -> tuple[Rule, ...]:
     return tuple(r for r in all_rules() if not isinstance(r, (LoadRule, TreeRule)))
 
 
-def configured_severity(code: str, default: Severity, project: Project) -> Severity:
-    """The severity a rule reports with in ``project`` (its ``rules.severity`` setting)."""
-    configured = project.config.rules.severity.get(code)
-    if configured is None or code in ALWAYS_ON:
-        return default
-    return Severity(configured)
-
-
-def _tree_findings(files: list[Path], entries: list[TreeEntry]) -> list[Finding]:
-    """PF008 and PF009 over the given files plus the rest of their projects' procedures."""
+def _tree_findings(files: list[Path], projects: list[Project], entries: list[TreeEntry]
+                   ) -> list[Finding]:
+    """PF008 and PF009 over the given files plus the rest of their projects' procedures.
+    Each file with findings is read once to place them all."""
     given = len(entries)
-    all_entries = entries + _project_entries(files)
+    all_entries = entries + _project_entries(files, projects)
+    documents: dict[int, Document[Any]] = {}
     findings: list[Finding] = []
     for rule in all_rules():
         if not isinstance(rule, TreeRule):
@@ -117,22 +110,20 @@ def _tree_findings(files: list[Path], entries: list[TreeEntry]) -> list[Finding]
         for index, issue in rule.check_tree(all_entries):
             if index >= given:
                 continue  # a file not asked about: its own run reports it
-            path = files[index]
-            project = project_for(path)
-            if rule.code in project.config.rules.disable:
+            severity = configured_severity(rule, projects[index].config.rules)
+            if severity is None:
                 continue
-            severity = configured_severity(rule.code, rule.severity, project)
-            findings.append(read_document(path, project.limits).finding(issue, severity))
+            if index not in documents:
+                documents[index] = read_document(files[index], projects[index].limits)
+            findings.append(documents[index].finding(issue, severity))
     return findings
 
 
-def _project_entries(files: list[Path]) -> list[TreeEntry]:
+def _project_entries(files: list[Path], projects: list[Project]) -> list[TreeEntry]:
     """Tree entries of the project procedures that were not given, read cheaply."""
     given = {path.resolve() for path in files}
     extra: list[TreeEntry] = []
-    project_files = {find_project_file(path) for path in files}
-    for project_file in sorted(p for p in project_files if p is not None):
-        project = load_project(project_file)
+    for project in _distinct(projects):
         folder = project.procedures_dir
         if folder is None or not folder.is_dir():
             continue
@@ -155,17 +146,9 @@ def _read_only(path: Path, project: Project) -> Document[Procedure]:
     return document
 
 
-def _project_findings(files: list[Path]) -> list[Finding]:
-    """Problems in the procflow.yaml files that govern the given procedures."""
-    seen: set[Path] = set()
-    findings: list[Finding] = []
-    for path in files:
-        project_file = find_project_file(path)
-        if project_file is None or project_file in seen:
-            continue
-        seen.add(project_file)
-        findings += load_project(project_file).findings
-    return findings
+def _distinct(projects: list[Project]) -> list[Project]:
+    """The projects (each ``procflow.yaml`` once), in the order first met."""
+    return list({id(project): project for project in projects}.values())
 
 
-__all__ = ["ValidationResult", "validate", "check_file", "configured_severity"]
+__all__ = ["ValidationResult", "validate", "check_file"]

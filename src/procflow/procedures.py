@@ -27,6 +27,13 @@ def is_procedure_path(parts: typing.Sequence[str]) -> bool:
             and not any(part.startswith(".") for part in parts))
 
 
+def default_folder(start: Path) -> Path:
+    """The ``procedures/`` folder of the project around ``start`` (beside its
+    ``procflow.yaml``), or ``start/procedures`` outside a project."""
+    project_file = find_project_file(start)
+    return (project_file.parent if project_file else start) / "procedures"
+
+
 def discover(paths: typing.Sequence[Path]) -> list[Path]:
     """The procedure files named by ``paths`` (files or folders), sorted, without repeats.
 
@@ -35,8 +42,7 @@ def discover(paths: typing.Sequence[Path]) -> list[Path]:
     around the working folder. A path that does not exist is a usage error.
     """
     if not paths:
-        project_file = find_project_file(Path.cwd())
-        default = (project_file.parent if project_file else Path.cwd()) / "procedures"
+        default = default_folder(Path.cwd())
         if not default.is_dir():
             raise UsageError("no PATH given and no procedures/ folder here; name the files or "
                              "folders to read, e.g. procedures/")

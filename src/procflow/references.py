@@ -8,11 +8,11 @@ roles in the order the procedure first uses them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from procflow.findings import YamlPath
-from procflow.model import Escalation, Procedure, Sla, Step
+from procflow.model import Escalation, Procedure, Role, Sla, Step
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,15 @@ def _escalation(escalation: Escalation, at: YamlPath) -> Iterator[Reference]:
     yield Reference("role", escalation.to, owner, "to", (*at, "to"))
     for k, role in enumerate(escalation.notify):
         yield Reference("role", role, owner, "notify", (*at, "notify", k))
+
+
+def known_roles(procedure: Procedure, shared_roles: Iterable[Role]) -> dict[str, Role]:
+    """Every role ``procedure`` may name, by id: its own roles, then the project's shared
+    roles that an own role of the same id does not shadow."""
+    known = {role.id: role for role in procedure.roles}
+    for role in shared_roles:
+        known.setdefault(role.id, role)
+    return known
 
 
 def used_roles(procedure: Procedure) -> list[str]:

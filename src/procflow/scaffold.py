@@ -111,7 +111,7 @@ def procedure_text(starter: str, procedure_id: str, *, title: str, owner: str,
 
 def new_procedure(procedure_id: str, folder: Path, *, starter: str = "blank",
                   title: str | None = None, handle: str | None = None,
-                  today: dt.date | None = None) -> tuple[Path, list[str]]:
+                  today: dt.date) -> tuple[Path, list[str]]:
     """Write ``folder/<id>.yaml`` from a starter; returns the path and hints for the user."""
     check_id(procedure_id)
     if starter not in starters():
@@ -125,7 +125,7 @@ def new_procedure(procedure_id: str, folder: Path, *, starter: str = "blank",
     hints = [] if name else ["git config user.name is not set: fill in owner.name yourself"]
     text = procedure_text(starter, procedure_id, title=title or title_from_id(procedure_id),
                           owner=owner_block(name or "Procedure owner", email, handle),
-                          today=today or dt.date.today())
+                          today=today)
     _write_new(target, text)
     return target, hints
 
@@ -150,8 +150,7 @@ def project_files(gitlab: bool) -> dict[str, str]:
     return files
 
 
-def init_project(root: Path, *, gitlab: bool = False,
-                 today: dt.date | None = None) -> list[Outcome]:
+def init_project(root: Path, *, today: dt.date, gitlab: bool = False) -> list[Outcome]:
     """Write a procflow project into ``root``; existing files are kept and reported skipped."""
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root} is a file; name a folder to initialise")
@@ -167,7 +166,7 @@ def init_project(root: Path, *, gitlab: bool = False,
     return outcomes
 
 
-def _starter_procedure(folder: Path, today: dt.date | None) -> Outcome:
+def _starter_procedure(folder: Path, today: dt.date) -> Outcome:
     target = folder / f"{STARTER_PROCEDURE}.yaml"
     if folder.is_dir() and discover([folder]):
         return Outcome(target, f"{folder} already holds procedures")

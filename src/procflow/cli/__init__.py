@@ -1,22 +1,16 @@
-"""Command-line entry point: the typer app with every command registered.
+"""Command-line interface: the typer app with every command registered.
 
-The commands live one module each beside this file; they parse options, call the library
-core and map the result to an exit code (see ``procflow.cli.app.command`` for the error
-policy: a ``ProcflowError`` is exit 2, any other exception a bug, exit 3).
+The commands live one module each beside this file; they parse options (the shared ones are
+declared once in ``options``), call the library core and map the result to an exit code (see
+``procflow.cli.app.command`` for the error policy: a ``ProcflowError`` is exit 2, any other
+exception a bug, exit 3). The console script is ``procflow.__main__:main``.
 """
 
 from __future__ import annotations
 
-from procflow.cli import (  # noqa: F401  (importing registers them)
-    diff,
-    render,
-    report,
-    rules,
-    sla,
-    tools,
-    validate,
-)
+# Importing a command module registers its commands; --help lists them in this order.
+from procflow.cli import validate, render, diff, review, rules  # noqa: F401, I001
+from procflow.cli import codeowners, scaffold, schema, sla, report  # noqa: F401, I001
 from procflow.cli.app import app
-from procflow.entry import main
 
-__all__ = ["app", "main"]
+__all__ = ["app"]

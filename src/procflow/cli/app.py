@@ -6,7 +6,6 @@ inside its function, so ``procflow --help`` and ``--version`` stay fast.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import sys
@@ -97,12 +96,9 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
     return register
 
 
-def parse_today(value: str | None) -> dt.date | None:
-    """The --today option: a YYYY-MM-DD date (shared by the commands that take it)."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD",
-                                 param_hint="'--today'") from None
+def say(message: str) -> None:
+    """Narration on stderr (what was written, skipped, noted), with control characters from
+    file names or YAML made inert."""
+    from procflow.findings import printable
+
+    typer.echo(printable(message), err=True)

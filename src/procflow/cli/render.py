@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from procflow.cli.app import command
+from procflow.cli.options import Jobs, Paths, Today
 
 PROGRESS_FROM = 20  # procedures
 SHOWN_REMOVED = 10  # file names listed in the summary
@@ -20,9 +21,8 @@ SHOWN_REMOVED = 10  # file names listed in the summary
 
 @command()
 def render(
-    paths: list[Path] | None = typer.Argument(
-        None, help="Procedure files or folders (default: the project's procedures/ folder).",
-        show_default=False),
+    today: Today,
+    paths: Paths = None,
     output: Path = typer.Option(
         ..., "--output", "-o", help="Folder to write into, created if missing; files procflow "
         "does not write are left alone (but see --prune). Example: --output site"),
@@ -36,12 +36,7 @@ def render(
     by_role: bool = typer.Option(
         False, "--by-role", help="Also write a one-page checklist per role, <id>--<role>.md and "
         ".html. Example: --by-role"),
-    today: str | None = typer.Option(
-        None, "--today", metavar="YYYY-MM-DD",
-        help="The date that decides which reviews are overdue. Example: --today 2026-12-01"),
-    jobs: int | None = typer.Option(
-        None, "--jobs", "-j", min=1,
-        help="Processes to use for many procedures (default: up to 2). Example: --jobs 1"),
+    jobs: Jobs = None,
     prune: bool = typer.Option(
         False, "--prune", help="Keep OUTPUT in step with the procedures: remove the files an "
         "earlier --prune run wrote that this run does not (a deleted procedure's pages, a "
@@ -57,19 +52,17 @@ def render(
     """
     import sys
 
-    from procflow.cli.app import parse_today
     from procflow.procedures import discover
     from procflow.project import project_for
     from procflow.render import parse_formats, render_site
 
     chosen = parse_formats(formats)
-    day = parse_today(today)
     files = discover(paths or [])
     if templates is None:
         templates = project_for(paths[0] if paths else Path.cwd()).templates_dir
     with _progress(len(files), sys.stderr.isatty()) as advance:
         site = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
-                           today=day, progress=advance, jobs=jobs, prune=prune)
+                           today=today, progress=advance, jobs=jobs, prune=prune)
     warnings = list(site.warnings)
     if not files:
         where = ", ".join(map(str, paths)) if paths else "procedures/"

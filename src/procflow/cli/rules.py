@@ -44,16 +44,15 @@ def _list(rules: list[Rule]) -> None:
     from pathlib import Path
 
     from procflow.findings import display_path, printable
-    from procflow.lint import ALWAYS_ON, configured_severity
     from procflow.project import project_for
+    from procflow.rules import configured_severity
 
     project = project_for(Path.cwd())
     for finding in project.findings:
         typer.echo(str(finding), err=True)
     if project.path is not None:
         typer.echo(printable(f"severities as set in {display_path(project.path)}"), err=True)
-    settings = project.config.rules
     for rule in rules:
-        off = rule.code in settings.disable and rule.code not in ALWAYS_ON
-        shown = "off" if off else configured_severity(rule.code, rule.severity, project).value
+        severity = configured_severity(rule, project.config.rules)
+        shown = severity.value if severity else "off"
         typer.echo(f"{rule.code}  {shown:<7}  {rule.summary}")

@@ -39,7 +39,7 @@ class TemplateProblem(ProcflowError):
 
 def builtin_dir() -> Path:
     """The packaged default templates (``templates/`` of the source tree, in the wheel)."""
-    return Path(str(resources.files("procflow").joinpath("templates")))
+    return Path(str(resources.files("procflow.templates")))
 
 
 def _markdown_finalize(value: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from procflow.rules import LoadRule
+from procflow.rules.base import LoadRule
 
 
 class UnsafeYaml(LoadRule):

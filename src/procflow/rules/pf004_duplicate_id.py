@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from procflow.findings import Issue
-from procflow.rules import Rule, RuleContext, issue
+from procflow.rules.base import Rule, RuleContext, issue
 
 #: the lists whose items have ids, and what one item is called in a message
 LISTS = {"roles": "role", "priorities": "priority", "steps": "step", "slas": "SLA",

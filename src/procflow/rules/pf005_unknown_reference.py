@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from procflow.findings import Issue, did_you_mean
-from procflow.rules import Rule, RuleContext, issue
+from procflow.rules.base import Rule, RuleContext, issue
 
 #: where each kind of thing is defined, for the fix when no close name exists
 DEFINE = {"role": "define it under roles: (or as a shared role in procflow.yaml)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from procflow.findings import Issue
-from procflow.rules import Rule, RuleContext, issue
+from procflow.rules.base import Rule, RuleContext, issue
 
 
 class UnreachableStep(Rule):

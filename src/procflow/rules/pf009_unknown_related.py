@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from procflow.findings import Issue, did_you_mean
-from procflow.rules import TreeEntry, TreeRule, entries_by_id, issue
+from procflow.rules.base import TreeEntry, TreeRule, entries_by_id, issue
 
 
 class UnknownRelated(TreeRule):

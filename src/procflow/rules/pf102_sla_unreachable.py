@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from procflow.durations import Clock, format_seconds
 from procflow.findings import Issue, Severity
 from procflow.model import Sla
-from procflow.rules import Rule, RuleContext, issue
+from procflow.rules.base import Rule, RuleContext, issue
 
 
 class SlaUnreachable(Rule):

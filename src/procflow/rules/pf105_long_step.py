@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from procflow.findings import Issue, Severity
-from procflow.rules import Rule, RuleContext, issue
+from procflow.rules.base import Rule, RuleContext, issue
 
 MAX_CHECKLIST_ITEMS = 7
 MAX_INSTRUCTION_CHARACTERS = 600

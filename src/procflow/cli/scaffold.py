@@ -1,0 +1,86 @@
+"""``procflow init`` and ``procflow new``: set up a repository, start a procedure from a
+starter (the library side is ``procflow.scaffold``)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from procflow.cli.app import command, say
+from procflow.cli.options import Today
+
+
+class Starter(str, Enum):
+    """The starters in ``procflow/starters/`` (a test keeps this list in sync)."""
+
+    blank = "blank"
+    complaint = "complaint"
+    internal_request = "internal-request"
+    phone_request = "phone-request"
+
+
+@command()
+def init(
+    today: Today,
+    folder: Path = typer.Argument(
+        Path("."), metavar="DIR",
+        help="The repository folder to set up (default: the current folder). Example: my-team"),
+    gitlab: bool = typer.Option(
+        False, "--gitlab", help="Also write a GitLab CI pipeline (.gitlab-ci.yml). "
+        "Example: procflow init --gitlab"),
+) -> None:
+    """Set up procflow in a repository: procflow.yaml, procedures/ with a starter procedure,
+    a pre-commit config and a GitHub Actions workflow. Existing files are never overwritten:
+    they are listed as skipped.
+
+    Example: procflow init --gitlab
+    """
+    from procflow.findings import display_path
+    from procflow.scaffold import init_project
+
+    outcomes = init_project(folder, gitlab=gitlab, today=today)
+    for outcome in outcomes:
+        if outcome.skipped:
+            say(f"skipped {display_path(outcome.path)}: {outcome.skipped}")
+        else:
+            say(f"created {display_path(outcome.path)}")
+    say("next: pre-commit install; procflow new my-procedure --from complaint; procflow validate")
+
+
+@command()
+def new(
+    today: Today,
+    procedure_id: str = typer.Argument(
+        ..., metavar="ID", help="The new procedure's id: lowercase letters, digits and hyphens. "
+        "Example: complaint-handling"),
+    starter: Starter = typer.Option(
+        Starter.blank, "--from", help="The starter to copy. Example: --from complaint"),
+    folder: Path | None = typer.Option(
+        None, "--dir", file_okay=False,
+        help="The folder to write into (default: the project's procedures/ folder). "
+        "Example: --dir procedures/sales"),
+    title: str | None = typer.Option(
+        None, "--title", help="The title (default: made from the id). "
+        "Example: --title 'Complaint handling'"),
+    handle: str | None = typer.Option(
+        None, "--handle", help="The owner's git host user or team, for CODEOWNERS. "
+        "Example: --handle @acme/cs-quality"),
+) -> None:
+    """Write procedures/ID.yaml from a starter: version 0.1.0, status draft, a review date,
+    and the owner from git config user.name and user.email.
+
+    Starters: blank, phone-request, complaint, internal-request.
+
+    Example: procflow new complaint-handling --from complaint --handle @acme/cs-quality
+    """
+    from procflow.findings import display_path
+    from procflow.procedures import default_folder
+    from procflow.scaffold import new_procedure
+
+    path, hints = new_procedure(procedure_id, folder or default_folder(Path.cwd()), starter=starter.value,
+                                title=title, handle=handle, today=today)
+    say(f"created {display_path(path)}")
+    for hint in hints:
+        say(f"note: {hint}")

@@ -1,0 +1,39 @@
+"""``procflow schema``: the JSON Schema of a procedure file, for editors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from procflow.cli.app import command, say
+
+
+@command()
+def schema(
+    output: Path | None = typer.Option(
+        None, "--output", "-o", dir_okay=False,
+        help="Write the schema to this file instead of printing it. "
+        "Example: --output schema/procedure.schema.json"),
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of a procedure file, for editor completion.
+
+    Point the editor at it with a first line such as
+    '# yaml-language-server: $schema=../schema/procedure.schema.json'.
+
+    Example: procflow schema --output schema/procedure.schema.json
+    """
+    from procflow.errors import UsageError
+    from procflow.findings import display_path
+    from procflow.schema import schema_text
+
+    text = schema_text()
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+    say(f"wrote {display_path(output)}")
