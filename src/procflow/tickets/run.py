@@ -12,6 +12,7 @@ from pathlib import Path
 from procflow.errors import UsageError
 from procflow.model import Procedure, TicketReportSettings
 from procflow.project import Project
+from procflow.tickets.compute import Report
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -114,6 +115,27 @@ def _procedures(paths: list[Path]) -> tuple[list[tuple[Procedure, str]], Project
 
 def run_report(request: ReportRequest, *, strict: bool) -> int:
     """Build and write the report; the exit code (0, or 1 for --fail-under / --strict)."""
+    report, bad = build(request)
+    write(report, request.output_format, request.output)
+    if bad:
+        print(f"procflow report: {bad} bad row(s) left out (see the report)", file=sys.stderr)
+    failing = request.fail_under is not None and bool(report.missed)
+    return 1 if failing or (strict and bad) else 0
+
+
+def review_now(tickets: Path, paths: list[Path], today: dt.date) -> dict[str, list[str]]:
+    """For ``procflow review --tickets``: the procedures whose SLAs missed their target in
+    the last month of the export (judged at the start of ``today``), with what they missed."""
+    report, bad = build(ReportRequest(tickets=tickets, paths=paths,
+                                      today=today.isoformat()))
+    if bad:
+        print(f"procflow review: {bad} bad row(s) of {tickets.name} left out; procflow "
+              "report lists them", file=sys.stderr)
+    return report.review_now()
+
+
+def build(request: ReportRequest) -> tuple[Report, int]:
+    """The report of a request, and how many bad rows its inputs had."""
     from procflow.tickets.columns import PRESET_TIME_FORMATS, column_map, parse_column_options
     from procflow.tickets.compute import Period, build_report
     from procflow.tickets.load import ReadOptions, load_tickets
@@ -155,12 +177,7 @@ def run_report(request: ReportRequest, *, strict: bool) -> int:
     report = build_report(tickets, changes, procedures, project, settings,
                           source=request.tickets.name, timezone=zone, now=now,
                           period=Period(start, end), default_target=default_target)
-    write(report, request.output_format, request.output)
-    failing = request.fail_under is not None and bool(report.missed)
-    bad = tickets.bad.height + (changes.bad.height if changes else 0)
-    if bad:
-        print(f"procflow report: {bad} bad row(s) left out (see the report)", file=sys.stderr)
-    return 1 if failing or (strict and bad) else 0
+    return report, tickets.bad.height + (changes.bad.height if changes else 0)
 
 
 def write(report: object, output_format: str, output: Path | None) -> None:
