@@ -26,7 +26,6 @@ from procflow.tickets.worktime import Seconds, WorkingClock
 
 #: the 24x7 clock's single interval ends here (year 2100): far beyond any due time
 _FOREVER = 4_102_444_800
-_MAX_ROUNDS = 200
 
 
 def sla_calendar(sla: Sla, project: Project) -> Calendar | None:
@@ -54,6 +53,16 @@ class Pauses:
     def empty(cls) -> Pauses:
         none = np.zeros(0, dtype=np.int64)
         return cls(none, none, none)
+
+    def rank(self) -> np.ndarray:
+        """Each interval's place among its ticket's intervals (0 for the first)."""
+        if not len(self.ticket):
+            return np.zeros(0, dtype=np.int64)
+        first = np.ones(len(self.ticket), dtype=bool)
+        first[1:] = self.ticket[1:] != self.ticket[:-1]
+        starts = np.flatnonzero(first)
+        group = np.cumsum(first) - 1
+        return np.arange(len(self.ticket)) - starts[group]
 
     @classmethod
     def merged(cls, ticket: np.ndarray, start: Seconds, end: Seconds, low: Seconds,
@@ -214,19 +223,33 @@ class SlaClock:
 
     def due(self, starts: Seconds, counted: Seconds, pauses: Pauses) -> Seconds:
         """The earliest instant at which ``counted`` seconds of the clock have run from each
-        start, paused time not counting (engine: ``run_clock``)."""
-        base = self.clock.cumulative(starts)
-        self.ensure_counted(int((base + counted).max(initial=0)))
-        base = self.clock.cumulative(starts)
-        due = self._moment(base + counted)
-        for _ in range(_MAX_ROUNDS if len(pauses.ticket) else 0):
-            extra = self.paused(pauses, due, len(starts))
-            self.ensure_counted(int((base + counted + extra).max(initial=0)))
-            moved = self._moment(self.clock.cumulative(starts) + counted + extra)
-            if np.array_equal(moved, due):
-                break
-            due = moved
-        return np.maximum(starts, due)
+        start, paused time not counting (engine: ``run_clock``). The engine walks a case's
+        pauses in order; here the k-th pauses of all tickets are one step, so the steps are
+        as many as the most pauses one ticket has, each over those pauses only."""
+        current = starts.copy()
+        remaining = counted.astype(np.int64).copy()
+        if len(pauses.ticket):
+            done = np.zeros(len(starts), dtype=bool)
+            rank = pauses.rank()
+            for step in range(int(rank.max()) + 1):
+                at = np.flatnonzero(rank == step)
+                ticket = pauses.ticket[at]
+                begin, end = pauses.start[at], pauses.end[at]
+                active = ~done[ticket] & (end > current[ticket])
+                ticket, begin, end = ticket[active], begin[active], end[active]
+                self.ensure(int(end.max(initial=0)))
+                now = current[ticket]
+                before = (self.clock.cumulative(np.maximum(begin, now))
+                          - self.clock.cumulative(now))
+                finished = before >= remaining[ticket]
+                done[ticket[finished]] = True
+                going = ticket[~finished]
+                remaining[going] -= before[~finished]
+                current[going] = end[~finished]
+        base = self.clock.cumulative(current)
+        self.ensure_counted(int((base + remaining).max(initial=0)))
+        due = self._moment(self.clock.cumulative(current) + remaining)
+        return np.maximum(current, due)
 
     def _moment(self, counted: Seconds) -> Seconds:
         return self.clock.moment(counted).astype(np.int64)

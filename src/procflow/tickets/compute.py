@@ -426,18 +426,19 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
             continue
         targets, problems = compliance_targets(procedure, settings, default_target)
         warnings += problems
+        own_pauses = pauses and StatusChanges(  # this procedure's only: smaller joins below
+            pauses.intervals.join(own.select("id"), on="id", how="semi"), pauses.bad,
+            pauses.rows)
         fr_work = np.full(own.height, np.nan)
-        row_index = {row: i for i, row in enumerate(own["row"].to_list())}
+        own_rows = own["row"].to_numpy()  # ascending: the export's order is kept
         sla_results, response_targets = [], []
         workday: dict[str, int | None] = {}
         for sla in procedure.slas:
             result, rows, working = measure_sla(sla, procedure, own, project, settings,
-                                                pauses, now, targets[sla.id])
+                                                own_pauses, now, targets[sla.id])
             sla_results.append(result)
             if result.measure == "first_response":
-                positions = np.fromiter((row_index[r] for r in rows), dtype=np.int64,
-                                        count=len(rows))
-                fr_work[positions] = working
+                fr_work[np.searchsorted(own_rows, rows)] = working
                 response_targets.append((sla.id, result.target_seconds / 3600))
                 calendar = sla_calendar(sla, project)
                 workday.setdefault("first_response_median",
