@@ -312,3 +312,17 @@ def test_missing_extra_is_a_one_line_instruction(cli, project, monkeypatch) -> N
     assert result.stderr.strip().splitlines() == [
         "procflow: procflow report needs polars: install the report extra with "
         "pip install 'procflow[report]'"]
+
+
+def test_a_status_mapped_to_a_pause_step_stops_only_that_slas_clock(cli, project) -> None:
+    config = project / "procflow.yaml"
+    config.write_text(config.read_text().replace(
+        'pause_statuses: ["Waiting for customer"]', 'statuses: {"Waiting for customer": answer}'))
+    procedure = project / "procedures" / "complaints.yaml"
+    procedure.write_text(procedure.read_text().replace(
+        "clock: business, warn_before: 1h}", "clock: business, warn_before: 1h, pause: [answer]}"))
+    data = _json(cli, project, "--period", "2026-11", "--statuses", project / "statuses.csv")
+    assert _sla(data, "first-response-p1")["total"]["met"] == 3  # A6 paused for an hour
+    procedure.write_text(procedure.read_text().replace(", pause: [answer]}", "}"))
+    data = _json(cli, project, "--period", "2026-11", "--statuses", project / "statuses.csv")
+    assert _sla(data, "first-response-p1")["total"]["met"] == 2

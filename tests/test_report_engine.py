@@ -46,9 +46,11 @@ def _tickets(count: int, seed: int) -> tuple[pl.DataFrame, StatusChanges]:
     ends_all: list[int | None] = np.concatenate([ends, second + 7200]).tolist()
     ends_all[0] = None  # a pause still running
     intervals = pl.DataFrame({"id": [f"T{i}" for i in np.concatenate([paused, twice])],
+                              "status": "waiting",
                               "start": np.concatenate([starts, second]), "end": ends_all},
-                             schema={"id": pl.Utf8, "start": pl.Int64, "end": pl.Int64})
-    return frame, StatusChanges(intervals, pl.DataFrame(), 0)
+                             schema={"id": pl.Utf8, "status": pl.Utf8, "start": pl.Int64,
+                                     "end": pl.Int64})
+    return frame, StatusChanges(intervals, pl.DataFrame(), 0, frozenset({"waiting"}))
 
 
 def _engine_pauses(changes: StatusChanges, ticket: str, start: int, stop: int

@@ -323,6 +323,7 @@ class TicketReportSettings(Model):
     compliance_target: Text = "95%"
     warn_before: DurationField | None = None
     pause_statuses: list[Text] = []
+    statuses: dict[str, Slug] = {}
     priorities: dict[str, Slug] = {}
     slas: dict[str, Literal["first_response", "resolution"]] = {}
     kpis: dict[str, Text] = {}

@@ -275,6 +275,11 @@ def measure_sla(sla: Sla, procedure: Procedure, tickets: pl.DataFrame, project: 
     measure = sla_measure(sla, procedure, settings)
     scope = tickets if sla.priority is None else tickets.filter(
         pl.col("priority") == sla.priority)
+    if changes is not None:  # the statuses that stop this SLA's clock
+        steps = set(getattr(sla, "pause", ()))
+        changes = changes.for_statuses(changes.always | {
+            status.strip().lower() for status, step in settings.statuses.items()
+            if step in steps})
     stop_column = "first_response" if measure == "first_response" else "resolved"
     calendar = sla_calendar(sla, project)
     target = (sla.target.total_seconds("calendar") if calendar is None
@@ -428,7 +433,7 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
         warnings += problems
         own_pauses = pauses and StatusChanges(  # this procedure's only: smaller joins below
             pauses.intervals.join(own.select("id"), on="id", how="semi"), pauses.bad,
-            pauses.rows)
+            pauses.rows, pauses.always)
         fr_work = np.full(own.height, np.nan)
         own_rows = own["row"].to_numpy()  # ascending: the export's order is kept
         sla_results, response_targets = [], []

@@ -173,7 +173,8 @@ def build(request: ReportRequest) -> tuple[Report, int]:
     changes = None
     if request.statuses:
         changes = load_pauses(request.statuses, options,
-                              [*settings.pause_statuses, *request.pause_statuses])
+                              [*settings.pause_statuses, *request.pause_statuses],
+                              settings.statuses)
     report = build_report(tickets, changes, procedures, project, settings,
                           source=request.tickets.name, timezone=zone, now=now,
                           period=Period(start, end), default_target=default_target)
