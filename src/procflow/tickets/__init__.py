@@ -10,7 +10,9 @@ The pipeline, one module per concern:
 - ``clocks`` and ``worktime``: the working time of each SLA's clock, vectorised;
 - ``targets``: the KPI target forms the report can check;
 - ``compute``: compliance and KPI values per procedure, SLA, priority and month;
-- ``output`` and ``html``: text, json, md and a self-contained HTML page with charts.
+- ``output``, ``html`` and ``charts``: text, json, md and a self-contained HTML page with SVG
+  charts;
+- ``run``: from the command's options to a written report and an exit code.
 
 polars, numpy and matplotlib come with the optional extra ``procflow[report]``;
 ``require_extra`` turns their absence into a one-line instruction (exit 2).

@@ -27,14 +27,7 @@ from typing import Any, TextIO
 
 import polars as pl
 
-from procflow.tickets.compute import (
-    Counts,
-    KpiResult,
-    Report,
-    SlaResult,
-    format_duration,
-    format_value,
-)
+from procflow.tickets.compute import Counts, KpiResult, Report, SlaResult, format_value
 
 #: bad rows listed by row number in text, md and html (json lists them all)
 SHOWN_BAD_ROWS = 20
@@ -262,5 +255,3 @@ def write_markdown(report: Report, stream: TextIO) -> None:
     lines += [f"**{len(missed)} target(s) missed.**" if missed else "All targets met.", ""]
     stream.write("\n".join(lines))
 
-
-__all__ = ["as_json", "write_json", "write_text", "write_markdown", "format_duration"]

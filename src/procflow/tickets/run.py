@@ -54,8 +54,7 @@ def _day(text: str, option: str) -> str:
 
 
 def period_of(request: ReportRequest) -> tuple[str | None, str | None]:
-    from procflow.tickets.compute import Period  # noqa: F401  (the shape returned)
-
+    """The first and last day (YYYY-MM-DD, in the report's zone) of --period or --from/--to."""
     if request.period and (request.date_from or request.date_to):
         raise UsageError("--period and --from/--to exclude each other; give one")
     if request.period:
