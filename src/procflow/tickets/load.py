@@ -13,7 +13,7 @@ with its row number (1 = the first data row) and every problem it has.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,25 +84,54 @@ def read_raw(path: Path, wanted: list[str] | None = None) -> pl.DataFrame:
             present = [c for c in (wanted or list(names)) if c in names]
             frame = pl.read_parquet(path, columns=present or None)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UsageError(f"{path}: cannot read it as {kind}: {first_line}") from None
+        raise _unreadable(path, kind, error) from None
     return frame.select([c for c in (wanted or frame.columns) if c in frame.columns])
 
 
-def _missing_columns(frame: pl.DataFrame, columns: ColumnMap, procedure: str | None,
-                     path: Path) -> None:
+def scan_raw(path: Path, wanted: list[str]) -> tuple[pl.LazyFrame, list[str]]:
+    """The export as a lazy scan (CSV as text) of the ``wanted`` columns it has, and the names
+    of all its columns: the rows are parsed while they stream, never held all as text."""
+    kind = file_kind(path)
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    try:
+        if kind in ("csv", "tsv"):
+            separator = "\t" if kind == "tsv" else ","
+            names = pl.read_csv(path, n_rows=0, separator=separator, infer_schema=False).columns
+            scan = pl.scan_csv(path, separator=separator, infer_schema=False,
+                               encoding="utf8-lossy")
+        elif kind == "jsonl":
+            scan = pl.scan_ndjson(path, infer_schema_length=None)
+            names = scan.collect_schema().names()
+        else:
+            scan = pl.scan_parquet(path)
+            names = scan.collect_schema().names()
+    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+        raise _unreadable(path, kind, error) from None
+    return scan.select([c for c in wanted if c in names]), names
+
+
+def _unreadable(path: Path, kind: str, error: Exception) -> UsageError:
+    text = str(error).strip()
+    return UsageError(f"{path}: cannot read it as {kind}: "
+                      f"{text.splitlines()[0] if text else type(error).__name__}")
+
+
+def _missing_columns(frame: pl.DataFrame | list[str], columns: ColumnMap,
+                     procedure: str | None, path: Path) -> None:
+    names = frame if isinstance(frame, list) else frame.columns
     needed = [name for name in REQUIRED] + ([] if procedure else ["procedure"])
     needed += [name for name in columns.explicit if name not in needed]
     absent = [f"{name} ('{columns.column(name)}')" for name in needed
-              if columns.column(name) not in frame.columns]
+              if columns.column(name) not in names]
     if absent:
         from procflow.findings import did_you_mean
 
-        hints = "".join(did_you_mean(columns.column(name.split(" ")[0]), frame.columns)
+        hints = "".join(did_you_mean(columns.column(name.split(" ")[0]), names)
                         for name in absent[:1])
         raise UsageError(f"{path}: no column for {', '.join(absent)}{hints}; map it with "
                          "--column FIELD=COLUMN or report.columns in procflow.yaml (columns "
-                         f"found: {', '.join(frame.columns[:20])})")
+                         f"found: {', '.join(names[:20])})")
 
 
 def text_of(name: str) -> pl.Expr:
@@ -255,50 +284,127 @@ def _priority_ids(table: pl.DataFrame, procedures: Mapping[str, Procedure],
     return context.select(result.alias("priority")).to_series()
 
 
+_NUMBERS = ("first_response_minutes", "reopened", "contacts", "csat", "nps")
+
+
+def _best_format(sample: pl.Series, options: ReadOptions) -> tuple[str, str]:
+    """The time format (and its kind) that reads most of a sample of a column."""
+    if options.time_format:
+        aware = "%z" in options.time_format or "%:z" in options.time_format
+        return options.time_format, "aware" if aware else "naive"
+    text = sample.cast(pl.Utf8).str.strip_chars()
+    text = text.filter(text.is_not_null() & (text != ""))
+    return max(_ISO_FORMATS, key=lambda item: _parsed(text, *item).count())
+
+
+def _fast_time(name: str, fmt: str, kind: str, zone: str) -> list[pl.Expr]:
+    """Epoch seconds in the likeliest format, and the text of the rows it leaves unread."""
+    raw = text_of(name)
+    parsed = raw.str.to_datetime(fmt, strict=False, time_unit="us",
+                                 time_zone="UTC" if kind == "aware" else None)
+    if kind != "aware":
+        parsed = parsed.dt.replace_time_zone("UTC" if kind == "utc" else zone,
+                                             ambiguous="earliest", non_existent="null")
+    seconds = parsed.dt.epoch("s")
+    given = raw.is_not_null() & (raw != "")
+    return [seconds.alias(name), pl.when(given & seconds.is_null()).then(raw)
+            .alias(f"{name}__raw"), (~given).alias(f"{name}__empty")]
+
+
+def _fast_number(name: str, dtype: pl.DataType) -> list[pl.Expr]:
+    """The number as a plain cast reads it, and the text of the rows to look at again (not
+    read, or out of range)."""
+    value = pl.col(name).cast(pl.Float64, strict=False)
+    low, high = _RANGES.get(name, (None, None))
+    odd = value.is_null() | value.is_nan() | value.is_infinite()
+    if low is not None:
+        odd = odd | (value < low)
+    if high is not None:
+        odd = odd | (value > high)
+    raw = pl.col(name).cast(pl.Utf8)
+    given = raw.is_not_null() & (raw.str.strip_chars() != "")
+    return [value.alias(name), pl.when(given & odd).then(raw).alias(f"{name}__raw")]
+
+
+def _finish(table: pl.DataFrame, name: str, parse: Callable[[pl.Series], tuple[
+        pl.Series, pl.Series | None]]) -> tuple[pl.Series, pl.Series | None]:
+    """The column with the rows the fast path left re-read by ``parse`` (all the slow
+    forms and the problem texts), and their problems."""
+    values = table[name]
+    leftover = table[f"{name}__raw"]
+    index = leftover.is_not_null().arg_true()
+    if not len(index):
+        return values, None
+    fixed, problems = parse(leftover.gather(index))
+    values = values.scatter(index, fixed.cast(values.dtype))
+    if problems is None:
+        return values, None
+    return values, pl.repeat(None, table.height, dtype=pl.Utf8, eager=True).scatter(
+        index, problems)
+
+
 def load_tickets(path: Path, procedures: Mapping[str, Procedure],
                  options: ReadOptions) -> Tickets:
     """Read, map, parse and check a ticket export (see the module docstring)."""
     columns = options.columns
     wanted = sorted({columns.column(name) for name in columns.columns})
-    raw = read_raw(path, wanted)
-    _missing_columns(raw, columns, options.procedure, path)
+    scan, names = scan_raw(path, wanted)
+    _missing_columns(names, columns, options.procedure, path)
     renamed = {columns.column(name): name for name in columns.columns
-               if columns.column(name) in raw.columns}
+               if columns.column(name) in names}
     fields = frozenset(renamed.values())
-    frame = raw.select([pl.col(column).alias(name) for column, name in renamed.items()])
-    del raw
-    height = frame.height
-    problems: list[pl.Series | None] = []
-    ids = frame["id"].cast(pl.Utf8).str.strip_chars()
-    missing_id = ids.is_null() | (ids == "")
-    problems.append(flag(pl.DataFrame({"x": ids}), missing_id, pl.lit("id: missing")))
-    parsed: dict[str, pl.Series] = {"row": pl.int_range(1, height + 1, dtype=pl.UInt32,
-                                                         eager=True), "id": ids}
-    if options.procedure:
-        parsed["procedure"] = pl.repeat(options.procedure, height, dtype=pl.Utf8, eager=True)
-    else:
-        parsed["procedure"] = frame["procedure"].cast(pl.Utf8).str.strip_chars()
-    parsed["priority_text"] = (frame["priority"].cast(pl.Utf8).str.strip_chars()
-                               if "priority" in fields
-                               else pl.repeat(None, height, dtype=pl.Utf8, eager=True))
+    scan = scan.select([pl.col(column).alias(name) for column, name in renamed.items()])
+    try:
+        schema = scan.collect_schema()
+        sample = scan.head(500).collect()
+    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+        raise _unreadable(path, file_kind(path), error) from None
+    exprs: list[pl.Expr] = [text_of("id").alias("id")]
+    exprs.append(pl.lit(options.procedure, dtype=pl.Utf8).alias("procedure")
+                 if options.procedure else text_of("procedure").alias("procedure"))
+    exprs.append(text_of("priority").alias("priority_text") if "priority" in fields
+                 else pl.lit(None, dtype=pl.Utf8).alias("priority_text"))
+    typed_times = [name for name in TIME_FIELDS if name in fields
+                   and isinstance(schema[name], pl.Datetime)]
     for name in TIME_FIELDS:
-        if name in fields:
-            parsed[name], problem = parse_times(frame[name], name, options)
-            problems.append(problem)
+        if name in typed_times:
+            exprs.append(pl.col(name))
+        elif name in fields:
+            exprs += _fast_time(name, *_best_format(sample[name], options), options.timezone)
         else:
-            parsed[name] = pl.repeat(None, height, dtype=pl.Int64, eager=True)
-    created_text = frame["created"].cast(pl.Utf8)
-    problems.append(flag(pl.DataFrame({"x": created_text}),
-                         created_text.is_null() | (created_text.str.strip_chars() == ""),
-                         pl.lit("created: missing")))
-    for name in ("first_response_minutes", "reopened", "contacts", "csat", "nps"):
-        if name in fields:
-            parsed[name], problem = parse_numbers(frame[name], name)
+            exprs.append(pl.lit(None, dtype=pl.Int64).alias(name))
+    for name in _NUMBERS:
+        exprs += (_fast_number(name, schema[name]) if name in fields
+                  else [pl.lit(None, dtype=pl.Float64).alias(name)])
+    try:
+        table = scan.select(exprs).collect(engine="streaming")
+    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+        raise _unreadable(path, file_kind(path), error) from None
+    height = table.height
+    table = table.with_columns(pl.int_range(1, height + 1, dtype=pl.UInt32).alias("row"))
+    problems: list[pl.Series | None] = [
+        flag(table, table["id"].is_null() | (table["id"] == ""), pl.lit("id: missing"))]
+    for name in TIME_FIELDS:
+        if name in typed_times:
+            seconds, problem = parse_times(table[name], name, options)
+            table = table.with_columns(seconds)
             problems.append(problem)
-        else:
-            parsed[name] = pl.repeat(None, height, dtype=pl.Float64, eager=True)
-    del frame
-    table = pl.DataFrame(parsed).with_columns(
+        elif name in fields:
+            seconds, problem = _finish(
+                table, name, lambda text, name=name: parse_times(text, name, options))
+            table = table.with_columns(seconds)
+            problems.append(problem)
+    if "created" in typed_times:
+        problems.append(flag(table, table["created"].is_null(), pl.lit("created: missing")))
+    else:
+        problems.append(flag(table, table["created__empty"], pl.lit("created: missing")))
+    for name in _NUMBERS:
+        if name in fields:
+            value, problem = _finish(table, name,
+                                     lambda text, name=name: parse_numbers(text, name))
+            table = table.with_columns(value)
+            problems.append(problem)
+    table = table.select(pl.exclude("^.*__(raw|empty)$")).with_columns(
         pl.coalesce([pl.col("first_response"),
                      pl.col("created") + (pl.col("first_response_minutes") * 60).round()
                      .cast(pl.Int64)]).alias("first_response"))
