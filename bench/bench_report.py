@@ -42,12 +42,14 @@ print(json.dumps({"seconds": time.perf_counter() - start, "bytes": frame.estimat
 REPORT = """
 import json, sys, time
 from pathlib import Path
-from procflow.tickets.run import ReportRequest, run_report
+from procflow.tickets.run import ReportRequest, build, writer
 request = ReportRequest(tickets=Path(sys.argv[1]), paths=[Path(sys.argv[2])],
                         statuses=Path(sys.argv[3]), pause_statuses=["Waiting for customer"],
                         today="2027-01-01", output_format="json", output=Path(sys.argv[4]))
 start = time.perf_counter()
-run_report(request, strict=False)
+report, bad = build(request)
+with open(sys.argv[4], "w", encoding="utf-8") as out:
+    writer("json")(report, out)
 print(json.dumps({"seconds": time.perf_counter() - start}))
 """
 

@@ -3,7 +3,7 @@
 
     python bench/run.py [--quick]
 
-Runs bench_validate, bench_render, bench_diff, bench_graph and bench_report with the same Python, each
+Runs bench_validate, bench_render, bench_diff, bench_graph, bench_layout and bench_report with the same Python, each
 printing its ratios against a baseline measured in the same run. ``--quick`` asks each for
 fewer repeats (a smoke run, not figures to quote). Exit code: the first failing benchmark's.
 """
@@ -21,6 +21,7 @@ BENCHMARKS = {  # script: arguments for --quick
     "bench_render.py": ["--repeats", "1"],
     "bench_diff.py": ["--repeats", "1"],
     "bench_graph.py": ["--procedures", "50"],
+    "bench_layout.py": ["--procedures", "50"],
     "bench_report.py": ["--repeats", "1", "--tickets", "200000"],
 }
 

@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
      "procflow.markup", "procflow.yamlsafe", "procflow"),
     ("procflow.model",),
     ("procflow.loader", "procflow.project", "procflow.flow", "procflow.references",
-     "procflow.schema", "procflow.procedures", "procflow.safe_write"),
+     "procflow.schema", "procflow.procedures", "procflow.safe_write", "procflow.roots"),
     ("procflow.rules", "procflow.lint", "procflow.sla", "procflow.fix"),
     ("procflow.render", "procflow.diff", "procflow.review", "procflow.codeowners",
      "procflow.scaffold", "procflow.report", "procflow.tickets"),

@@ -205,3 +205,49 @@ def test_text_contrast_is_at_least_4_5_to_1(site: Path, tab: Tab, name: str) -> 
     page = tab.open(site / name)
     assert page.evaluate(CONTRAST) == []
     assert page.locator(".badge").count() >= 1  # the overdue flag is checked too
+
+
+def test_diagram_text_is_at_least_12_css_px_and_a_wide_one_scrolls_by_keyboard(
+        site: Path, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto((site / "complaint-handling.html").as_uri())
+    sizes = page.evaluate("""() => [...document.querySelectorAll('figure.diagram svg text')]
+        .filter(t => t.textContent.trim()).map(t =>
+            parseFloat(t.getAttribute('font-size')) *
+            t.ownerSVGElement.getBoundingClientRect().width /
+            t.ownerSVGElement.viewBox.baseVal.width)""")  # font size x the SVG's scale
+    assert sizes and min(sizes) >= 12.0 - 0.01, min(sizes)  # 0.01: rounding of the width
+    heights = page.evaluate("""() => [...document.querySelectorAll('figure.diagram svg text')]
+        .filter(t => t.textContent.trim()).map(t => t.getBoundingClientRect().height)""")
+    assert min(heights) >= 12.0  # the rendered boxes of the glyphs, in CSS px
+    figure = page.locator("figure.diagram")
+    assert figure.evaluate("f => f.scrollWidth > f.clientWidth")  # wider than the column
+    figure.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert figure.evaluate("f => f.scrollLeft") > 0
+    link = page.locator(".diagram-link a")
+    assert link.get_attribute("href") == "complaint-handling.svg"
+    assert (site / "complaint-handling.svg").exists()
+    context.close()
+
+
+def test_printed_the_diagram_has_a_landscape_page_of_its_own_with_text_of_7_pt(
+        site: Path, tab: Tab, tmp_path: Path) -> None:
+    import pdfplumber
+
+    page = tab.open(site / "complaint-handling.html")
+    pdf = tmp_path / "page.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    with pdfplumber.open(pdf) as document:
+        pages = document.pages
+        last = pages[-1]
+        assert last.width > last.height  # landscape: the diagram is wider than tall
+        assert all(p.height > p.width for p in pages[:-1])
+        names = "".join(c["text"] for c in last.chars)
+        assert "Start" in names or "Początek" in names or "Koniec" in names
+        assert min(c["size"] for c in last.chars) >= 7.0
+        assert len(pages) >= 3  # the text goes on from the first page (the diagram last)
+        for earlier in pages[:-2]:  # no page left mostly empty (the diagram's does not push)
+            assert max(c["bottom"] for c in earlier.chars) > earlier.height / 2

@@ -28,10 +28,46 @@ def edited(tmp_path: Path, name: str, *edits: tuple[str, str], source: Path = BA
 
 def test_text_summary_line_and_groups(cli) -> None:
     out = cli("diff", BASE, TIGHTER, expect=0).stdout
-    assert out.splitlines()[0] == ("complaint-handling 1.3.0: breaking, needs a major version; "
-                                   "1 change; affects agent, specialist")
+    assert out.splitlines()[0] == ("complaint-handling 1.3.0: breaking — needs a major version "
+                                   "(the version did not change); 1 change; affects agent, "
+                                   "specialist")
     assert "  SLAs\n    breaking  SLA 'resolution' target tightened from 14d to 7d" in out
     assert "\x1b[" not in out  # no colour when stdout is not a terminal
+
+
+@pytest.mark.parametrize(("version", "line"), [
+    ("2.0.0", "complaint-handling: breaking — major bump 1.3.0 → 2.0.0 ✓; 1 change"),
+    ("1.4.0", "complaint-handling: breaking — needs a major version (1.3.0 → 1.4.0 is minor); "
+              "1 change"),
+])
+def test_the_summary_says_whether_the_bump_is_done(cli, tmp_path: Path, version: str,
+                                                   line: str) -> None:
+    new = edited(tmp_path, "new.yaml", ("target: 14d", "target: 7d"),
+                 ('version: "1.3.0"', f'version: "{version}"'))
+    out = cli("diff", BASE, new, expect=0).stdout
+    assert out.splitlines()[0].startswith(line)
+    md = cli("diff", BASE, new, "-f", "md", expect=0).stdout
+    assert ("| major ✓ |" in md) == (version == "2.0.0")
+
+
+def test_added_and_removed_procedures_need_no_bump(cli) -> None:
+    out = cli("diff", FOLDERS / "old", FOLDERS / "new", "-f", "md", expect=0).stdout
+    added = next(line for line in out.splitlines() if line.startswith("| `callback`"))
+    removed = next(line for line in out.splitlines() if line.startswith("| `phone-intake`"))
+    assert "| — |" in added and "| — |" in removed
+    assert "needs" not in cli("diff", FOLDERS / "old", FOLDERS / "new", expect=0).stdout.split(
+        "complaint-handling")[0]
+
+
+def test_an_edited_checklist_item_is_one_change_with_a_word_diff(cli, tmp_path: Path) -> None:
+    new = edited(tmp_path, "new.yaml", ("- Priorytet nadany", "- Priorytet nadany (pilny / zwykły)"))
+    data = json.loads(cli("diff", BASE, new, "-f", "json", expect=0).stdout)
+    [change] = data["procedures"][0]["changes"]
+    assert (change["path"], change["kind"]) == ("steps[register].checklist[2]", "changed")
+    md = cli("diff", BASE, new, "-f", "md", expect=0).stdout
+    assert "- `steps[register].checklist[2]`: Priorytet nadany **(pilny / zwykły)**" in md
+    page = cli("diff", BASE, new, "-f", "html", expect=0).stdout
+    assert "Priorytet nadany <ins>(pilny / zwykły)</ins>" in page
 
 
 def test_text_for_no_change_and_totals(cli) -> None:
@@ -69,7 +105,8 @@ def test_markdown_table_and_escaped_user_text(cli, tmp_path: Path) -> None:
                  ("target: 14d", "target: 7d"))
     out = cli("diff", BASE, new, "--format", "md", expect=0).stdout
     assert "| Procedure | Version | Impact | Needs | Changes | Affects |" in out
-    assert "| `complaint-handling` | 1.3.0 | 🔴 breaking | major | 2 | agent, specialist |" in out
+    assert ("| `complaint-handling` | 1.3.0 | 🔴 breaking | major (missing) | 2 | agent, "
+            "specialist |") in out
     assert "<b>" not in out and "&lt;b&gt;bold&lt;/b&gt;" in out
     assert "A \\| &lt;b&gt;" in out and "\\*x\\*" in out
     assert "@team" not in out  # no mention ping in a PR comment
@@ -99,7 +136,8 @@ def test_html_page_with_marked_diagram(cli, tmp_path: Path) -> None:
     assert "<script" not in html and "&lt;script&gt;" in html
     for mark in ("added", "changed", "removed"):
         assert f'class="node step {mark}"' in html or f'class="node decision {mark}"' in html
-    assert "http" not in html.split("<svg", 1)[0]  # self-contained: nothing fetched
+    head = html.split("<svg", 1)[0]
+    assert "http:" not in head and "https:" not in head  # self-contained: nothing fetched
 
 
 def test_exit_code_option(cli) -> None:

@@ -18,12 +18,15 @@ from procflow.yamlsafe import Limits
 
 LAUGHS = 'lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
     f"lol{n}: &lol{n} [{', '.join([f'*lol{n - 1}'] * 9)}]\n" for n in range(1, 10))
+#: issue 16: a 56 KB file, one 20 KB string aliased 9,000 times (180 MB once expanded)
+ALIASED_TEXT = 'big: &a "' + "x" * 20_000 + '"\nlist: [' + ", ".join(["*a"] * 9_000) + "]\n"
 DEEP_BLOCK_MAPPINGS = "".join(" " * level + f"k{level}:\n" for level in range(1500))
 NOISE = random.Random(20260601).randbytes(8192)
 
 #: name -> (file content, expected code, expected line, a word of the message)
 CASES: dict[str, tuple[bytes | str, str, int, str]] = {
     "billion-laughs": (LAUGHS, "PF002", 5, "alias"),
+    "aliased-big-string": (ALIASED_TEXT, "PF002", 2, "characters"),
     "deep-flow-sequences": ("a: " + "[" * 20_000 + "]" * 20_000 + "\n", "PF002", 1, "nesting"),
     "deep-flow-mappings": ("a: " + "{a: " * 20_000 + "b" + "}" * 20_000 + "\n", "PF002", 1,
                            "nesting"),

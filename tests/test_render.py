@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,17 @@ from conftest import RunCli
 PAGES = {"complaint-handling", "it-access", "phone-intake"}
 
 
+MANIFEST = ".procflow-files"  # every run lists what it wrote there
+
+
 def names(folder: Path) -> set[str]:
-    return {path.name for path in folder.iterdir()}
+    """The files in ``folder`` but the manifest."""
+    return {path.name for path in folder.iterdir()} - {MANIFEST}
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+            if path.name != MANIFEST}
 
 
 def test_default_formats_write_md_html_svg_and_the_catalog(cli: RunCli, valid_project: Path,
@@ -401,15 +407,20 @@ def test_a_terminal_sees_a_progress_bar_for_many_procedures(valid_project: Path,
     assert "rendering" not in stderr_of(few, terminal=True)
 
 
-def test_prune_removes_what_an_earlier_prune_run_wrote_and_nothing_else(
+def listed(out: Path) -> set[str]:
+    """The names the manifest lists."""
+    return {line.split("\t")[0] for line in (out / MANIFEST).read_text(encoding="utf-8")
+            .splitlines() if not line.startswith("#")}
+
+
+def test_prune_removes_what_an_earlier_run_wrote_and_nothing_else(
         cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
     (out / "notes.md").write_text("mine", encoding="utf-8")
     procedures = valid_project / "procedures"
     cli("render", procedures, "-o", out, "--format", "md", "--by-role", "--prune", expect=0)
-    listed = (out / ".procflow-files").read_text(encoding="utf-8")
-    assert "it-access.md\n" in listed and "notes.md" not in listed
+    assert "it-access.md" in listed(out) and "notes.md" not in listed(out)
     cards = {name for name in names(out) if name.startswith("it-access--")}
     assert cards
     (procedures / "it-access.yaml").unlink()  # a procedure is retired
@@ -418,20 +429,90 @@ def test_prune_removes_what_an_earlier_prune_run_wrote_and_nothing_else(
     left = names(out)
     assert "it-access.md" not in left and not cards & left  # its page and its role cards
     assert {"notes.md", "complaint-handling.md", "index.md"} <= left  # never listed, or made
-    assert "it-access.md" not in (out / ".procflow-files").read_text(encoding="utf-8")
+    assert "it-access.md" not in listed(out)
 
 
-def test_without_prune_nothing_is_removed_and_no_list_is_kept(
+def test_without_prune_nothing_is_removed_and_the_list_keeps_earlier_files(
         cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     procedures = valid_project / "procedures"
-    cli("render", procedures, "-o", out, "--format", "md", "--prune", expect=0)
+    cli("render", procedures, "-o", out, "--format", "md", expect=0)
     (procedures / "it-access.yaml").unlink()
     result = cli("render", procedures, "-o", out, "--format", "md", expect=0)
     assert "removed" not in result.stderr and (out / "it-access.md").exists()
-    other = tmp_path / "other"
-    cli("render", procedures, "-o", other, "--format", "md", expect=0)
-    assert not (other / ".procflow-files").exists()
+    assert "it-access.md" in listed(out)  # a later --prune run removes it
+    result = cli("render", procedures, "-o", out, "--format", "md", "--prune", expect=0)
+    assert "it-access.md" in result.stderr and not (out / "it-access.md").exists()
+
+
+def test_prune_leaves_forged_foreign_and_edited_files_alone(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    out = tmp_path / "site"
+    procedures = valid_project / "procedures"
+    cli("render", procedures, "-o", out, "--format", "md", "--prune", expect=0)
+    (out / "complaint-handling.md").write_text("edited by hand", encoding="utf-8")
+    planted = {"procflow.yaml": b"procflow: 1\n", "setup.py": b"print()\n",
+               "notes.txt": b"mine\n", "old-page.md": b"written by someone else\n"}
+    lines = []
+    for name, data in planted.items():
+        (out / name).write_bytes(data)
+        lines.append(f"{name}\t{hashlib.sha256(data).hexdigest()}\t{len(data)}\t0\tforged")
+    (out / MANIFEST).write_text((out / MANIFEST).read_text(encoding="utf-8")
+                                + "\n".join(lines) + "\n", encoding="utf-8")
+    (procedures / "complaint-handling.yaml").unlink()
+    result = cli("render", procedures, "-o", out, "--format", "md", "--prune", expect=0)
+    # names procflow cannot produce stay whatever the list says; the edited page stays too
+    for name in ("procflow.yaml", "setup.py", "notes.txt", "complaint-handling.md"):
+        assert (out / name).exists(), name
+    # a producible name with the recorded hash is procflow's to remove
+    assert not (out / "old-page.md").exists() and "old-page.md" in result.stderr
+
+
+def test_a_second_run_with_nothing_changed_touches_nothing(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    procedures = valid_project / "procedures"
+    cli("render", procedures, "-o", out, "--by-role", expect=0)
+    times = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
+    result = cli("render", procedures, "-o", out, "--by-role", expect=0)
+    assert "wrote 0 files" in result.stderr and "3 unchanged" in result.stderr
+    assert {path.name: path.stat().st_mtime_ns for path in out.iterdir()} == times
+    # one procedure changed: its files are written again, the others' are left alone
+    path = procedures / "it-access.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: New ", 1),
+                    encoding="utf-8")
+    result = cli("render", procedures, "-o", out, "--by-role", expect=0)
+    after = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    changed = {name for name in after if after[name] != times.get(name)}
+    assert {"it-access.md", "it-access.html", "index.md", "index.html"} <= changed
+    assert not {name for name in changed if name.startswith("complaint-handling")}
+    assert "New " in (out / "index.md").read_text(encoding="utf-8")  # the catalog too
+    assert "2 unchanged" in result.stderr
+    # --force redoes everything
+    result = cli("render", procedures, "-o", out, "--by-role", "--force", expect=0)
+    assert "unchanged" not in result.stderr
+    # a changed template redoes every page made with it
+    custom = tmp_path / "tpl"
+    custom.mkdir()
+    (custom / "procedure.md.j2").write_text('{% extends "default/procedure.md.j2" %}\n'
+                                            "{% block header %}MINE{% endblock %}\n",
+                                            encoding="utf-8")
+    cli("render", procedures, "-o", out, "--templates", custom, expect=0)
+    assert "MINE" in (out / "complaint-handling.md").read_text(encoding="utf-8")
+
+
+def test_a_page_edited_by_hand_is_rendered_again(cli: RunCli, valid_project: Path,
+                                                 tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    procedures = valid_project / "procedures"
+    cli("render", procedures, "-o", out, "--format", "md", expect=0)
+    before = (out / "it-access.md").read_text(encoding="utf-8")
+    (out / "it-access.md").write_text("oops", encoding="utf-8")
+    result = cli("render", procedures, "-o", out, "--format", "md", expect=0)
+    assert (out / "it-access.md").read_text(encoding="utf-8") == before
+    assert "2 unchanged" in result.stderr
 
 
 def test_a_failed_prune_run_removes_nothing(cli: RunCli, valid_project: Path,
@@ -534,3 +615,36 @@ def test_staged_writes_refuse_anything_but_a_plain_name(tmp_path: Path, name: st
         staging.write(name, "x")
     staging.discard()
     assert os.listdir(tmp_path) == []
+
+
+def test_a_run_over_two_projects_renders_each_with_its_own_settings(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    """Templates, language and shared roles come from each file's own project file."""
+    second = tmp_path / "second"
+    shutil.copytree(valid_project, second)
+    for project, language, lead, mark in ((valid_project, "en", "Team lead", "FIRST"),
+                                          (second, "pl", "Kierownik zmiany", "SECOND")):
+        (project / "tpl").mkdir()
+        (project / "tpl" / "procedure.md.j2").write_text(
+            '{% extends "default/procedure.md.j2" %}{% block header %}' + mark
+            + "{{ super() }}{% endblock %}", encoding="utf-8")
+        text = (project / "procflow.yaml").read_text(encoding="utf-8")
+        text = text.replace("language: en", f"language: {language}\ntemplates: tpl")
+        (project / "procflow.yaml").write_text(text.replace("name: Team lead", f"name: {lead}"),
+                                               encoding="utf-8")
+    (second / "procedures" / "it-access.yaml").unlink()
+    (second / "procedures" / "phone-intake.yaml").unlink()
+    (valid_project / "procedures" / "complaint-handling.yaml").unlink()
+    copy = second / "procedures" / "complaint-handling.yaml"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("id: complaint-handling",
+                                                             "id: reklamacje", 1),
+                    encoding="utf-8")
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", second / "procedures", "-o", out,
+        "--format", "md", expect=0)
+    first_page = (out / "phone-intake.md").read_text(encoding="utf-8")
+    second_page = (out / "reklamacje.md").read_text(encoding="utf-8")
+    assert "FIRST" in first_page and "SECOND" not in first_page
+    assert "SECOND" in second_page and "FIRST" not in second_page
+    assert "## Steps" in first_page and "## Kroki" in second_page  # each project's language
+    assert "Kierownik zmiany" in second_page and "Kierownik zmiany" not in first_page

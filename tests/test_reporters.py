@@ -173,7 +173,9 @@ def test_github_escapes_properties_and_message() -> None:
     lines = render("github", hostile()).splitlines()
     assert lines[0] == (
         "::error file=we%2Cird%3A 100%25.yaml,line=3,col=1,title=procflow PF003::"
-        "unknown field 'a%25b%0D%0A::error file=x.yaml::fake' [red]x[/red] :thumbs_up: \x1b[2J")
+        "unknown field 'a%25b\\r\\n::error file=x.yaml::fake' [red]x[/red] :thumbs_up: \\x1b[2J")
+    # no escape sequence reaches the log (ESC would clear the screen, OSC 52 the clipboard)
+    assert "\x1b" not in "".join(lines)
     # nothing the user wrote can start a workflow command of its own
     assert [line for line in lines if line.startswith("::")] == lines[:1]
 

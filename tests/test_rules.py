@@ -176,4 +176,4 @@ def test_default_severities_follow_the_format() -> None:
 
     codes = {rule.code: rule.severity.value for rule in all_rules()}
     assert codes == {**{f"PF00{n}": "error" for n in range(1, 10)},
-                     **{f"PF10{n}": "warning" for n in range(1, 8)}}
+                     **{f"PF10{n}": "warning" for n in range(1, 9)}}

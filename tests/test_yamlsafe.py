@@ -98,6 +98,24 @@ def test_alias_bound_counts_nested_nodes_not_alias_events() -> None:
     assert parse(text, Limits(max_alias_nodes=200))[0]["use"][1][49] == "x"
 
 
+def test_alias_bound_counts_the_characters_aliases_bring() -> None:
+    # few nodes, many characters: the node bound alone lets this through
+    text = 'big: &big {key: "' + "x" * 1000 + '"}\nuse: [' + ", ".join(["*big"] * 30) + "]\n"
+    assert len(text) < 1300
+    code, line, _, message = failure(text, Limits(max_bytes=20_000))
+    assert (code, line) == ("PF002", 2)
+    assert "20,000 characters" in message and "limits.max_bytes" in message
+    # keys count too, and the file's own size is part of the budget
+    assert failure("k: &k {" + "y" * 600 + ": 1}\nuse: [*k, *k]\n", Limits(max_bytes=1_500))[0] \
+        == "PF002"
+    assert len(parse(text, Limits(max_bytes=40_000))[0]["use"]) == 30
+
+
+def test_an_anchor_used_once_costs_nothing_extra() -> None:
+    text = 'a: &a "' + "x" * 900 + '"\n'
+    assert parse(text, Limits(max_bytes=1000))[0]["a"] == "x" * 900
+
+
 def test_depth_bound() -> None:
     text = "a:\n" + "".join("  " * depth + f"k{depth}:\n" for depth in range(1, 12))
     code, line, _, message = failure(text, Limits(max_depth=5))

@@ -1,16 +1,48 @@
-"""The console script and ``python -m procflow``: answers ``procflow --version`` before
-importing the CLI framework, then hands everything else to the typer app."""
+"""The console script and ``python -m procflow``: makes the output streams safe, answers ``procflow --version`` before
+importing the CLI framework, then hands everything else to the typer app.
+
+The streams are set to replace what their encoding cannot show (``backslashreplace``), so a
+Latin-1 or ASCII locale (``LC_ALL=C``, ``PYTHONIOENCODING=latin-1``), a "→" of procflow's own
+or a file name that is not UTF-8 never crashes a run. Environment faults found here (a closed
+stdout, a deleted working folder) are one line on stderr and exit 2.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
 
+def _safe_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _fail(message: str) -> None:
+    if sys.stderr is not None:
+        sys.stderr.write(f"procflow: {message}\n")
+    raise SystemExit(2)
+
+
 def main() -> None:
+    _safe_streams()
+    if sys.stdout is None:
+        _fail("standard output is closed; run procflow with an open stdout (or > /dev/null)")
+    try:
+        os.getcwd()
+    except OSError:
+        _fail("the working folder no longer exists (deleted or moved); cd into an existing "
+              "folder and run again")
     if sys.argv[1:] == ["--version"]:
         from procflow import __version__
 
-        sys.stdout.write(f"procflow {__version__}\n")
+        try:
+            sys.stdout.write(f"procflow {__version__}\n")
+            sys.stdout.flush()
+        except OSError as error:  # closed or broken stdout
+            _fail(f"cannot write to standard output: {error.strerror or error}")
         return
     from procflow.cli import app
 

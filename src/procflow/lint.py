@@ -16,15 +16,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from procflow.findings import Finding, Severity
+from procflow.findings import Finding, Severity, capped
 from procflow.loader import Document, load_document, read_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
 from procflow.procedures import discover
 from procflow.project import Project, project_for
-from procflow.rules import (LoadRule, Rule, RuleContext, TreeEntry, TreeRule, all_rules,
-                            configured_severity)
+from procflow.rules import (
+    LoadRule,
+    Rule,
+    RuleContext,
+    TreeEntry,
+    TreeRule,
+    all_rules,
+    configured_severity,
+)
 from procflow.yamlsafe import YamlFailure, parse
+
 
 @dataclass
 class ValidationResult:
@@ -54,16 +62,17 @@ def validate(paths: Sequence[Path], *, today: dt.date, jobs: int | None = None
              ) -> ValidationResult:
     """Check the procedures that ``paths`` name (files or folders; none: the project's
     ``procedures/``). Never raises for bad input; raises ``UsageError`` for a missing path."""
-    files = discover(paths)
+    unreadable: list[Finding] = []
+    files = discover(paths, unreadable)
     projects = [project_for(path) for path in files]  # each file's project, resolved once
     outcomes = map_in_processes(check_file, [(path, today) for path in files], jobs)
-    result = ValidationResult(files=len(files))
+    result = ValidationResult(files=len(files), findings=unreadable)
     for outcome in outcomes:
         result.findings += outcome.findings
     result.findings += _tree_findings(files, projects, [o.entry for o in outcomes])
     for project in _distinct(projects):  # problems in the procflow.yaml files themselves
         result.findings += project.findings
-    result.findings.sort()
+    result.findings = capped(result.findings)
     return result
 
 
@@ -127,7 +136,7 @@ def _project_entries(files: list[Path], projects: list[Project]) -> list[TreeEnt
         folder = project.procedures_dir
         if folder is None or not folder.is_dir():
             continue
-        for path in discover([folder]):
+        for path in discover([folder], []):
             resolved = path.resolve()
             if resolved not in given:
                 given.add(resolved)

@@ -17,14 +17,17 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from procflow.findings import (
+    MAX_FINDINGS_PER_FILE,
     Finding,
     Issue,
     Severity,
     YamlPath,
     did_you_mean,
     display_path,
+    excerpt,
 )
 from procflow.model import suggest_slug
+from procflow.roots import link_outside, outside_message
 from procflow.yamlsafe import Limits, Located, NodePos, YamlFailure, locate, parse
 
 M = TypeVar("M", bound=BaseModel)
@@ -80,10 +83,14 @@ class Document(Generic[M]):
 def read_text(path: Path, limits: Limits, *, raw: bytes | None = None, shown: str | None = None
               ) -> tuple[str | None, list[Finding]]:
     """The text of a file (or of ``raw`` bytes already read, such as a git blob), within the
-    size bound and decoded as UTF-8; otherwise the finding that says why not."""
+    size bound and decoded as UTF-8; otherwise the finding that says why not. A file that is
+    a symbolic link out of its repository or project is not read at all."""
     shown = shown or display_path(path)
     try:
         if raw is None:
+            escaped = link_outside(path)
+            if escaped is not None:  # never read: it may be ~/.git-credentials
+                return None, [Finding(shown, 1, 1, "PF001", outside_message(escaped))]
             size = path.stat().st_size
             if size <= limits.max_bytes:
                 with path.open("rb") as handle:  # bounded: the file may grow after stat
@@ -130,7 +137,7 @@ def load_document(path: Path, model: type[M], limits: Limits, *, raw: bytes | No
         return document
     document.findings = [document.parse_finding(p) for p in problems]
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"the value {data!r}"
+        kind = "a list" if isinstance(data, list) else f"the value {_Quoted(excerpt(data))!r}"
         document.findings.append(Finding(document.display, 1, 1, "PF001", f"the file holds {kind}"
                                          "; a procedure is a mapping (procflow: 1, id: ..., ...)"))
         return document
@@ -153,13 +160,27 @@ def schema_issues(error: ValidationError, model: type[BaseModel], document: Docu
                   ) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[tuple[YamlPath, str]] = set()
-    for item in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    for count, item in enumerate(errors):
+        if len(issues) > MAX_FINDINGS_PER_FILE:  # the rest are only counted (lint caps them)
+            issues.append(Issue("PF003", f"… and {len(errors) - count:,} more problems of the "
+                                "schema in this file", ()))
+            break
         loc = tuple(part for part in item["loc"] if isinstance(part, (str, int)))
+        if isinstance(item.get("input"), str):  # messages quote an excerpt only
+            item = {**item, "input": _Quoted(excerpt(item["input"]))}
         issue = _issue_for(item, loc, model, document)
         if (issue.path, issue.message) not in seen:
             seen.add((issue.path, issue.message))
             issues.append(issue)
     return issues
+
+
+class _Quoted(str):
+    """A value already cut to a printable excerpt, quoted in messages as it is."""
+
+    def __repr__(self) -> str:
+        return f"'{self}'"
 
 
 def _where(loc: YamlPath, data: Any = None) -> str:
@@ -172,11 +193,11 @@ def _where(loc: YamlPath, data: Any = None) -> str:
         if isinstance(part, int):
             child = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             item_id = child.get("id") if isinstance(child, dict) else None
-            label = item_id if isinstance(item_id, str) and item_id else str(part + 1)
+            label = excerpt(item_id) if isinstance(item_id, str) and item_id else str(part + 1)
             parts[-1:] = [f"{parts[-1] if parts else ''}[{label}]"]
         else:
             child = node.get(part) if isinstance(node, dict) else None
-            parts.append(str(part))
+            parts.append(excerpt(str(part)))
         node = child
     return ".".join(parts) or "the file"
 
@@ -184,7 +205,7 @@ def _where(loc: YamlPath, data: Any = None) -> str:
 def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Document[Any]) -> Issue:
     kind = item["type"]
     data = document.data
-    name = str(loc[-1]) if loc else ""
+    name = excerpt(str(loc[-1])) if loc else ""
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
         hint = did_you_mean(name, allowed)
@@ -194,6 +215,7 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
         return Issue("PF003", f"{_where(loc[:-1], data)}: missing required field '{name}'", loc[:-1])
     value = item.get("input")
     _, _, raw = document.position(loc)
+    raw = excerpt(raw) if raw is not None else None
     if type(value) in _YAML_TYPES and raw is not None \
             and kind in ("string_type", "list_type", "dict_type", "model_type"):
         if raw == "":
@@ -214,7 +236,7 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
         return Issue("PF003", f"{_where(loc, data)}: a decision needs at least two branches "
                      "(for one way on, use next:)", loc)
     return Issue("PF003", f"{_where(loc, data)}: {item['msg'].lower()[:1]}{item['msg'][1:]}"
-                 + (f" (got {value!r})" if not isinstance(value, (dict, list)) else ""), loc)
+                 + (f" (got {excerpt(value)})" if not isinstance(value, (dict, list)) else ""), loc)
 
 
 def _pattern_message(loc: YamlPath, name: str, value: Any, data: Any) -> str:

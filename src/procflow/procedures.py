@@ -7,14 +7,17 @@ files to read and with which project settings.
 
 from __future__ import annotations
 
+import os
 import typing
 from pathlib import Path
 from typing import Any
 
 from procflow.errors import LoadFailed, UsageError
+from procflow.findings import Finding, display_path, printable
 from procflow.loader import Document, load_document
 from procflow.model import Procedure
-from procflow.project import PROJECT_FILE, find_project_file, project_for
+from procflow.project import find_project_file, project_for
+from procflow.roots import PROJECT_FILE
 
 PROCEDURE_SUFFIXES = (".yaml", ".yml")
 
@@ -34,12 +37,16 @@ def default_folder(start: Path) -> Path:
     return (project_file.parent if project_file else start) / "procedures"
 
 
-def discover(paths: typing.Sequence[Path]) -> list[Path]:
+def discover(paths: typing.Sequence[Path], problems: list[Finding] | None = None
+             ) -> list[Path]:
     """The procedure files named by ``paths`` (files or folders), sorted, without repeats.
 
     In a folder every ``*.yaml``/``*.yml`` below it counts, except ``procflow.yaml`` and
-    anything in a hidden folder. With no paths: the ``procedures/`` folder of the project
-    around the working folder. A path that does not exist is a usage error.
+    anything in a hidden folder or a submodule (a folder with a ``.git`` file); linked folders are
+    not followed. With no paths: the ``procedures/`` folder of the project around the working
+    folder. A path that does not exist is a usage error. A sub-folder that cannot be read is
+    a PF001 finding added to ``problems``; without that list it stops the command
+    (``LoadFailed``), so no folder is ever skipped silently.
     """
     if not paths:
         default = default_folder(Path.cwd())
@@ -48,16 +55,43 @@ def discover(paths: typing.Sequence[Path]) -> list[Path]:
                              "folders to read, e.g. procedures/")
         paths = [default]
     found: dict[Path, None] = {}
+    unreadable: list[Finding] = []
     for path in paths:
         if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                if is_procedure_path(candidate.relative_to(path).parts) and candidate.is_file():
-                    found[candidate] = None
-        elif path.is_file():
+            for candidate in _walk(path, unreadable):
+                found[candidate] = None
+        elif path.is_file() or path.is_symlink():  # a link out of the tree: a finding later
             found[path] = None
         else:
-            raise UsageError(f"no such file or folder: {path}")
+            raise UsageError(f"no such file or folder: {printable(os.fsdecode(path))}")
+    if unreadable and problems is None:
+        raise LoadFailed(f"{len(unreadable)} folder(s) cannot be read; run procflow validate "
+                         "for details", unreadable)
+    if problems is not None:
+        problems += unreadable
     return list(found)
+
+
+def _walk(folder: Path, unreadable: list[Finding]) -> list[Path]:
+    """The procedure files below ``folder``, sorted; folders that cannot be listed noted."""
+    files: list[Path] = []
+
+    def note(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        unreadable.append(Finding(display_path(where), 1, 1, "PF001",
+                                  f"cannot read the folder: {error.strerror}; its procedures "
+                                  "were not checked"))
+
+    for top, folders, names in os.walk(folder, onerror=note):
+        here = Path(top)
+        folders[:] = sorted(name for name in folders if not name.startswith(".")
+                            and not (here / name / ".git").is_file())  # a submodule
+        for name in names:
+            candidate = here / name
+            if is_procedure_path(candidate.relative_to(folder).parts) and (
+                    candidate.is_file() or candidate.is_symlink()):
+                files.append(candidate)
+    return sorted(files)
 
 
 def load_procedure(path: Path) -> Document[Any]:
@@ -78,6 +112,7 @@ def require_loaded(documents: typing.Sequence[Document[Any]]) -> None:
     broken = [d for d in documents if d.model is None]
     if broken:
         findings = [f for d in broken for f in d.findings]
-        names = ", ".join(d.display for d in broken[:3]) + (" ..." if len(broken) > 3 else "")
+        names = ", ".join(printable(d.display) for d in broken[:3]) + (
+            " ..." if len(broken) > 3 else "")
         raise LoadFailed(f"{len(broken)} file(s) do not load: {names}; run procflow validate "
                          "for details", findings)

@@ -1,7 +1,8 @@
 """The project file ``procflow.yaml``: finding it and loading it.
 
-``find_project(path)`` walks up from a procedure file (like ``pyproject.toml`` discovery) and
-stops at the repository root (the folder that holds ``.git``). Results are cached per folder.
+``find_project_file(path)`` walks up from a procedure file (like ``pyproject.toml`` discovery)
+and stops at the repository root (the folder that holds ``.git``), or outside a repository at
+the working folder or the folder above ``procedures/`` (see ``procflow.roots``).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procflow.findings import Finding
+from procflow.errors import LoadFailed, UsageError
+from procflow.findings import Finding, Issue, printable
 from procflow.loader import load_document
 from procflow.model import Calendar, ProjectConfig, Role
+from procflow.roots import PROJECT_FILE, project_folder
 from procflow.yamlsafe import Limits
-
-PROJECT_FILE = "procflow.yaml"
 
 
 @dataclass
@@ -49,30 +50,34 @@ class Project:
 
     @property
     def templates_dir(self) -> Path | None:
+        """The ``templates:`` folder; one outside the project root is refused (a pull
+        request could otherwise point it at ``/`` or ``../..``)."""
         if self.root and self.config.templates:
-            return (self.root / self.config.templates).resolve()
+            folder = (self.root / self.config.templates).resolve()
+            if not folder.is_relative_to(self.root.resolve()):
+                raise UsageError(f"{printable(str(self.path))}: {_OUTSIDE}")
+            return folder
         return None
+
+    def require_loaded(self) -> None:
+        """Raise ``LoadFailed`` with the findings when the project file is broken, for the
+        commands that must not go on with default settings (render)."""
+        if self.findings:
+            raise LoadFailed(f"{printable(str(self.path))} has problems; fix them first "
+                             "(procflow validate shows them)", self.findings)
+
+
+_OUTSIDE = "templates: must name a folder inside the project (next to procflow.yaml or below)"
 
 
 DEFAULT_PROJECT = Project()
 
 
-@functools.lru_cache(maxsize=256)
-def _project_file_above(folder: Path) -> Path | None:
-    candidate = folder / PROJECT_FILE
-    if candidate.is_file():
-        return candidate
-    if (folder / ".git").exists() or folder.parent == folder:
-        return None
-    return _project_file_above(folder.parent)
-
-
 def find_project_file(start: Path) -> Path | None:
-    """The ``procflow.yaml`` that governs ``start`` (a file or a folder), if any."""
-    folder = start.resolve()
-    if not folder.is_dir():
-        folder = folder.parent
-    return _project_file_above(folder)
+    """The ``procflow.yaml`` that governs ``start`` (a file or a folder), if any: looked for
+    up to the repository root, never in a shared parent (``roots.search_boundary``)."""
+    folder = project_folder(start)
+    return folder / PROJECT_FILE if folder is not None else None
 
 
 @functools.lru_cache(maxsize=64)
@@ -83,7 +88,12 @@ def load_project(path: Path | None) -> Project:
     document = load_document(path, ProjectConfig, Limits())
     if document.model is None:
         return Project(path, findings=document.findings)
-    return Project(path, document.model, document.findings)
+    project = Project(path, document.model, document.findings)
+    try:
+        project.templates_dir
+    except UsageError:
+        project.findings.append(document.finding(Issue("PF003", _OUTSIDE, ("templates",))))
+    return project
 
 
 def project_for(start: Path) -> Project:

@@ -120,15 +120,15 @@ def summary(result: Schedule) -> str:
 
 
 def write_text(result: Schedule, stream: TextIO) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
     from procflow.findings import printable
+    from procflow.markup import terminal
 
     def shown(text: str) -> str:  # inert for rich markup, emoji codes and the terminal
         return escape(printable(text))
 
-    console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+    console = terminal.console(stream)
     for owner, items in result.by_owner():
         console.print(f"[bold]{shown(_owner_text(owner))}[/bold]")
         for item in items:

@@ -18,6 +18,7 @@ from procflow import __version__
 from procflow.errors import UsageError
 from procflow.findings import display_path
 from procflow.procedures import discover
+from procflow.safe_write import write_text
 
 REPOSITORY_URL = "https://github.com/procflow/procflow"
 STARTER_PROCEDURE = "phone-request"
@@ -41,7 +42,8 @@ def starters() -> list[str]:
 
 
 def _fill(name: str, values: dict[str, str]) -> str:
-    text = resources.files("procflow").joinpath("starters", f"{name}.yaml").read_text("utf-8")
+    text = resources.files("procflow").joinpath("starters").joinpath(f"{name}.yaml").read_text(
+        "utf-8")
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
 
 
@@ -111,8 +113,10 @@ def procedure_text(starter: str, procedure_id: str, *, title: str, owner: str,
 
 def new_procedure(procedure_id: str, folder: Path, *, starter: str = "blank",
                   title: str | None = None, handle: str | None = None,
-                  today: dt.date) -> tuple[Path, list[str]]:
-    """Write ``folder/<id>.yaml`` from a starter; returns the path and hints for the user."""
+                  today: dt.date, root: Path | None = None
+                  ) -> tuple[Path, list[str]]:
+    """Write ``folder/<id>.yaml`` from a starter; returns the path and hints for the user.
+    Nothing is written through a symbolic link or outside ``root`` (default: ``folder``)."""
     check_id(procedure_id)
     if starter not in starters():
         raise UsageError(f"no starter '{starter}'; choose one of: {', '.join(starters())}")
@@ -126,15 +130,8 @@ def new_procedure(procedure_id: str, folder: Path, *, starter: str = "blank",
     text = procedure_text(starter, procedure_id, title=title or title_from_id(procedure_id),
                           owner=owner_block(name or "Procedure owner", email, handle),
                           today=today)
-    _write_new(target, text)
+    write_text(target, text, root=root or folder, exclusive=True)
     return target, hints
-
-
-def _write_new(path: Path, text: str) -> None:
-    """Create ``path``; fails (never overwrites) if something appeared there meanwhile."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
 
 
 def project_files(gitlab: bool) -> dict[str, str]:
@@ -157,18 +154,20 @@ def init_project(root: Path, *, today: dt.date, gitlab: bool = False) -> list[Ou
     outcomes = []
     for relative, text in project_files(gitlab).items():
         path = root / relative
-        if path.exists():
+        if path.exists() or path.is_symlink():
             outcomes.append(Outcome(path, "it already exists"))
         else:
-            _write_new(path, text)
+            write_text(path, text, root=root, exclusive=True)
             outcomes.append(Outcome(path))
-    outcomes.append(_starter_procedure(root / "procedures", today))
+    outcomes.append(_starter_procedure(root, today))
     return outcomes
 
 
-def _starter_procedure(folder: Path, today: dt.date) -> Outcome:
+def _starter_procedure(root: Path, today: dt.date) -> Outcome:
+    folder = root / "procedures"
     target = folder / f"{STARTER_PROCEDURE}.yaml"
     if folder.is_dir() and discover([folder]):
         return Outcome(target, f"{folder} already holds procedures")
-    path, _ = new_procedure(STARTER_PROCEDURE, folder, starter=STARTER_PROCEDURE, today=today)
+    path, _ = new_procedure(STARTER_PROCEDURE, folder, starter=STARTER_PROCEDURE, today=today,
+                            root=root)
     return Outcome(path)

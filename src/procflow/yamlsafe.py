@@ -1,9 +1,11 @@
 """Safe, exact YAML parsing: libyaml events turned into plain Python data, with bounds.
 
 This module owns the YAML layer and nothing above it: it never builds Python objects from
-tags, it bounds size, nesting depth and alias expansion (so hostile files fail fast in small
-memory, never with a ``RecursionError``), it reports duplicate keys, and on request it keeps
-the position of every node (a map from each node's path to its position) so later errors can point at a line and column.
+tags, it bounds size, nesting depth and alias expansion, in nodes and in characters (so hostile
+files fail fast in small memory, never with a ``RecursionError``, and cannot make a rendered
+page or a report huge), it reports duplicate keys, and on request it keeps the position of
+every node (a map from each node's path to its position) so later errors can point at a line
+and column.
 
 Scalars resolve the way PyYAML resolves them (YAML 1.1: ``NO`` is a boolean, ``012`` an octal
 number), and the index keeps the raw text of plain scalars so the schema layer can tell the
@@ -12,16 +14,32 @@ author to quote a value that YAML changed behind their back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
+from yaml._yaml import CParser
 from yaml.constructor import SafeConstructor
-from yaml.cyaml import CParser
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from procflow.findings import Issue, YamlPath
+from procflow.findings import Issue, PathPart, YamlPath
 
 #: line and column (1-based) of a node's key and value, and the raw text of a plain scalar
 NodePos = tuple[int, int, int, int, "str | None"]
@@ -81,15 +99,38 @@ def _resolve_plain(value: str) -> Any:
     return value
 
 
-def _scalar(event: Any) -> Any:
+def _scalar(event: ScalarEvent) -> Any:
     """Quoted, block and ``!!str`` scalars are text; plain ones resolve as YAML 1.1 does."""
     if event.tag in _TEXT_TAGS or (event.tag is None and (event.style or not event.implicit[0])):
         return event.value
     return _resolve_plain(event.value)
 
 
-def _located(code: str, message: str, mark: Any) -> Located:
-    return Located(Issue(code, message), mark.line + 1, mark.column + 1)
+class _Mark(Protocol):
+    """Where an event starts (0-based), from either the C or the Python parser."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
+def _line_column(mark: _Mark | None) -> tuple[int, int]:
+    """The 1-based line and column of a mark (libyaml marks every event; without a mark,
+    the start of the file)."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _located(code: str, message: str, mark: _Mark | None) -> Located:
+    return Located(Issue(code, message), *_line_column(mark))
+
+
+def _node_pos(key: _Mark | None, value: _Mark | None, raw: str | None) -> NodePos:
+    """The position record of a node whose key (in a list: the item itself) is at ``key``."""
+    if key is None or value is None:
+        return 1, 1, 1, 1, raw
+    return key.line + 1, key.column + 1, value.line + 1, value.column + 1, raw
 
 
 def _mark_of_index(text: str, index: int) -> tuple[int, int]:
@@ -123,21 +164,201 @@ def _syntax_failure(text: str, error: yaml.YAMLError) -> Located:
     return Located(Issue("PF001", message), line, column)
 
 
+def _ignore(event: Event) -> None:
+    """The events that carry nothing to build (stream start, document end)."""
+
+
 class _Frame:
     """A mapping or sequence being built: its container, where it starts, its size in nodes
-    (for the alias bound), and for a mapping the pending key and the line of each key."""
+    and characters (for the alias bounds), and for a mapping the pending key and the line of
+    each key."""
 
-    __slots__ = ("container", "start", "key", "key_mark", "count", "anchor", "is_map", "keys")
+    __slots__ = ("container", "start", "key", "key_mark", "count", "chars", "anchor", "is_map",
+                 "keys")
 
-    def __init__(self, event: Any, is_map: bool) -> None:
+    def __init__(self, event: CollectionStartEvent, is_map: bool) -> None:
         self.container: Any = {} if is_map else []
         self.start = event.start_mark
         self.key: str | None = None
-        self.key_mark: Any = None
+        self.key_mark: _Mark | None = None
         self.count = 1
-        self.anchor: str | None = event.anchor
+        self.chars = 0
+        self.anchor = event.anchor
         self.is_map = is_map
-        self.keys: dict[str, int] = {}
+        self.keys: dict[str, _Mark | None] = {}
+
+
+#: what an anchor stands for: its value, and its size in nodes and in characters
+_Anchored = tuple[Any, int, int]
+
+
+class _Builder:
+    """Plain data from libyaml events, one method per event kind.
+
+    ``stack`` holds the containers being built; ``path`` the address of the current node
+    (kept only when positions are wanted). Aliases add the size of what they stand for to
+    ``expanded_nodes`` and ``expanded_chars``, so an alias bomb stops at its bound before it
+    costs memory downstream (a rendered page, a JSON report).
+    """
+
+    __slots__ = ("limits", "char_budget", "positions", "problems", "anchors", "stack", "path",
+                 "root", "documents", "expanded_nodes", "expanded_chars")
+
+    def __init__(self, text: str, limits: Limits, want_index: bool) -> None:
+        self.limits = limits
+        #: characters aliases may add: the file's own size counts against ``max_bytes`` too
+        self.char_budget = limits.max_bytes - len(text)
+        self.positions: dict[YamlPath, NodePos] | None = {} if want_index else None
+        self.problems: list[Located] = []
+        self.anchors: dict[str, _Anchored] = {}
+        self.stack: list[_Frame] = []
+        self.path: list[PathPart] = []
+        self.root: Any = None
+        self.documents = 0
+        self.expanded_nodes = 0
+        self.expanded_chars = 0
+
+    def build(self, parser: CParser) -> tuple[Any, dict[YamlPath, NodePos] | None, list[Located]]:
+        handlers: dict[type[Event], Callable[[Any], None]] = {
+            ScalarEvent: self.scalar,
+            AliasEvent: self.alias,
+            MappingStartEvent: self.mapping_start,
+            SequenceStartEvent: self.sequence_start,
+            MappingEndEvent: self.collection_end,
+            SequenceEndEvent: self.collection_end,
+            DocumentStartEvent: self.document_start,
+            DocumentEndEvent: _ignore,
+            StreamStartEvent: _ignore,
+        }
+        next_event = parser.get_event
+        event = next_event()
+        while event is not None and type(event) is not StreamEndEvent:
+            handlers[type(event)](event)
+            event = next_event()
+        if self.documents == 0:
+            raise YamlFailure([Located(Issue("PF001", "empty file: a procedure is a YAML mapping "
+                                                      "with procflow, id, title, ... "), 1, 1)])
+        return self.root, self.positions, self.problems
+
+    def _expects_key(self) -> bool:
+        """Whether the next node is a mapping's key (which must be plain text)."""
+        return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key is None
+
+    def scalar(self, event: ScalarEvent) -> None:
+        stack = self.stack  # the hottest method: the key test is written out, not called
+        if stack and stack[-1].is_map and stack[-1].key is None:
+            self.key(stack[-1], event)
+            return
+        if event.tag is not None and event.tag not in _SCALAR_TAGS:
+            raise YamlFailure([_unknown_tag(event)])
+        value = _scalar(event)
+        size = len(event.value)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1, size)
+        raw = event.value if (self.positions is not None and not event.style) else None
+        self.place(value, event.start_mark, raw, 1, size)
+
+    def key(self, frame: _Frame, event: ScalarEvent) -> None:
+        if event.tag is not None and event.tag not in _TEXT_TAGS:
+            raise YamlFailure([_located("PF002", f"tag {event.tag} is not allowed on a key",
+                                        event.start_mark)])
+        frame.key = event.value
+        frame.key_mark = event.start_mark
+        frame.count += 1
+        frame.chars += len(event.value)
+        if self.positions is not None:
+            self.path.append(event.value)
+
+    def mapping_start(self, event: MappingStartEvent) -> None:
+        self._open(event, is_map=True)
+
+    def sequence_start(self, event: SequenceStartEvent) -> None:
+        self._open(event, is_map=False)
+        if self.positions is not None:
+            self.path.append(0)
+
+    def _open(self, event: CollectionStartEvent, is_map: bool) -> None:
+        if event.tag not in _CONTAINER_TAGS:
+            raise YamlFailure([_unknown_tag(event)])
+        if self._expects_key():
+            raise YamlFailure([_located("PF001", "a key must be plain text, not a mapping "
+                                                 "or a list", event.start_mark)])
+        if len(self.stack) >= self.limits.max_depth:
+            raise YamlFailure([_located(
+                "PF002", f"nesting deeper than the bound of {self.limits.max_depth} levels "
+                "(limits.max_depth in procflow.yaml)", event.start_mark)])
+        self.stack.append(_Frame(event, is_map))
+
+    def collection_end(self, event: CollectionEndEvent) -> None:
+        frame = self.stack.pop()
+        container = frame.container
+        if frame.is_map:
+            if "<<" in container:
+                _merge(container)
+        elif self.positions is not None:
+            self.path.pop()
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (container, frame.count, frame.chars)
+        self.place(container, frame.start, None, frame.count, frame.chars)
+
+    def alias(self, event: AliasEvent) -> None:
+        if self._expects_key():
+            raise YamlFailure([_located("PF001", "an alias cannot be a key", event.start_mark)])
+        anchor = event.anchor
+        if anchor is None or anchor not in self.anchors:
+            raise YamlFailure([_located("PF001", f"unknown alias *{anchor}", event.start_mark)])
+        value, nodes, chars = self.anchors[anchor]
+        self.expanded_nodes += nodes
+        if self.expanded_nodes > self.limits.max_alias_nodes:
+            raise YamlFailure([_located(
+                "PF002", f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes "
+                "(an alias bomb?); limits.max_alias_nodes in procflow.yaml", event.start_mark)])
+        self.expanded_chars += chars
+        if self.expanded_chars > self.char_budget:
+            raise YamlFailure([_located(
+                "PF002", f"aliases expand the file beyond {self.limits.max_bytes:,} characters "
+                "(an alias bomb?); limits.max_bytes in procflow.yaml", event.start_mark)])
+        self.place(value, event.start_mark, None, nodes, chars)
+
+    def document_start(self, event: DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise YamlFailure([_located("PF001", "more than one YAML document in the file; "
+                                                 "keep one procedure per file", event.start_mark)])
+
+    def place(self, value: Any, mark: _Mark | None, raw: str | None, nodes: int, chars: int
+              ) -> None:
+        """Put a finished node into its parent (or make it the root), recording its position."""
+        positions = self.positions
+        if not self.stack:
+            self.root = value
+            if positions is not None:
+                positions[()] = _node_pos(mark, mark, raw)
+            return
+        frame = self.stack[-1]
+        frame.count += nodes
+        frame.chars += chars
+        if not frame.is_map:
+            if positions is not None:
+                positions[tuple(self.path)] = _node_pos(mark, mark, raw)
+            frame.container.append(value)
+            if positions is not None:
+                self.path[-1] = len(frame.container)  # the slot of the next item
+            return
+        key = frame.key
+        assert key is not None  # a value in a mapping always follows its key
+        if key in frame.container:
+            first, _ = _line_column(frame.keys[key])
+            self.problems.append(_located(
+                "PF002", f"duplicate key '{key}' (first defined on line {first}); "
+                "YAML would silently keep only the last one", frame.key_mark))
+        else:
+            frame.container[key] = value
+            frame.keys[key] = frame.key_mark
+        if positions is not None:
+            positions.setdefault(tuple(self.path), _node_pos(frame.key_mark, mark, raw))
+            self.path.pop()
+        frame.key = None
 
 
 def parse(text: str, limits: Limits = Limits(), *, index: bool = False
@@ -153,129 +374,9 @@ def parse(text: str, limits: Limits = Limits(), *, index: bool = False
             "PF002", f"file is larger than the bound of {limits.max_bytes:,} bytes "
             "(limits.max_bytes in procflow.yaml)"), 1, 1)])
     try:
-        return _build(text, limits, index)
+        return _Builder(text, limits, index).build(CParser(text))
     except yaml.YAMLError as error:
         raise YamlFailure([_syntax_failure(text, error)]) from None
-
-
-def _build(text: str, limits: Limits, want_index: bool
-           ) -> tuple[Any, dict[YamlPath, NodePos] | None, list[Located]]:
-    parser = CParser(text)
-    positions: dict[YamlPath, NodePos] | None = {} if want_index else None
-    problems: list[Located] = []
-    anchors: dict[str, tuple[Any, int]] = {}
-    stack: list[_Frame] = []
-    path: list[Any] = []
-    root: Any = None
-    documents = 0
-    expanded = 0
-    ScalarEvent, AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
-    MappingStartEvent, SequenceStartEvent = yaml.MappingStartEvent, yaml.SequenceStartEvent
-    MappingEndEvent, SequenceEndEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent
-
-    def place(value: Any, mark: Any, raw: str | None, size: int) -> None:
-        nonlocal root
-        if not stack:
-            root = value
-            if positions is not None:
-                positions[()] = (mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 1, raw)
-            return
-        frame = stack[-1]
-        frame.count += size
-        if frame.is_map:
-            key = frame.key
-            assert key is not None
-            if key in frame.container:
-                first = frame.keys[key]
-                problems.append(_located(
-                    "PF002", f"duplicate key '{key}' (first defined on line {first}); "
-                    "YAML would silently keep only the last one", frame.key_mark))
-            else:
-                frame.container[key] = value
-                frame.keys[key] = frame.key_mark.line + 1
-            if positions is not None:
-                positions.setdefault(tuple(path), (frame.key_mark.line + 1, frame.key_mark.column + 1,
-                                                   mark.line + 1, mark.column + 1, raw))
-                path.pop()
-            frame.key = None
-        else:
-            if positions is not None:
-                positions[tuple(path)] = (mark.line + 1, mark.column + 1,
-                                          mark.line + 1, mark.column + 1, raw)
-                path[-1] += 1
-            frame.container.append(value)
-
-    while True:
-        event = parser.get_event()
-        kind = type(event)
-        if kind is ScalarEvent:
-            if stack and stack[-1].is_map and stack[-1].key is None:
-                frame = stack[-1]
-                if event.tag is not None and event.tag not in _TEXT_TAGS:
-                    raise YamlFailure([_located("PF002", f"tag {event.tag} is not allowed on a key",
-                                                event.start_mark)])
-                frame.key = event.value
-                frame.key_mark = event.start_mark
-                frame.count += 1
-                if positions is not None:
-                    path.append(event.value)
-                continue
-            if event.tag is not None and event.tag not in _SCALAR_TAGS:
-                raise YamlFailure([_unknown_tag(event)])
-            value = _scalar(event)
-            raw = event.value if (positions is not None and not event.style) else None
-            if event.anchor is not None:
-                anchors[event.anchor] = (value, 1)
-            place(value, event.start_mark, raw, 1)
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if event.tag not in _CONTAINER_TAGS:
-                raise YamlFailure([_unknown_tag(event)])
-            if stack and stack[-1].is_map and stack[-1].key is None:
-                raise YamlFailure([_located("PF001", "a key must be plain text, not a mapping "
-                                                     "or a list", event.start_mark)])
-            if len(stack) >= limits.max_depth:
-                raise YamlFailure([_located(
-                    "PF002", f"nesting deeper than the bound of {limits.max_depth} levels "
-                    "(limits.max_depth in procflow.yaml)", event.start_mark)])
-            is_map = kind is MappingStartEvent
-            stack.append(_Frame(event, is_map))
-            if positions is not None and not is_map:
-                path.append(0)
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            frame = stack.pop()
-            container = frame.container
-            if positions is not None and not frame.is_map:
-                path.pop()
-            if frame.is_map and "<<" in container:
-                _merge(container)
-            if frame.anchor is not None:
-                anchors[frame.anchor] = (container, frame.count)
-            place(container, frame.start, None, frame.count)
-        elif kind is AliasEvent:
-            if stack and stack[-1].is_map and stack[-1].key is None:
-                raise YamlFailure([_located("PF001", "an alias cannot be a key", event.start_mark)])
-            if event.anchor not in anchors:
-                raise YamlFailure([_located("PF001", f"unknown alias *{event.anchor}",
-                                            event.start_mark)])
-            value, size = anchors[event.anchor]
-            expanded += size
-            if expanded > limits.max_alias_nodes:
-                raise YamlFailure([_located(
-                    "PF002", f"aliases expand to more than {limits.max_alias_nodes:,} nodes "
-                    "(an alias bomb?); limits.max_alias_nodes in procflow.yaml", event.start_mark)])
-            place(value, event.start_mark, None, size)
-        elif kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise YamlFailure([_located("PF001", "more than one YAML document in the file; "
-                                                     "keep one procedure per file",
-                                            event.start_mark)])
-        elif kind is yaml.StreamEndEvent:
-            break
-    if documents == 0:
-        raise YamlFailure([Located(Issue("PF001", "empty file: a procedure is a YAML mapping "
-                                                  "with procflow, id, title, ... "), 1, 1)])
-    return root, positions, problems
 
 
 def _merge(mapping: dict[str, Any]) -> None:
@@ -287,7 +388,7 @@ def _merge(mapping: dict[str, Any]) -> None:
                 mapping.setdefault(key, value)
 
 
-def _unknown_tag(event: Any) -> Located:
+def _unknown_tag(event: ScalarEvent | CollectionStartEvent) -> Located:
     tag = str(event.tag).replace("tag:yaml.org,2002:", "!!", 1)
     return _located(
         "PF002", f"tag {tag} is not allowed: procflow reads plain data only "

@@ -32,7 +32,7 @@ def render_all() -> dict[str, str]:
     with tempfile.TemporaryDirectory() as folder:
         render_site(discover([ROOT / "procedures"]), Path(folder), ("md", "html", "dot"),
                     by_role=True, today=TODAY, jobs=1)
-        for path in sorted(Path(folder).iterdir()):
+        for path in sorted(Path(folder).glob("[!.]*")):  # not the manifest
             text = path.read_text(encoding="utf-8")
             if path.suffix == ".html":
                 text = SVG.sub("<svg><!-- the diagram: see the .dot golden --></svg>", text)

@@ -9,8 +9,10 @@ exception a bug, exit 3). The console script is ``procflow.__main__:main``.
 from __future__ import annotations
 
 # Importing a command module registers its commands; --help lists them in this order.
-from procflow.cli import validate, render, diff, review, rules  # noqa: F401, I001
-from procflow.cli import codeowners, scaffold, schema, sla, report  # noqa: F401, I001
+# isort: off
+from procflow.cli import validate, render, diff, review, rules  # noqa: F401
+from procflow.cli import codeowners, scaffold, schema, sla, report  # noqa: F401
+# isort: on
 from procflow.cli.app import app
 
 __all__ = ["app"]

@@ -10,13 +10,15 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 import typer
 
 from procflow import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
 #: click's ClickException (usage errors): typer >= 0.2x vendors click and no longer installs
 #: the click package, so it is taken from typer's own exception classes
 _CLICK_ERROR: type[Exception] = next(
@@ -69,6 +71,7 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
         @functools.wraps(function)
         def guarded(*f_args: Any, **f_kwargs: Any) -> Any:
             from procflow.errors import ProcflowError
+            from procflow.findings import excerpt, printable
 
             try:
                 return function(*f_args, **f_kwargs)
@@ -76,8 +79,8 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
                 raise
             except ProcflowError as error:
                 for finding in getattr(error, "findings", ()):
-                    typer.echo(str(finding), err=True)
-                typer.echo(f"procflow: {error}", err=True)
+                    typer.echo(printable(str(finding)), err=True)
+                typer.echo(printable(f"procflow: {error}"), err=True)
                 raise typer.Exit(error.exit_code) from None
             except BrokenPipeError:  # the reader went away (procflow ... | head): stop quietly
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -85,15 +88,30 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
             except Exception as error:  # noqa: BLE001  the one place a bug becomes exit 3
                 if _state.get("traceback"):
                     raise
-                typer.echo(f"procflow: internal error ({type(error).__name__}: {error}); this "
-                           "is a bug in procflow. Run again with --traceback and report it.",
-                           err=True)
+                typer.echo(printable(f"procflow: internal error ({type(error).__name__}: "
+                                     f"{excerpt(str(error), 300)}); this is a bug in procflow. "
+                                     "Run again with --traceback and report it."), err=True)
                 raise typer.Exit(3) from None
 
         (group or app).command(*args, **kwargs)(guarded)
         return function
 
     return register
+
+
+def emit(reporter: Callable[[R, TextIO], None], result: R, output: Path | None = None) -> None:
+    """Write ``result`` with ``reporter`` to stdout, or to the file ``output`` whole
+    (``safe_write``: a temporary file renamed into place, so a reader never sees half)."""
+    if output is None:
+        reporter(result, sys.stdout)
+        return
+    import io
+
+    from procflow.safe_write import write_text
+
+    buffer = io.StringIO()
+    reporter(result, buffer)
+    write_text(output, buffer.getvalue())
 
 
 def say(message: str) -> None:

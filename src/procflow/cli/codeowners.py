@@ -49,5 +49,5 @@ def codeowners(
         typer.echo(result.text, nl=False)
         return
     target = file or owners.default_file(root)
-    changed = owners.update(target, result.text)
+    changed = owners.update(target, result.text, root)
     say(f"updated {display_path(target)}" if changed else f"{display_path(target)} is up to date")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from procflow.cli.app import command
+from procflow.cli.app import command, emit
 
 if TYPE_CHECKING:
     from procflow.diff.changes import DiffReport
@@ -61,17 +61,19 @@ def diff(
     --check-version a version that does not follow its changes; 2 usage error, unknown git
     revision or a file that does not load (diagnostics on stderr).
     """
+    from procflow.diff.output import FORMATS
     from procflow.diff.version import version_problems
     from procflow.errors import UsageError
+    from procflow.findings import printable
 
     if head is not None and base is None:
         raise UsageError("--head needs --base (procflow diff --base REV --head REV2)")
     # a side that does not load raises LoadFailed: the command wrapper prints its findings
     report = _report(paths or [], base, head, keep_models=fmt is DiffFormat.html)
     problems = version_problems(report) if check_version else []
-    _write(report, fmt.value, output)
+    emit(FORMATS[fmt.value], report, output)
     for problem in problems:
-        typer.echo(f"procflow: {problem}", err=True)
+        typer.echo(printable(f"procflow: {problem}"), err=True)
     failed = (exit_code and not report.is_empty) or bool(problems)
     raise typer.Exit(1 if failed else 0)
 
@@ -89,56 +91,26 @@ def _report(paths: list[Path], base: str | None, head: str | None, keep_models: 
     return diff_paths(paths[0], paths[1], keep_models=keep_models)
 
 
-def _write(report: DiffReport, fmt: str, output: Path | None) -> None:
-    """Print the report (colour only on a terminal, never with NO_COLOR) or write FILE
-    whole (a temporary file renamed into place)."""
-    import os
-
-    from procflow.diff.output import reporter
-    from procflow.errors import UsageError
-
-    rendered = reporter(fmt)(report)  # a str, or the terminal report as rich Text
-    if output is None:
-        if isinstance(rendered, str):
-            typer.echo(rendered, nl=False)
-        else:
-            _console().print(rendered, end="")
-        return
-    text = rendered if isinstance(rendered, str) else rendered.plain
-    scratch = output.with_name(f".{output.name}.procflow-tmp")
-    try:
-        scratch.write_text(text, encoding="utf-8")
-        os.replace(scratch, output)
-    except OSError as error:
-        scratch.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {output}: {error.strerror}") from None
-
-
-def _console(force: bool | None = None) -> Any:
-    import os
-    import sys
-
-    from rich.console import Console
-
-    plain = bool(os.environ.get("NO_COLOR"))  # no-color.org: no colour, nor bold
-    return Console(file=sys.stdout, force_terminal=False if plain else force, no_color=plain,
-                   soft_wrap=True, highlight=False, markup=False, emoji=False)
-
-
 @command("git-diff-driver", hidden=True, context_settings={
     "ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": []})
 def git_diff_driver(args: list[str] | None = typer.Argument(None)) -> None:
     """git's external diff program for procedure files (see the README); always exits 0."""
     import os
+    import sys
 
     from rich.text import Text
+
+    from procflow.markup.terminal import console
 
     try:
         from procflow.diff.gitdriver import driver_text
 
         shown = driver_text(args or [])
     except Exception as error:  # noqa: BLE001  git treats any exit but 0 as fatal
-        shown = Text(f"procflow: could not diff {' '.join(args or [])[:200]}: {error}\n")
+        from procflow.findings import excerpt
+
+        shown = Text(f"procflow: could not diff {excerpt(' '.join(args or []), 200)}: "
+                     f"{excerpt(str(error), 300)}\n")
     pager = bool(os.environ.get("GIT_PAGER_IN_USE"))
-    _console(force=pager or None).print(shown, end="")
+    console(sys.stdout, terminal=pager or None).print(shown, end="")
     raise typer.Exit(0)

@@ -30,18 +30,23 @@ def render(
         "md,html,svg", "--format", "-f",
         help="Comma-separated, from md, html, svg, png, dot. Example: --format md,html,png"),
     templates: Path | None = typer.Option(
-        None, "--templates", help="Folder of template and label overrides (default: templates: "
-        "in procflow.yaml); what it lacks comes from the built-in templates. "
-        "Example: --templates templates/"),
+        None, "--templates", help="Folder of template and label overrides for every procedure "
+        "(default: templates: in each procedure's own procflow.yaml); what it lacks comes from "
+        "the built-in templates. Example: --templates templates/"),
     by_role: bool = typer.Option(
         False, "--by-role", help="Also write a one-page checklist per role, <id>--<role>.md and "
         ".html. Example: --by-role"),
     jobs: Jobs = None,
     prune: bool = typer.Option(
         False, "--prune", help="Keep OUTPUT in step with the procedures: remove the files an "
-        "earlier --prune run wrote that this run does not (a deleted procedure's pages, a "
-        "removed role's card); it lists what it wrote in OUTPUT/.procflow-files and never "
-        "touches other files. Example: --prune"),
+        "earlier run wrote that this run does not (a deleted procedure's pages, a removed "
+        "role's card), if unchanged since; every run lists what it wrote, with content "
+        "hashes, in OUTPUT/.procflow-files, and other files are never touched. "
+        "Example: --prune"),
+    force: bool = typer.Option(
+        False, "--force", help="Render everything again, even procedures whose inputs (file, "
+        "project file, templates, options, procflow version) and pages are unchanged since "
+        "the last run into OUTPUT. Example: --force"),
 ) -> None:
     """Render procedures to Markdown (for wikis), HTML checklists and swimlane diagrams.
 
@@ -53,16 +58,13 @@ def render(
     import sys
 
     from procflow.procedures import discover
-    from procflow.project import project_for
     from procflow.render import parse_formats, render_site
 
     chosen = parse_formats(formats)
     files = discover(paths or [])
-    if templates is None:
-        templates = project_for(paths[0] if paths else Path.cwd()).templates_dir
     with _progress(len(files), sys.stderr.isatty()) as advance:
         site = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
-                           today=today, progress=advance, jobs=jobs, prune=prune)
+                           today=today, progress=advance, jobs=jobs, prune=prune, force=force)
     warnings = list(site.warnings)
     if not files:
         where = ", ".join(map(str, paths)) if paths else "procedures/"
@@ -71,6 +73,8 @@ def render(
     for text in warnings:
         typer.echo(f"procflow: warning: {text}", err=True)
     summary = f"wrote {len(site.written)} files for {len(files)} procedure(s) into {output}"
+    if site.unchanged:
+        summary += f" ({site.unchanged} unchanged since the last run: left as they were)"
     if site.removed:
         shown = ", ".join(site.removed[:SHOWN_REMOVED])
         more = len(site.removed) - SHOWN_REMOVED

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from procflow.cli.app import command
+from procflow.cli.app import command, emit, say
 
 
 class ReportFormat(str, Enum):
@@ -91,7 +91,7 @@ def report(
     from procflow.tickets import require_extra
 
     require_extra()
-    from procflow.tickets.run import ReportRequest, run_report
+    from procflow.tickets.run import ReportRequest, build, exit_code, writer
 
     request = ReportRequest(
         tickets=tickets, paths=list(paths or []), preset=preset, columns=list(columns),
@@ -99,4 +99,10 @@ def report(
         pause_statuses=list(pause_statuses), period=period, date_from=date_from,
         date_to=date_to, today=today, fail_under=fail_under, output_format=output_format.value,
         output=output)
-    raise typer.Exit(run_report(request, strict=strict))
+    if output is not None and output.is_dir():
+        raise typer.BadParameter(f"{output} is a folder; name a file", param_hint="'--output'")
+    result, bad = build(request)
+    emit(writer(output_format.value), result, output)
+    if bad:
+        say(f"procflow report: {bad} bad row(s) left out (see the report)")
+    raise typer.Exit(exit_code(result, bad, request, strict))

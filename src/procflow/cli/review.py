@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from procflow.cli.app import command
+from procflow.cli.app import command, emit, say
 from procflow.cli.options import Paths, Today
 
 
@@ -42,8 +42,6 @@ def review(
 
     Example: procflow review --within 30 --format md --fail-overdue
     """
-    import sys
-
     from procflow import review as reviews
     from procflow.procedures import load_procedures
 
@@ -55,9 +53,12 @@ def review(
         require_extra()
         from procflow.tickets.run import review_now
 
-        missed = review_now(tickets, list(paths or []), today)
+        missed, bad = review_now(tickets, list(paths or []), today)
+        if bad:
+            say(f"procflow review: {bad} bad row(s) of {tickets.name} left out; procflow "
+                "report lists them")
     result = reviews.schedule(((d.model, d.display) for d in documents if d.model),
                               today, within, missed)
-    reviews.FORMATS[output_format.value](result, sys.stdout)
+    emit(reviews.FORMATS[output_format.value], result)
     if fail_overdue and result.overdue:
         raise typer.Exit(1)

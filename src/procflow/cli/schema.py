@@ -23,17 +23,13 @@ def schema(
 
     Example: procflow schema --output schema/procedure.schema.json
     """
-    from procflow.errors import UsageError
     from procflow.findings import display_path
+    from procflow.safe_write import write_text
     from procflow.schema import schema_text
 
     text = schema_text()
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+    write_text(output, text)
     say(f"wrote {display_path(output)}")

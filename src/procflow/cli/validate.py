@@ -4,9 +4,10 @@ warnings) are found."""
 from __future__ import annotations
 
 from enum import Enum
+
 import typer
 
-from procflow.cli.app import command
+from procflow.cli.app import command, emit
 from procflow.cli.options import Jobs, Paths, Today
 
 
@@ -32,11 +33,9 @@ def validate(
 
     Example: procflow validate procedures/ --format github --strict
     """
-    import sys
-
     from procflow.lint import validate as run_validation
     from procflow.report import FORMATS
 
     result = run_validation(paths or [], today=today, jobs=jobs)
-    FORMATS[output_format.value](result, sys.stdout)
+    emit(FORMATS[output_format.value], result)
     raise typer.Exit(result.exit_code(strict))

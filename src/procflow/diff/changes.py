@@ -51,6 +51,9 @@ class Change:
     similarity: float | None = None
     #: the roles whose work this change touches (they make up ``affected_roles``)
     roles: tuple[str, ...] = ()
+    #: for a step removed or added: the edges that now go around it (or through it), each
+    #: ``{"from": step, "when": condition or None, "old": [targets], "new": [targets]}``
+    rewired: tuple[dict[str, Any], ...] = ()
 
     @property
     def part(self) -> str:
@@ -67,6 +70,8 @@ class Change:
             out["similarity"] = self.similarity
         out["message"] = self.message
         out["roles"] = list(self.roles)
+        if self.rewired:
+            out["rewired"] = [dict(edge) for edge in self.rewired]
         return out
 
 

@@ -17,7 +17,9 @@ from pydantic import BaseModel
 from procflow.diff.changes import BREAKING, COSMETIC, Change, Direction, Kind, ProcedureDiff, Status
 from procflow.diff.classify import PART_BY_NAME, PARTS, PROCEDURE_FIELDS, Field, Part
 from procflow.diff.flowdiff import compare_flow
+from procflow.diff.flowstory import FlowStory, tell
 from procflow.diff.match import Matching, kept_in_order, keyed, match, pair_texts
+from procflow.diff.sideeffects import side_effects
 from procflow.diff.values import get, is_long, plain, same_words, show, tokens
 from procflow.flow import Flow
 from procflow.model import Calendar, Procedure, Sla
@@ -60,6 +62,8 @@ class Comparison:
         self.calendars = {"old": old_calendars, "new": new_calendars}
         self.items: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.matching: dict[str, Matching] = {}
+        #: moved steps (new keys) whose move changed the flow (set by ``steps``)
+        self.moved_reroutes: set[str] = set()
         for part in PARTS:
             old_items = keyed(getattr(old, part.name), lambda item: item.id)
             new_items = keyed(getattr(new, part.name), lambda item: item.id)
@@ -70,7 +74,7 @@ class Comparison:
         out = self.fields(PROCEDURE_FIELDS, self.old, self.new, "", "")
         for part in PARTS:
             out += self.steps() if part.name == "steps" else self.part(part)
-        return out
+        return out + side_effects(self)
 
     # --- items of a list ------------------------------------------------------------------
 
@@ -120,15 +124,23 @@ class Comparison:
         old_position = {key: i for i, key in enumerate(old_items)}
         new_keys = list(new_items)
         shared = [key for key in new_keys if key in old_of]
-        kept = kept_in_order([old_position[old_of[key]] for key in shared])
+        # ties between equally long runs go by the ids, read the same in both directions
+        rank = {key: r for r, key in enumerate(sorted(shared, key=lambda k: min(k, old_of[k]),
+                                                      reverse=True))}
+        kept = kept_in_order([old_position[old_of[key]] for key in shared],
+                             [rank[key] for key in shared])
         moved = {key for i, key in enumerate(shared) if i not in kept}
         flow = compare_flow(self.flows["old"], self.flows["new"], list(old_items), new_keys,
                             pairs, moved)
+        self.moved_reroutes = flow.reordering
+        story = tell(self.old, self.new, self.flows["old"], self.flows["new"], list(old_items),
+                     new_keys, pairs, self.matching["steps"].removed,
+                     self.matching["steps"].added, flow.differs)
         out = list(flow.start)
         added = set(self.matching["steps"].added)
         for index, key in enumerate(new_keys):
             if key in added:
-                out.append(self.added(part, key))
+                out.append(_told(self.added(part, key), story, key))
                 continue
             old_key = old_of[key]
             found = self.pair(part, old_key, key)
@@ -137,9 +149,10 @@ class Comparison:
                              _move(key, old_position[old_key], index,
                                    new_keys[index - 1] if index else None,
                                    key in flow.reordering))
-            found += flow.changes.get(key, [])
+            found += flow.changes.get(key, []) + story.changes.get(key, [])
             out += self.touching(part, found, old_items[old_key], new_items[key])
-        out += [self.removed(part, key) for key in self.matching["steps"].removed]
+        out += [_told(self.removed(part, key), story, key)
+                for key in self.matching["steps"].removed]
         return out
 
     # --- fields of an item ----------------------------------------------------------------
@@ -280,6 +293,16 @@ def _checklist(before: list[str], after: list[str], path: str, label: str, field
     out += [Change(f"{path}[{i + 1}]", "removed", field.impact,
                    f"{label} item removed: {show(before[i])}", before[i], None) for i in removed]
     return out
+
+
+def _told(change: Change, story: FlowStory, key: str) -> Change:
+    """A step added or removed, with the story of the edges around it."""
+    said, rewired, roles = story.stories.get(key, ("", [], set()))
+    if not said:
+        return change
+    return dataclasses.replace(change, message=f"{change.message}: {said}",
+                               rewired=tuple(rewired),
+                               roles=tuple(sorted(roles.union(change.roles))))
 
 
 def _move(key: str, was: int, now: int, after: str | None, reroutes: bool) -> Change:

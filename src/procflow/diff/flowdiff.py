@@ -10,7 +10,7 @@ and edges.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from procflow.diff.changes import Change, Kind
 from procflow.diff.classify import FLOW_IMPACT
@@ -71,6 +71,8 @@ class FlowDiff:
     changes: dict[str, list[Change]]  # by new step key
     start: list[Change]
     reordering: set[str]  # moved steps (new keys) whose move changed the flow
+    #: shared steps (new keys) after which something else comes now: (before, after)
+    differs: dict[str, tuple[Targets, Targets]] = field(default_factory=dict)
 
 
 def compare_flow(old: Flow, new: Flow, old_keys: list[str], new_keys: list[str],
@@ -88,6 +90,8 @@ def compare_flow(old: Flow, new: Flow, old_keys: list[str], new_keys: list[str],
         old_i = old_index[old_key]
         before, after = old_side.targets_of(old_i), new_side.targets_of(new_i)
         new_step = new.steps[new_i]
+        if before != after:
+            result.differs[new_key] = (before, after)
         found = _explicit(old.steps[old_i], new_step, new_key, before, after, old_side, new_side)
         if found:
             result.changes[new_key] = found
@@ -123,7 +127,7 @@ def _explicit(old: Step, new: Step, key: str, before: Targets, after: Targets,
         what = "now a decision" if new.branches else "no longer a decision"
         return [Change(f"{where}.branches", kind, FLOW_IMPACT,
                        f"step '{key}' is {what}: after it comes {_names(after)}"
-                       f" (was {_names(before)})",
+                       f" (was {_names(before)}){_ending(before, after)}",
                        _branch_list(old), _branch_list(new), roles=role)]
     if before == after:
         return []
@@ -132,8 +136,8 @@ def _explicit(old: Step, new: Step, key: str, before: Targets, after: Targets,
         return []
     field = "next" if old.next or new.next else "end"
     return [Change(f"{where}.{field}", "changed", FLOW_IMPACT,
-                   f"after step '{key}' now comes {_names(after)} (was {_names(before)})",
-                   getattr(old, field), getattr(new, field), roles=role)]
+                   f"after step '{key}' now comes {_names(after)} (was {_names(before)})"
+                   f"{_ending(before, after)}", getattr(old, field), getattr(new, field), roles=role)]
 
 
 def _pair_branches(old: list[Branch], new: list[Branch]) -> list[tuple[int | None, int | None]]:
@@ -184,7 +188,8 @@ def _branches(old: Step, new: Step, key: str, old_side: _Side, new_side: _Side
         if before != after:
             out.append(Change(f"{where}.next", "changed", FLOW_IMPACT,
                               f"step '{key}': outcome {show(now.when)} now leads to "
-                              f"{_names(after)} (was {_names(before)})", was.next, now.next,
+                              f"{_names(after)} (was {_names(before)}){_ending(before, after)}",
+                              was.next, now.next,
                               roles=role))
     return out
 
@@ -203,7 +208,16 @@ def _branch_list(step: Step) -> list[dict[str, str]] | None:
 def _reroute(key: str, step: Step, before: Targets, after: Targets) -> Change:
     return Change(f"steps[{key}].next", "changed", FLOW_IMPACT,
                   f"after step '{key}' now comes {_names(after)} (was {_names(before)}): the "
-                  "order of steps changed", sorted(before), sorted(after), roles=(step.role,))
+                  f"order of steps changed{_ending(before, after)}", sorted(before), sorted(after), roles=(step.role,))
+
+
+def _ending(before: Targets, after: Targets) -> str:
+    """Whether the change opens or closes a way to the end."""
+    if END in after and END not in before:
+        return "; a new way to the end"
+    if END in before and END not in after:
+        return "; no longer a way to the end"
+    return ""
 
 
 def _names(targets: Targets) -> str:

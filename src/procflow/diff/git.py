@@ -10,12 +10,14 @@ Procedures are paired by id afterwards, so renamed and moved files are followed.
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from procflow.diff.tree import Source, disk_source
 from procflow.errors import EnvironmentProblem, UsageError
+from procflow.findings import excerpt, printable
 from procflow.procedures import discover, is_procedure_path
 from procflow.project import project_for
 
@@ -74,31 +76,49 @@ class Repository:
         return PurePosixPath(Path(inside)).as_posix()
 
     def sources_at(self, revision: str, roots: Sequence[str]) -> list[Source]:
-        """The procedure files below ``roots`` at a revision, with their bytes."""
+        """The procedure files below ``roots`` at a revision, with their bytes. A symbolic
+        link is followed only to a file of the same revision inside the repository; a link
+        out of it and a blob over the size bound are not read (their findings say why)."""
         commit = self.commit(revision)
-        listing = self.git("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit,
-                           "--", *roots)
-        found: dict[str, str] = {}
+        listing = self.git("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit)
+        blobs: dict[str, tuple[str, str]] = {}  # every file of the revision: (mode, blob)
         for entry in listing.split(b"\0"):
             if not entry:
                 continue
             meta, _, name = entry.partition(b"\t")
-            _, kind, blob = meta.decode().split()
-            path = name.decode("utf-8", "surrogateescape")
-            if kind == "blob" and _is_procedure(path, roots):
-                found[path] = blob
-        contents = self.blobs(sorted(set(found.values())))
-        return [Source(path, path, self.top / path, data=contents[blob],
-                       label=f"{revision}:{path}") for path, blob in sorted(found.items())]
+            mode, kind, blob = meta.decode().split()
+            if kind == "blob":
+                blobs[name.decode("utf-8", "surrogateescape")] = (mode, blob)
+        link_blobs = sorted({blob for mode, blob in blobs.values() if mode == "120000"})
+        link_texts = self.blobs(link_blobs, 4096)
+        found = {path: _follow(path, blobs, link_texts) for path in blobs
+                 if _is_procedure(path, roots)}
+        max_bytes = project_for(self.cwd).limits.max_bytes
+        contents = self.blobs(sorted({blob for blob, _ in found.values() if blob}), max_bytes)
+        sources = []
+        for path, (blob, problem) in sorted(found.items()):
+            data = contents.get(blob) if blob else None
+            if blob and data is None:
+                problem = (f"the file at {revision} is over the bound of {max_bytes:,} bytes "
+                           "(limits.max_bytes in procflow.yaml); not read")
+            sources.append(Source(path, printable(path), self.top / path,
+                                  printable(f"{revision}:{path}"), data=data, problem=problem))
+        return sources
 
-    def blobs(self, names: list[str]) -> dict[str, bytes]:
-        """Read many blobs with one ``git cat-file --batch``."""
+    def blobs(self, names: list[str], max_bytes: int) -> dict[str, bytes]:
+        """Read many blobs with one ``git cat-file --batch``, their sizes checked first
+        (``--batch-check``): a blob over ``max_bytes`` is left out, never read."""
         if not names:
             return {}
-        out = self.git("cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode())
+        sizes = self.git("cat-file", "--batch-check", stdin="".join(f"{n}\n" for n in names).encode())
+        wanted = [name for name, line in zip(names, sizes.splitlines())
+                  if int(line.split()[2]) <= max_bytes]
+        if not wanted:
+            return {}
+        out = self.git("cat-file", "--batch", stdin="".join(f"{n}\n" for n in wanted).encode())
         contents: dict[str, bytes] = {}
         at = 0
-        for name in names:
+        for name in wanted:
             end = out.index(b"\n", at)
             header = out[at:end].split()
             size = int(header[2])
@@ -112,8 +132,8 @@ class Repository:
         top = self.top.resolve()
         out = []
         for path in discover(present) if present else []:
-            inside = path.resolve().relative_to(top).as_posix()
-            out.append(disk_source(path, inside, inside))
+            inside = Path(os.path.abspath(path)).relative_to(top).as_posix()
+            out.append(disk_source(path, inside, printable(inside)))
         return out
 
     def default_roots(self) -> list[str]:
@@ -125,8 +145,34 @@ class Repository:
         return [self.relative(Path("."))]
 
 
-class _Failed(Exception):
-    """git exited with an error; the message is git's."""
+class _Failed(EnvironmentProblem):
+    """git exited with an error (exit 2 when nothing handles it: a partial clone whose
+    promisor remote cannot be reached, a corrupt object); the message is git's."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"git failed: {excerpt(message, 500)}")
+
+
+_LINK_PROBLEM = "this file is a symbolic link to a file outside the repository; not read"
+
+
+def _follow(path: str, blobs: dict[str, tuple[str, str]], link_texts: dict[str, bytes]
+            ) -> tuple[str, str | None]:
+    """The blob to read for ``path`` and None; or no blob and why it is not read. A committed
+    symbolic link (mode 120000, its blob the target's path) leads to a file of the same
+    revision only when it stays inside the repository."""
+    for _ in range(40):  # git's own limit on chains of links
+        mode, blob = blobs[path]
+        if mode != "120000":
+            return blob, None
+        target = link_texts.get(blob, b"").decode("utf-8", "surrogateescape")
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        if not target or target.startswith("/") or joined == ".." or joined.startswith("../"):
+            return "", _LINK_PROBLEM
+        if joined not in blobs:
+            return "", "this file is a symbolic link to a file that is not in the revision; not read"
+        path = joined
+    return "", "this file is a chain of more than 40 symbolic links; not read"
 
 
 def _is_procedure(path: str, roots: Sequence[str]) -> bool:

@@ -15,8 +15,10 @@ from pathlib import Path
 from rich.text import Text
 
 from procflow.diff.output.text import procedure
-from procflow.diff.tree import Source, diff_sources
+from procflow.diff.tree import Source, diff_sources, read_bounded
 from procflow.errors import LoadFailed
+from procflow.findings import printable
+from procflow.yamlsafe import Limits
 
 NULL = "/dev/null"
 
@@ -24,16 +26,16 @@ NULL = "/dev/null"
 def driver_text(args: list[str]) -> Text:
     """What to show for one file git asks about."""
     if len(args) == 1:
-        return Text(f"procflow: {args[0]} is unmerged; resolve the conflict to see its diff\n")
+        return Text(f"procflow: {printable(args[0])} is unmerged; resolve the conflict to see its diff\n")
     if len(args) not in (7, 9):
         return Text(f"procflow git-diff-driver: git passes 7 or 9 arguments, got {len(args)}; "
                     "set it up with git config diff.procflow.command "
                     "'procflow git-diff-driver'\n")
     path, old_file, old_hex, _, new_file, new_hex = args[:6]
     new_path = args[7] if len(args) == 9 else path
-    out = Text(f"procflow diff a/{path} b/{new_path}\n", style="bold")
+    out = Text(f"procflow diff a/{printable(path)} b/{printable(new_path)}\n", style="bold")
     if len(args) == 9 and args[8].strip():
-        out.append(args[8].rstrip("\n") + "\n", style="dim")
+        out.append(printable(args[8].rstrip("\n")) + "\n", style="dim")
     if old_hex == new_hex and old_file != NULL and new_file != NULL:
         out.append("no content change\n")
         return out
@@ -62,7 +64,10 @@ def _line_diff(old_file: str, new_file: str, path: str, new_path: str) -> str:
     def lines(file: str) -> list[str]:
         if file == NULL:
             return []
-        return Path(file).read_text("utf-8", errors="replace").splitlines(keepends=True)
+        data = read_bounded(Path(file), Limits().max_bytes)
+        if data is None:
+            return ["(not shown: unreadable or over the size bound)\n"]
+        return data.decode("utf-8", errors="replace").splitlines(keepends=True)
 
     diff = difflib.unified_diff(lines(old_file), lines(new_file), f"a/{path}", f"b/{new_path}")
     return "".join(line if line.endswith("\n") else line + "\n" for line in diff)

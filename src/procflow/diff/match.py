@@ -1,14 +1,13 @@
 """Pairing the items of two lists: by id, then renamed items by content, then the items that
 kept their order (a longest increasing subsequence, so only truly moved items are reported).
 
-Everything here is near-linear: ids through dicts, order through patience sorting
+Everything here is near-linear: ids through dicts, order through a Fenwick tree
 (O(n log n)); the similarity search for renames is bounded (``MAX_RENAME_PAIRS``) and falls
 back to exact-content pairing beyond it.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +64,8 @@ def match(old: dict[str, T], new: dict[str, T], tokens: Callable[[T], Counter[st
 
 
 def _renames(old: dict[str, T], new: dict[str, T], gone: list[str], fresh: list[str],
-             tokens: Callable[[T], Counter[str]], threshold: float
+             tokens: Callable[[T], Counter[str]], threshold: float,
+             score: Callable[[Counter[str], Counter[str]], float] | None = None
              ) -> list[tuple[str, str, float]]:
     old_tokens = {key: tokens(old[key]) for key in gone}
     new_tokens = {key: tokens(new[key]) for key in fresh}
@@ -79,7 +79,8 @@ def _renames(old: dict[str, T], new: dict[str, T], gone: list[str], fresh: list[
             if same:
                 found.append((key, same.pop(0), 1.0))
         return found
-    scored = sorted((-similarity(old_tokens[a], new_tokens[b]), i, j)
+    score = score or similarity
+    scored = sorted((-score(old_tokens[a], new_tokens[b]), i, j)
                     for i, a in enumerate(gone) for j, b in enumerate(fresh))
     used_old: set[str] = set()
     used_new: set[str] = set()
@@ -104,23 +105,31 @@ def similarity(a: Counter[str], b: Counter[str]) -> float:
     return 2 * sum((a & b).values()) / total
 
 
-def kept_in_order(positions: Sequence[int]) -> set[int]:
-    """Indexes into ``positions`` of a longest increasing subsequence: the items that kept
-    their relative order. The others moved. Patience sorting, O(n log n)."""
-    tails: list[int] = []  # position values ending the best run of each length
-    tail_index: list[int] = []
+def kept_in_order(positions: Sequence[int], weights: Sequence[int] | None = None) -> set[int]:
+    """Indexes into ``positions`` (distinct) of a longest increasing subsequence: the items
+    that kept their relative order; the others moved. Among the longest, the one with the
+    largest sum of ``weights``: with weights that do not depend on the direction of the
+    diff, ``diff B A`` reports the same items moved as ``diff A B`` (a swap of two steps moves
+    the same one both ways). A Fenwick tree of prefix maxima: O(n log n)."""
+    size = max(positions, default=-1) + 2
+    tree: list[tuple[int, int, int]] = [(0, 0, -1)] * (size + 1)  # (length, weight, index)
     parent = [-1] * len(positions)
+    best: tuple[int, int, int] = (0, 0, -1)
     for i, value in enumerate(positions):
-        length = bisect.bisect_left(tails, value)
-        if length == len(tails):
-            tails.append(value)
-            tail_index.append(i)
-        else:
-            tails[length] = value
-            tail_index[length] = i
-        parent[i] = tail_index[length - 1] if length else -1
+        found: tuple[int, int, int] = (0, 0, -1)
+        k = value + 1  # the best run ending below ``value``: prefix maximum up to value
+        while k > 0:
+            found = max(found, tree[k])
+            k -= k & -k
+        here = (found[0] + 1, found[1] + (weights[i] if weights else 0), i)
+        parent[i] = found[2]
+        best = max(best, here)
+        k = value + 2
+        while k <= size:
+            tree[k] = max(tree[k], here)
+            k += k & -k
     kept: set[int] = set()
-    i = tail_index[-1] if tail_index else -1
+    i = best[2]
     while i != -1:
         kept.add(i)
         i = parent[i]
@@ -144,7 +153,8 @@ def pair_texts(old: Sequence[str], new: Sequence[str], threshold: float = RENAME
     fresh = sorted(j for indexes in waiting.values() for j in indexes)
     old_items = {str(i): old[i] for i in gone}
     new_items = {str(j): new[j] for j in fresh}
-    found = _renames(old_items, new_items, list(old_items), list(new_items), words, threshold)
+    found = _renames(old_items, new_items, list(old_items), list(new_items), words, threshold,
+                     text_similarity)
     changed = sorted((int(a), int(b)) for a, b, _ in found)
     paired_old = {i for i, _ in changed}
     paired_new = {j for _, j in changed}
@@ -152,5 +162,16 @@ def pair_texts(old: Sequence[str], new: Sequence[str], threshold: float = RENAME
             [j for j in fresh if j not in paired_new])
 
 
+def text_similarity(a: Counter[str], b: Counter[str]) -> float:
+    """How alike two short texts are: their Dice coefficient, or, when every word of the
+    shorter one is kept in the longer one ("Priority" -> "Priority (urgent / normal)"), the
+    share of words kept. An edited wording scores high; two different items score low."""
+    shorter = min(sum(a.values()), sum(b.values()))
+    kept = sum((a & b).values())
+    return max(similarity(a, b), kept / shorter if shorter else 0.0)
+
+
 def words(text: str) -> Counter[str]:
-    return Counter(text.lower().split())
+    """The words of a text, lower-cased, without the punctuation around them."""
+    found = (word.strip(".,;:!?()[]{}\"'/-–—") for word in text.lower().split())
+    return Counter(word for word in found if word)

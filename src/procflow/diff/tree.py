@@ -23,6 +23,7 @@ from procflow.model import Procedure
 from procflow.parallel import map_in_processes
 from procflow.procedures import discover
 from procflow.project import project_for
+from procflow.roots import link_outside
 
 
 @dataclass(frozen=True)
@@ -34,17 +35,32 @@ class Source:
     project: Path  # where its procflow.yaml is looked for (limits, calendars)
     label: str  # how diagnostics name it
     path: Path | None = None  # the file on disk, or
-    data: bytes | None = None  # its bytes (from git)
+    data: bytes | None = None  # its bytes (from git), or
+    problem: str | None = None  # why it is not read (a link out of the tree, too large)
 
     def read(self) -> bytes | None:
-        """Its bytes; None when the file cannot be read (loading it then says why)."""
-        if self.data is not None:
+        """Its bytes; None when the file cannot be read, is over the size bound or is a
+        symbolic link out of its tree (loading it then says why, without reading more than
+        the bound)."""
+        if self.data is not None or self.problem is not None:
             return self.data
         assert self.path is not None
-        try:
-            return self.path.read_bytes()
-        except OSError:
+        return read_bounded(self.path, project_for(self.project).limits.max_bytes)
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes | None:
+    """At most ``max_bytes`` of a file, its size checked first; None when it is larger (or
+    grew past the bound), unreadable, or a link out of its tree."""
+    if link_outside(path) is not None:
+        return None
+    try:
+        if path.stat().st_size > max_bytes:
             return None
+        with path.open("rb") as handle:  # a device such as /dev/zero reports size 0
+            data = handle.read(max_bytes + 1)
+    except OSError:
+        return None
+    return data if len(data) <= max_bytes else None
 
 
 def folder_sources(root: Path) -> list[Source]:
@@ -67,10 +83,15 @@ class _Settled:
     loose: list[tuple[str, Procedure, Source]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
+    ids: list[tuple[str, str, str]] = field(default_factory=list)  # (side, id, file label)
 
     def load(self, source: Source, data: bytes | None) -> Procedure | None:
         """The procedure of a file, from the bytes read for it (None: unreadable, the loader
         says why); one that does not load is noted with its findings."""
+        if source.problem is not None:
+            self.findings.append(Finding(source.label, 1, 1, "PF001", source.problem))
+            self.broken.append(source.label)
+            return None
         document = load_document(source.path or Path(source.label), Procedure,
                                  project_for(source.project).limits, raw=data, label=source.label)
         document.release_text()
@@ -95,9 +116,25 @@ def diff_sources(old: Sequence[Source], new: Sequence[Source], *, as_one: bool =
         names = ", ".join(broken[:3]) + (" ..." if len(broken) > 3 else "")
         raise LoadFailed(f"{len(broken)} file(s) do not load ({names}); nothing was compared",
                          sorted(findings))
+    _refuse_repeated_ids([entry for s in settled for entry in s.ids])
     diffs = [s.diff for s in settled if s.diff is not None]
     diffs += _pair_by_id([item for s in settled for item in s.loose], keep_models)
     return DiffReport(tuple(sorted(diffs, key=lambda d: (d.id, d.file))))
+
+
+def _refuse_repeated_ids(ids: list[tuple[str, str, str]]) -> None:
+    """Two files with one procedure id on one side cannot be paired: PF008 for each."""
+    files: dict[tuple[str, str], list[str]] = {}
+    for side, procedure_id, label in ids:
+        files.setdefault((side, procedure_id), []).append(label)
+    findings = [Finding(label, 1, 1, "PF008", f"procedure id '{procedure_id}' is also the id "
+                        f"of {', '.join(other for other in labels if other != label)[:300]}; "
+                        "ids must be unique in the tree")
+                for (_, procedure_id), labels in files.items() if len(labels) > 1
+                for label in labels]
+    if findings:
+        raise LoadFailed(f"{len(findings)} file(s) share a procedure id with another file on "
+                         "the same side; nothing was compared", sorted(findings))
 
 
 def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: bool
@@ -110,6 +147,9 @@ def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: b
     old_model = new_model if same else result.load(old, old_bytes) if old else None
     if result.broken:
         return result
+    result.ids = [(side, model.id, source.label) for side, model, source in
+                  (("old", old_model, old), ("new", new_model, new))
+                  if model is not None and source is not None]
     if old_model is not None and new_model is not None and (as_one or old_model.id == new_model.id):
         result.diff = _diff(old_model, new_model, old, new, keep_models)
     else:

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 
 from markupsafe import Markup
 
+from procflow.findings import printable
+
 # Characters escaped wherever they are. Backslash escapes are used only where both CommonMark
 # and Python-Markdown (with its tables extension, as MkDocs runs it) honour them; the rest are
 # character references, which both decode. `<`, `>` and `&` as references so no raw HTML, no
@@ -104,7 +106,15 @@ def fence(body: str, info: str = "", colons: bool = False) -> Raw:
 
 
 def code_span(text: str) -> str:
-    """``text`` in a code span, its backticks longer than any run of backticks inside."""
+    """``text`` in a code span on one line, its backticks longer than any run inside.
+
+    Control, bidi and zero-width characters are shown as escapes (a newline in a file name
+    would end the table row or paragraph and let the rest render as Markdown: headings,
+    links, images). A ``|`` ends a table cell even inside a code span, so such a text is
+    escaped plain text instead."""
+    text = printable(text)
+    if "|" in text:
+        return escape(text)
     longest = _longest_backtick_run(text)
     ticks = "`" * (longest + 1)
     return f"{ticks} {text} {ticks}" if longest else f"`{text}`"

@@ -57,30 +57,46 @@ class Settings:
 
     staging: Path
     formats: tuple[str, ...]
-    templates: Source
     by_role: bool
     today: dt.date
     engine: bool  # a diagram engine is available
 
 
 @dataclass(frozen=True)
+class Plan:
+    """How one file is rendered: with its own project's settings and templates (resolved
+    once per project), the key of its inputs, and ``reuse``: the files of an earlier run
+    made from the same inputs and still in place (then it is only loaded, for the catalog)."""
+
+    project_file: Path | None
+    templates: Source
+    key: str
+    reuse: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Site:
-    """What a run did: the files written, the names removed (``prune``), and what is worth a
-    look though written (text a PNG cannot show)."""
+    """What a run did: the files written, the names removed (``prune``), what is worth a
+    look though written (text a PNG cannot show), and how many procedures were unchanged
+    (their files were left as they were)."""
 
     written: list[Path]
     removed: list[str]
     warnings: list[str]
+    unchanged: int = 0
 
 
 @dataclass
 class Rendered:
     """One file's outcome: the document (with only its findings when it does not load, with
-    only its procedure when it does), the procedure's language and the files it staged."""
+    only its procedure when it does), the procedure's language and the files it staged
+    (name -> SHA-256) or reuses."""
 
     document: Document[Procedure]
     language: str = "en"
-    names: list[str] = field(default_factory=list)
+    key: str = ""
+    made: dict[str, str] = field(default_factory=dict)
+    reused: list[str] = field(default_factory=list)
     pages: dict[str, str] = field(default_factory=dict)  # suffix -> file
     cards: list[tuple[RoleRef, dict[str, str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -102,33 +118,55 @@ def render_site(
     progress: Callable[[], None] | None = None,
     jobs: int | None = None,
     prune: bool = False,
+    force: bool = False,
 ) -> Site:
-    """Render procedure files (``procflow.loader.discover`` finds them in folders) into
-    ``output_dir``. All or nothing: on any error nothing in ``output_dir`` changes;
-    ``LoadFailed`` (with the findings) when a file does not load. If image formats are asked
-    and no diagram engine exists, everything else is written (nothing pruned) and then
-    ``EnvironmentProblem`` is raised. ``prune``: also remove what the last pruning run wrote
-    and this one does not (``write.Staging.commit``); with no files, a usage error."""
+    """Render procedure files (``procflow.procedures.discover`` finds them in folders) into
+    ``output_dir``, each with its own project's templates, language and shared roles
+    (``templates_dir``, when given, for all). ``formats`` as ``parse_formats`` returns them.
+    All or nothing: on any error nothing in ``output_dir`` changes; ``LoadFailed`` (with the
+    findings) when a file does not load. If image formats are asked and no diagram engine
+    exists, everything else is written (nothing pruned) and then ``EnvironmentProblem`` is
+    raised. Incremental: a file whose inputs (``input_key``) and outputs are unchanged since
+    the last run is not rendered again and its files are not touched; when nothing changed,
+    not even the catalog is made (``force``: redo everything). ``prune``: also remove what an
+    earlier run wrote and this one does not (``write.Staging.commit``); with no files, a usage
+    error."""
     from procflow.render import engine
-    from procflow.render.environment import source
-    from procflow.render.write import Staging, prepare_output
+    from procflow.render.write import Manifest, Staging, prepare_output
 
-    formats = parse_formats(",".join(formats))
+    formats = tuple(formats)
+    if not formats or set(formats) - set(FORMATS):  # library callers: parse_formats' output
+        raise UsageError(f"formats {formats!r}: choose from {', '.join(FORMATS)}")
     if prune and not files:
         raise UsageError("no procedure files to render, and --prune would remove every page "
                          "an earlier run wrote; nothing was changed")
-    templates = source(templates_dir)  # a missing templates folder fails before any writing
     wants_engine = bool({"svg", "png", "html"} & set(formats))  # html inlines the svg
     problem = _engine_problem(engine) if wants_engine else None
     fails = problem is not None and bool(set(IMAGE_FORMATS) & set(formats))
+    day = today or dt.date.today()
+    options = repr((formats, by_role, day.isoformat(), wants_engine and problem is None))
+    # a missing templates folder fails before any writing
+    plans, catalog_plan = _plans(files, templates_dir, options)
     existed = output_dir.exists()
     root = prepare_output(output_dir)
-    staging = Staging(root)
+    manifest = Manifest(root)
+    catalog_key = _digest("\n".join(sorted(plan.key for plan in plans)) + catalog_plan.key)
+    if not force:
+        plans = [dataclasses.replace(plan, reuse=tuple(names))
+                 if (names := manifest.unchanged(plan.key)) else plan for plan in plans]
+        catalog = manifest.unchanged(catalog_key)
+        if catalog and all(plan.reuse for plan in plans) and not fails:
+            ours = {name for plan in plans for name in plan.reuse or ()} | set(catalog)
+            if not prune or set(manifest.entries) <= ours:  # and nothing to prune
+                return Site([], [], [], len(plans))  # nothing changed: nothing to do
+    staging = Staging(root, manifest)
     try:
-        settings = Settings(staging.folder, formats, templates, by_role, today or dt.date.today(),
+        settings = Settings(staging.folder, formats, by_role, day,
                             wants_engine and problem is None)
         with _no_cycle_collection():
-            warnings = _stage(files, settings, staging, progress, jobs)
+            warnings, results = _stage(files, plans, settings, staging, progress, jobs)
+            for name, text in _catalog(results, settings, catalog_plan.templates):
+                staging.write(name, text, catalog_key)
         written, removed = staging.commit(prune and not fails)  # a failing run prunes nothing
     except BaseException:
         staging.discard()
@@ -137,17 +175,75 @@ def render_site(
         raise
     if fails and problem is not None:
         raise problem
-    return Site(written, removed, warnings)
+    return Site(written, removed, warnings, sum(1 for plan in plans if plan.reuse))
 
 
-def _stage(files: Sequence[Path], settings: Settings, staging: Staging,
-           progress: Callable[[], None] | None, jobs: int | None) -> list[str]:
-    """Render every file, then the catalog, into the staging folder; return the warnings."""
+def _plans(files: Sequence[Path], templates_dir: Path | None,
+           options: str) -> tuple[list[Plan], Plan]:
+    """Each file's plan, every project and templates folder resolved once; and the
+    catalog's (the templates given, or those of the first file's project)."""
+    import procflow
+    from procflow.project import find_project_file, load_project
+    from procflow.render.environment import source
+
+    folders: dict[Path | None, tuple[Source, str]] = {}  # templates folder -> source, digest
+
+    def templates_of(folder: Path | None) -> tuple[Source, str]:
+        if folder not in folders:
+            found = source(folder)
+            folders[folder] = found, _digest(*(_read(Path(name)) for name, _, _ in found.state))
+        return folders[folder]
+
+    projects: dict[Path, tuple[Path | None, Path | None, str]] = {}  # by the file's folder
+    plans = []
+    for path in files:
+        if path.parent not in projects:
+            project_file = find_project_file(path)
+            project = load_project(project_file)
+            project.require_loaded()  # never render with defaults past a broken project file
+            folder = templates_dir if templates_dir is not None else project.templates_dir
+            project_digest = _digest(_read(project_file) if project_file else b"")
+            projects[path.parent] = (project_file, folder, _digest(
+                procflow.__version__, options, templates_of(folder)[1], project_digest))
+        project_file, folder, shared = projects[path.parent]
+        plans.append(Plan(project_file, templates_of(folder)[0],
+                          _digest(shared, str(path.resolve()), _read(path))))
+    folder = templates_dir if templates_dir is not None or not files \
+        else projects[files[0].parent][1]
+    templates, templates_digest = templates_of(folder)
+    return plans, Plan(None, templates, _digest(procflow.__version__, options,
+                                                templates_digest))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # the loader reports it
+
+
+def _digest(*parts: str | bytes) -> str:
+    import hashlib
+
+    sha = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        sha.update(len(data).to_bytes(8, "big"))
+        sha.update(data)
+    return sha.hexdigest()
+
+
+def _stage(files: Sequence[Path], plans: Sequence[Plan], settings: Settings,
+           staging: Staging, progress: Callable[[], None] | None,
+           jobs: int | None) -> tuple[list[str], list[Rendered]]:
+    """Render every file (or only load those reused) into the staging folder; return the
+    warnings and the results (for the catalog)."""
     from procflow.parallel import imap_in_processes
     from procflow.procedures import require_loaded
 
     results = []
-    work = imap_in_processes(render_file, [(path, settings) for path in files], jobs,
+    work = imap_in_processes(render_file, [(path, settings, plan)
+                                           for path, plan in zip(files, plans)], jobs,
                              chunk=8)  # a procedure takes milliseconds: small chunks
     with contextlib.closing(work) as rendered:
         for result in rendered:  # closing: workers stop before the staging goes away
@@ -157,10 +253,9 @@ def _stage(files: Sequence[Path], settings: Settings, staging: Staging,
     require_loaded([result.document for result in results])
     _check_ids(results)
     for result in results:
-        staging.adopt(result.names)
-    for name, text in _catalog(results, settings):
-        staging.write(name, text)
-    return [text for result in results for text in result.warnings]
+        staging.adopt(result.made, result.key)
+        staging.keep_unchanged(result.reused)
+    return [text for result in results for text in result.warnings], results
 
 
 @contextlib.contextmanager
@@ -201,41 +296,48 @@ def _engine_problem(engine: Any) -> EnvironmentProblem | None:
     return None
 
 
-def render_file(path: Path, settings: Settings) -> Rendered:
-    """Load one procedure file and render its files into the staging folder."""
+def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
+    """Load one procedure file and render its files into the staging folder (only load it
+    when ``plan.reuse`` names the files an earlier run made from the same inputs)."""
+    from procflow.flow import Flow
     from procflow.loader import Document
     from procflow.markup.markdown import Raw
     from procflow.markup.svg import inline_svg
     from procflow.procedures import load_procedure
-    from procflow.project import project_for
+    from procflow.project import load_project
     from procflow.render import diagram as diagrams
     from procflow.render import dot_writer, engine, mermaid
     from procflow.render.environment import templates as compiled
     from procflow.render.pages import RoleRef, procedure_page, role_card
-    from procflow.render.write import file_name, write_staged
+    from procflow.render.write import digest, file_name, write_staged
 
     document = load_procedure(path)
     procedure = document.model
     if procedure is None:
         return Rendered(Document(path, findings=document.findings))
-    project = project_for(path)
+    project = load_project(plan.project_file)  # cached: once per project and process
     shared_roles = tuple(project.shared_roles.values())
     result = Rendered(Document(path, model=procedure),
-                      procedure.language or project.config.language or "en")
+                      procedure.language or project.config.language or "en", plan.key)
+    if plan.reuse is not None:
+        return _reused(result, plan.reuse, shared_roles)
     formats, pages = settings.formats, result.pages
-    templates = compiled(settings.templates)
+    templates = compiled(plan.templates)
     labels = templates.labels(result.language)
 
     def save(suffix: str, data: str | bytes, role: str | None = None) -> str:
         name = file_name(procedure.id, suffix, role)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
         try:
-            result.names.append(write_staged(settings.staging, name, data))
+            write_staged(settings.staging, name, payload)
+            result.made[name] = digest(payload)
         except FileExistsError:  # another file has this procedure id: render_site refuses
             pass  # the run when it sees both (file names are made from ids only)
         return name
 
+    flow = Flow(procedure)  # built once, for the diagram and the page
     diagram = diagrams.build(procedure, shared_roles=shared_roles, duration_text=labels.duration,
-                          words=diagram_words(labels))
+                             words=diagram_words(labels), flow=flow)
     dot = dot_writer.dot_of(diagram, procedure.id) if "dot" in formats or settings.engine else None
     if dot is not None and "dot" in formats:
         pages[".dot"] = save(".dot", dot)
@@ -254,7 +356,7 @@ def render_file(path: Path, settings: Settings) -> Rendered:
                     "reader's fonts)")
     image = pages.get(".svg") or pages.get(".png")
     view = procedure_page(procedure, shared_roles=shared_roles, labels=labels, ext="md",
-                          today=settings.today, by_role=settings.by_role)
+                          today=settings.today, by_role=settings.by_role, flow=flow)
     cards = [role_card(view, role) for role in view.cards]
     result.cards.extend((RoleRef(role.id, role.name), {}) for role in view.cards)
     for ext in ("md", "html"):
@@ -266,11 +368,46 @@ def render_file(path: Path, settings: Settings) -> Rendered:
             page.image = Raw(image) if image else None
         elif svg is not None:
             page.svg = inline_svg(svg, procedure.id, labels("diagram_alt", title=procedure.title))
+            page.image = pages.get(".svg")  # the link to the diagram at full size
+            page.wide_diagram = is_wide(svg)
         pages[f".{ext}"] = save(f".{ext}", templates.render(f"procedure.{ext}.j2", page=page))
         for card, (role, files) in zip(cards, result.cards):
             text = templates.render(f"role.{ext}.j2", page=dataclasses.replace(card, ext=ext))
             files[f".{ext}"] = save(f".{ext}", text, role.id)
     return result
+
+
+def _reused(result: Rendered, names: Sequence[str], shared_roles: Sequence[Any]) -> Rendered:
+    """A file rendered by an earlier run from the same inputs: its pages and role cards for
+    the catalog, read from the names of its files (``write.file_name`` made them)."""
+    from procflow.render.pages import RoleRef
+
+    procedure = result.procedure
+    result.reused = list(names)
+    roles = {role.id: role.name for role in [*shared_roles, *procedure.roles]}
+    order = [*(role.id for role in procedure.roles), *(role.id for role in shared_roles)]
+    cards: dict[str, dict[str, str]] = {}
+    for name in sorted(names):
+        stem, dot, suffix = name.rpartition(".")
+        own, _, role = stem.partition("--")
+        if own != procedure.id:
+            continue
+        if role:
+            cards.setdefault(role, {})[f".{suffix}"] = name
+        else:
+            result.pages[f".{suffix}"] = name
+    result.cards = [(RoleRef(role, roles.get(role, role)), cards[role])
+                    for role in sorted(cards, key=lambda r: (order.index(r) if r in order
+                                                             else len(order), r))]
+    return result
+
+
+def is_wide(svg: bytes) -> bool:
+    """Whether Graphviz's SVG is wider than tall (its width and height attributes)."""
+    import re
+
+    size = re.search(rb'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
+    return bool(size) and float(size.group(1)) > float(size.group(2))  # type: ignore[union-attr]
 
 
 def diagram_words(labels: Any) -> dict[str, str]:
@@ -279,11 +416,12 @@ def diagram_words(labels: Any) -> dict[str, str]:
             "escalation": labels("escalation")}
 
 
-def _catalog(results: Sequence[Rendered], settings: Settings) -> Iterable[tuple[str, str]]:
+def _catalog(results: Sequence[Rendered], settings: Settings,
+             source: Source) -> Iterable[tuple[str, str]]:
     from procflow.render.environment import templates as compiled
     from procflow.render.pages import Catalog, catalog_entry
 
-    templates = compiled(settings.templates)
+    templates = compiled(source)
     languages = {result.language for result in results}
     language = languages.pop() if len(languages) == 1 else "en"
     entries = [catalog_entry(result.procedure,

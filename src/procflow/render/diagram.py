@@ -21,7 +21,8 @@ from procflow.model import Escalation, Procedure, Role
 
 WORDS = {"start": "Start", "end": "End", "escalation": "Escalation"}
 Kind = Literal["start", "step", "decision", "end", "escalation"]
-LinkKind = Literal["flow", "loop", "escalation"]
+#: ghost: a link of the old version only (the diff view draws it dashed and grey)
+LinkKind = Literal["flow", "loop", "escalation", "ghost"]
 _UNDRAWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")  # Cc, Cs, non-characters
 
 
@@ -72,14 +73,14 @@ def lanes_for(procedure: Procedure, shared_roles: Sequence[Role] = ()) -> list[R
 
 def build(procedure: Procedure, *, shared_roles: Sequence[Role] = (),
           duration_text: Callable[[Duration], str] = str, words: Mapping[str, str] | None = None,
-          marks: Mapping[str, str] | None = None) -> Diagram:
+          marks: Mapping[str, str] | None = None, flow: Flow | None = None) -> Diagram:
     """The lanes, shapes and links of ``procedure``'s diagram, in a fixed order, with every
-    text ``clean``."""
+    text ``clean`` (``flow``: the procedure's, when the caller has it already)."""
     say = {key: clean(word) for key, word in {**WORDS, **(words or {})}.items()}
     marks = marks or {}
     lanes = lanes_for(procedure, shared_roles)
     lane_of = {role.id: index for index, role in enumerate(lanes)}
-    flow = Flow(procedure)
+    flow = flow or Flow(procedure)
     steps = procedure.steps
     shapes = [Shape("s0", "start", lane_of[steps[0].role], say["start"])]
     for step in steps:

@@ -54,6 +54,11 @@ _MARK_STYLE = {  # fill, outline, pen width, extra style
     "removed": ("#f5f7fa", "#7b8794", 1.2, "dashed"),
 }
 
+_LINK_STYLE = {  # colour, label colour, style of the links that are not plain flow
+    "escalation": (_COLORS["escalation"][1], _COLORS["escalation"][1], "dashed"),
+    "ghost": ("#7b8794", MUTED, "dashed"),  # a link of the old version only (diff view)
+}
+
 
 def _num(value: float) -> str:
     """A coordinate, to a tenth of a point."""
@@ -73,9 +78,15 @@ _STYLES = {"plain": "{}", "bold": "<B>{}</B>",
 
 
 def _label(lines: list[Line]) -> str:
-    """An HTML-like label: the lines centred, each escaped and in its style."""
-    return "<" + ("<BR/>".join(_STYLES[style].format(_h(text)) for text, style in lines)
-                  or " ") + ">"
+    """An HTML-like label: the lines centred, each escaped and in its style, one table row
+    each: Graphviz sets the lines of a <BR/> label one font size apart, so descenders touch
+    the next line; table rows are ``layout.LINE`` font sizes high, which keeps them clear."""
+    if not lines:
+        return "< >"
+    rows = "".join(f"<TR><TD>{_STYLES[style].format(_h(text))}</TD></TR>"
+                   for text, style in lines)
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="0">{rows}</TABLE>>')
 
 
 def _attrs(**values: str | None) -> str:
@@ -197,12 +208,12 @@ class _Writer:
         layout = self.layout
         link = layout.links[k]
         spline, end = layout.spline(route)
-        kind = "loop" if k in layout.loops else link.kind
-        escalation = _COLORS["escalation"][1] if kind == "escalation" else None
+        kind = "loop" if k in layout.loops and link.kind != "ghost" else link.kind
+        color, fontcolor, style = _LINK_STYLE.get(kind, (None, None, None))
         centre = layout.label_centre(route)
         attrs = _attrs(
             id=f"{self.prefix}-l{k + 1}", **{"class": kind if kind != "flow" else None},
-            color=escalation, fontcolor=escalation, style="dashed" if escalation else None,
+            color=color, fontcolor=fontcolor, style=style,
             pos=f"e,{self.xy(*end)} " + " ".join(self.xy(x, y) for x, y in spline),
             label=_label([(line, "plain") for line in route.label_lines]) if centre else None,
             lp=self.xy(*centre) if centre else None)

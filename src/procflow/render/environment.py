@@ -8,7 +8,10 @@ replace single blocks while keeping its own file the same name (pdoc's pattern).
 Two environments share that search path: ``*.html.j2`` autoescape HTML; every other template
 (Markdown) prints values through ``markdown.escape`` (see ``_MarkdownEnvironment``). Both use
 ``StrictUndefined``: a field that does not exist is an error naming the template, the line and
-the field, never an empty string. Template errors become ``TemplateProblem`` (exit 2).
+the field, never an empty string. Template errors become ``TemplateProblem`` (exit 2). Both are
+jinja2's ``ImmutableSandboxedEnvironment``: a template (the user's come from the repository,
+so from pull requests) reaches no Python internals (``cycler.__init__.__globals__``) and
+changes no value it is given.
 
 Compiling the templates is the dearest part of a small run, so ``templates(source)`` keeps
 them compiled, with the labels read from the same folders, for as long as the process runs
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from procflow.errors import ProcflowError, UsageError
@@ -54,7 +58,7 @@ def _markdown_concat(parts: Iterable[str]) -> markdown.Raw:
     return markdown.Raw("".join(parts))
 
 
-class _MarkdownEnvironment(jinja2.Environment):
+class _MarkdownEnvironment(ImmutableSandboxedEnvironment):
     """No HTML autoescaping: ``finalize`` escapes for Markdown, and the output of a template,
     a block or a macro is ``Raw`` (jinja's ``NativeEnvironment`` also replaces ``concat``)."""
 
@@ -116,7 +120,7 @@ class Templates:
             "lstrip_blocks": True, "keep_trailing_newline": True, "auto_reload": False,
         }
         self._markdown = _MarkdownEnvironment(finalize=_markdown_finalize, **common)
-        self._html = jinja2.Environment(autoescape=True, **common)
+        self._html = ImmutableSandboxedEnvironment(autoescape=True, **common)
         self._markdown.filters.update(quote=markdown.quote, fence=markdown.fence,
                                       join=markdown.join)
 

@@ -52,7 +52,7 @@ def language_chain(language: str) -> list[str]:
 
 
 def _read_catalogue(path: Path) -> Catalogue | None:
-    import yaml  # type: ignore[import-untyped]  # no stubs in the environment
+    import yaml
 
     if not path.is_file():
         return None

@@ -23,8 +23,10 @@ from procflow.render.diagram import Diagram, Link, Shape
 Style = Literal["plain", "bold", "small"]
 Line = tuple[str, Style]  # a line of a label and how it is drawn
 
-TITLE_PT, SMALL_PT = 10.0, 8.0  # whole points: Graphviz reads POINT-SIZE as an integer
-LINE = 1.22  # line height, in font sizes
+# Whole points (Graphviz reads POINT-SIZE as an integer); 9 pt is 12 CSS px at the SVG's
+# natural size, the least a page shows (issue 11).
+TITLE_PT, SMALL_PT = 10.0, 9.0
+LINE = 1.25  # line height, in font sizes: Graphviz's table rows (see dot_writer._label)
 BOX_W = 156.0  # width of steps, decisions and escalations, and of a column
 PAD = 8.0
 COL_GAP = 36.0  # least space between two columns
@@ -34,6 +36,10 @@ ARROW = 8.0  # arrowsize 0.8
 LABEL_W = 116.0  # widest edge label
 MARGIN = 12.0
 MAX_TITLE_LINES = 5
+MAX_HEADER_LINES = 4
+NARROW_W = 64.0  # the least width of a lane with no box
+MAX_LABEL_LINES = 40  # edge labels are wrapped, not cut (the model bounds their length)
+BORDER_CLEAR = 6.0  # least distance of an edge running along a gap from the lane border there
 
 
 # --- text: measuring, wrapping -------------------------------------------------------------
@@ -170,13 +176,19 @@ def _box(shape: Shape) -> Box:
     titles, cut = wrap(shape.text, BOX_W * 0.5 if decision else inner, TITLE_PT,
                        MAX_TITLE_LINES)
     lines: list[Line] = [(line, "plain") for line in titles]
-    lines += [(shape.note, "small")] if shape.note else []
+    notes, _ = wrap(shape.note, BOX_W * 0.5 if decision else inner, SMALL_PT, 3)
+    lines += [(line, "small") for line in notes]
     if decision:
         h = _diamond_height(lines)
     else:
-        h = max((len(titles) * TITLE_PT + (SMALL_PT if shape.note else 0)) * LINE + 2 * PAD,
-                36.0)
+        h = max((len(titles) * TITLE_PT + len(notes) * SMALL_PT) * LINE + 2 * PAD, 36.0)
     return Box(shape, BOX_W, h, lines, shape.text if cut else None)
+
+
+def _narrow(name: str) -> float:
+    """The width of a lane with no box: its name's longest word, at least NARROW_W."""
+    longest = max((text_width(word, TITLE_PT, True) for word in name.split(" ")), default=0.0)
+    return min(BOX_W, max(NARROW_W, longest + 2 * PAD + 8 - COL_GAP))  # + half a gap a side
 
 
 def _size(style: Style) -> float:
@@ -225,11 +237,13 @@ def _ranks(count: int, links: list[Link]) -> tuple[list[int], set[int]]:
     loop-back edges leave (only among steps the start cannot reach) is cut here, at its first
     shape. Returns the rank of every shape and the indexes of the links drawn as loops."""
     loops = {k for k, link in enumerate(links) if link.kind == "loop"}
+    ghosts = {k for k, link in enumerate(links) if link.kind == "ghost"}
+    skip = loops | ghosts  # ghost links (a diff's old version) do not move the live flow
     incoming = [0] * count
     out: list[list[int]] = [[] for _ in range(count)]
     into: list[list[int]] = [[] for _ in range(count)]
     for k, link in enumerate(links):
-        if k not in loops:
+        if k not in skip:
             incoming[link.target] += 1
             out[link.source].append(k)
             into[link.target].append(k)
@@ -241,7 +255,7 @@ def _ranks(count: int, links: list[Link]) -> tuple[list[int], set[int]]:
         if not ready:
             stuck = next(i for i in range(count) if not done[i] and incoming[i] > 0)
             for k in into[stuck]:
-                if not done[links[k].source] and k not in loops:
+                if not done[links[k].source] and k not in skip:
                     loops.add(k)
                     out[links[k].source].remove(k)
             incoming[stuck] = 0
@@ -254,7 +268,31 @@ def _ranks(count: int, links: list[Link]) -> tuple[list[int], set[int]]:
             incoming[target] -= 1
             if incoming[target] == 0:
                 heapq.heappush(ready, target)
+    if ghosts:
+        loops |= _ghost_ranks(rank, links, ghosts)
     return rank, loops
+
+
+def _ghost_ranks(rank: list[int], links: list[Link], ghosts: set[int]) -> set[int]:
+    """Rows for the shapes only ghost links touch: one below their lowest placed
+    predecessor (a chain of ghosts in order, a cycle of them cut where it is stuck). Returns
+    the ghost links that do not point downwards, to be routed like loops."""
+    live = {end for k, link in enumerate(links) if k not in ghosts
+            for end in (link.source, link.target)} | {0}
+    into: dict[int, list[int]] = {}
+    for k in ghosts:
+        if links[k].target not in live:
+            into.setdefault(links[k].target, []).append(links[k].source)
+    waiting = sorted(into)
+    placed = set(live)
+    while waiting:
+        ready = [g for g in waiting if all(s in placed for s in into[g])] or waiting[:1]
+        for shape in ready:
+            sources = [rank[s] for s in into[shape] if s in placed]
+            rank[shape] = max(sources) + 1 if sources else 0
+            placed.add(shape)
+        waiting = [g for g in waiting if g not in placed]
+    return {k for k in ghosts if rank[links[k].target] <= rank[links[k].source]}
 
 
 class Layout:
@@ -283,7 +321,13 @@ class Layout:
             for k, index in enumerate(members):
                 self.boxes[index].col = self.lane_first[lane] + k
                 self.occupied.add((self.boxes[index].col, rank))
-        self.routes = [self._route(k) for k in range(len(self.links))]
+        placed: list[Route] = []
+        self.runs: tuple[list[Sketch], list[Sketch]] = ([], [])  # placed: across, along
+        for k in sorted(range(len(self.links)), key=self._reach):  # short links first
+            placed.append(self._route(k))
+            for segment in self._sketch(placed[-1]):
+                self.runs[segment[0][0] == segment[1][0]].append(_ordered(segment))
+        self.routes = sorted(placed, key=lambda route: route.link)
         self._ports()
         self._gap_tracks()
         self._columns()
@@ -292,19 +336,66 @@ class Layout:
         self._rows()
 
     def _route(self, k: int) -> Route:
+        """The route of a link, of those that pass no box: the one that crosses the fewest
+        routes already placed (sketched on the grid), then straight down rather than along
+        a column gap, then the shortest."""
         link = self.links[k]
         s, t = self.boxes[link.source], self.boxes[link.target]
+        candidates = []
         if k not in self.loops and t.rank > s.rank:
             between = range(s.rank + 1, t.rank)
             if all((t.col, r) not in self.occupied for r in between):
-                return Route(k, "down", s.rank, through="target")
+                candidates.append(Route(k, "down", s.rank, through="target"))
             if all((s.col, r) not in self.occupied for r in between):
-                return Route(k, "down", t.rank - 1, through="source")
-            gap = t.col if s.col < t.col else t.col + 1
-        else:  # round the outside of both columns, on the side with the shorter way
-            left, right = min(s.col, t.col), max(s.col, t.col) + 1
-            gap = left if s.col + t.col + 1 - 2 * left < 2 * right - s.col - t.col - 1 else right
-        return Route(k, "via", s.rank, t.rank - 1, gap)
+                candidates.append(Route(k, "down", t.rank - 1, through="source"))
+            if candidates and t.rank == s.rank + 1:
+                return candidates[0]
+        candidates += sorted((Route(k, "via", s.rank, t.rank - 1, gap)
+                              for gap in range(self.cols + 1)),
+                             key=lambda r: (abs(s.col + 0.5 - r.gap) + abs(t.col + 0.5 - r.gap)))
+        best: tuple[int, Route] | None = None
+        for route in candidates:  # in order of preference: the first without a crossing wins
+            crossed = self._crossed(route)
+            if best is None or crossed < best[0]:
+                best = (crossed, route)
+            if crossed == 0:
+                break
+        assert best is not None
+        return best[1]
+
+    def _crossed(self, route: Route) -> int:
+        """How many placed routes the sketch of ``route`` crosses."""
+        across, along = self.runs
+        count = 0
+        for segment in self._sketch(route):
+            (x0, y0), (x1, y1) = _ordered(segment)
+            if y0 == y1:  # across: count the placed runs along the columns that it cuts
+                count += sum(1 for (x, a), (_, b) in along if x0 < x < x1 and a < y0 < b)
+            elif x0 == x1:
+                count += sum(1 for (a, y), (b, _) in across if y0 < y < y1 and a < x0 < b)
+        return count
+
+    def _reach(self, k: int) -> tuple[bool, bool, int]:
+        """Links in the order they are routed: from one row to the next first (their route
+        is fixed), then flow before escalations, short ones first."""
+        link = self.links[k]
+        s, t = self.boxes[link.source], self.boxes[link.target]
+        return (k in self.loops or t.rank != s.rank + 1, link.kind == "escalation",
+                abs(t.rank - s.rank) + abs(t.col - s.col))
+
+    def _sketch(self, route: Route) -> list[Sketch]:
+        """A route as segments on the grid: x in columns (gap g at g - 0.5), y in rows
+        (channel c at c + 0.5)."""
+        link = self.links[route.link]
+        s, t = self.boxes[link.source], self.boxes[link.target]
+        turn = route.turn + 0.5
+        if route.kind == "down":
+            return [((s.col, s.rank), (s.col, turn)), ((s.col, turn), (t.col, turn)),
+                    ((t.col, turn), (t.col, t.rank))]
+        gap, back = route.gap - 0.5, route.back + 0.5
+        return [((s.col, s.rank), (s.col, turn)), ((s.col, turn), (gap, turn)),
+                ((gap, turn), (gap, back)), ((gap, back), (t.col, back)),
+                ((t.col, back), (t.col, t.rank))]
 
     def _ports(self) -> None:
         """Exits (bottom) and entries (top) of every box, ordered by where the other end
@@ -316,15 +407,22 @@ class Layout:
         for box in self.boxes:
             for ports, spread in ((box.exits, 0.7), (box.entries, 0.6)):
                 if box.shape.kind == "decision":
-                    spread = 1.0 if ports is box.exits else 0.0
+                    spread = 1.0 if ports is box.exits else 0.3  # near the corner
                 order = sorted(ports, key=lambda k: (ports[k], k))
                 ports.clear()
                 for i, k in enumerate(order):
                     ports[k] = ((i + 1) / (len(order) + 1) - 0.5) * box.w * spread
 
     def _far_col(self, k: int, other: int) -> float:
+        """Where the edge heads when it leaves (or comes from when it enters) a box: a long
+        "down" edge runs straight along one column, so it comes from (heads for) there."""
         route = self.routes[k]
-        return route.gap - 0.5 if route.kind == "via" else float(self.boxes[other].col)
+        if route.kind == "via":
+            return route.gap - 0.5
+        link = self.links[k]
+        straight = link.target if route.through == "target" else link.source
+        s, t = self.boxes[link.source], self.boxes[link.target]
+        return float(self.boxes[straight if t.rank > s.rank + 1 else other].col)
 
     def _gap_tracks(self) -> None:
         by_gap: dict[int, list[Route]] = {}
@@ -334,25 +432,38 @@ class Layout:
         self.gap_count = [0] * (self.cols + 1)
         for gap, routes in by_gap.items():
             routes.sort(key=lambda r: (min(r.turn, r.back), max(r.turn, r.back), r.link))
-            tracks = _interval_tracks([(min(r.turn, r.back), max(r.turn, r.back))
-                                       for r in routes])
+            runs = []
+            for r in routes:
+                link = self.links[r.link]
+                source, target = self.boxes[link.source].col, self.boxes[link.target].col
+                runs.append(Run(min(r.turn, r.back), max(r.turn, r.back),
+                                ((r.turn, -1 if source < gap else 1),
+                                 (r.back, -1 if target < gap else 1))))
+            tracks = _ordered_tracks(runs)
             for route, track in zip(routes, tracks):
                 route.gap_track = track
             self.gap_count[gap] = max(tracks) + 1
 
     def _columns(self) -> None:
         """x of every column and gap centre; ports become absolute."""
-        widths = [max(COL_GAP, (n + 1) * TRACK) for n in self.gap_count]
+        self.borders = set(self.lane_first[1:])  # gaps where a lane border runs
+        widths = [max(COL_GAP, (n + 1) * TRACK + (2 * BORDER_CLEAR if gap in self.borders else 0))
+                  for gap, n in enumerate(self.gap_count)]
         widths[0] = max(MARGIN, (self.gap_count[0] + 1) * TRACK)
         widths[-1] = max(MARGIN, (self.gap_count[-1] + 1) * TRACK)
         x = 0.0
         self.gap_x: list[float] = []
         self.col_x: list[float] = []
+        used = {box.shape.lane for box in self.boxes}
         for col in range(self.cols):
+            lane = next(lane for lane in reversed(range(self.lanes))
+                        if self.lane_first[lane] <= col)
+            # a lane with no box (a role that is only consulted or informed) is drawn narrow
+            col_w = BOX_W if lane in used else _narrow(self.diagram.lanes[lane])
             self.gap_x.append(x + widths[col] / 2)
             x += widths[col]
-            self.col_x.append(x + BOX_W / 2)
-            x += BOX_W
+            self.col_x.append(x + col_w / 2)
+            x += col_w
         self.gap_x.append(x + widths[-1] / 2)
         self.width = x + widths[-1]
         for box in self.boxes:
@@ -369,24 +480,30 @@ class Layout:
         if route.kind == "down":
             return exit_x, entry_x, entry_x
         n = self.gap_count[route.gap]
-        return exit_x, entry_x, self.gap_x[route.gap] + (route.gap_track - (n - 1) / 2) * TRACK
+        offset = (route.gap_track - (n - 1) / 2) * TRACK
+        if route.gap in self.borders:  # keep clear of the lane border drawn at the centre
+            offset += BORDER_CLEAR if offset >= 0 else -BORDER_CLEAR
+        return exit_x, entry_x, self.gap_x[route.gap] + offset
 
     def _channel_tracks(self) -> None:
         """Tracks of the horizontal runs in each channel: runs that overlap differ."""
-        runs: dict[int, list[tuple[Route, int, float, float]]] = {}
+        # (route, which run, x where it comes in, from which side, x where it goes on, side)
+        runs: dict[int, list[tuple[Route, int, float, int, float, int]]] = {}
         for route in self.routes:
             exit_x, entry_x, gap_x = self._xs(route)
             if route.kind == "down":
-                runs.setdefault(route.turn, []).append((route, 0, exit_x, entry_x))
+                runs.setdefault(route.turn, []).append((route, 0, exit_x, -1, entry_x, 1))
             else:
-                runs.setdefault(route.turn, []).append((route, 0, exit_x, gap_x))
-                runs.setdefault(route.back, []).append((route, 1, gap_x, entry_x))
+                up = -1 if route.back < route.turn else 1  # the gap part goes up: a loop
+                runs.setdefault(route.turn, []).append((route, 0, exit_x, -1, gap_x, up))
+                runs.setdefault(route.back, []).append((route, 1, gap_x, -up, entry_x, 1))
         self.channel_count: dict[int, int] = {}
         for channel, items in runs.items():
-            items.sort(key=lambda i: (min(i[2], i[3]), max(i[2], i[3]), i[0].link, i[1]))
-            tracks = _interval_tracks([(min(a, b) - TRACK / 2, max(a, b) + TRACK / 2)
-                                       for _, _, a, b in items])
-            for (route, which, _, _), track in zip(items, tracks):
+            items.sort(key=lambda i: (min(i[2], i[4]), max(i[2], i[4]), i[0].link, i[1]))
+            tracks = _ordered_tracks([Run(min(a, b) - TRACK / 2, max(a, b) + TRACK / 2,
+                                          ((a, a_side), (b, b_side)))
+                                      for _, _, a, a_side, b, b_side in items])
+            for (route, which, *_), track in zip(items, tracks):
                 route.tracks = (track, route.tracks[1]) if which == 0 else (route.tracks[0],
                                                                             track)
             self.channel_count[channel] = max(tracks) + 1
@@ -432,16 +549,19 @@ class Layout:
             for band, channel, x in (("exit", self.boxes[link.source].rank, exit_x),
                                      ("entry", self.boxes[link.target].rank - 1, entry_x)):
                 others = cross.get((band, channel), [])
-                left = max([c for c in others if c < x - 0.5] + [0.0]) + 5
-                right = min([c for c in others if c > x + 0.5] + [self.width]) - 5
+                lane_left, lane_right = self.lane_at(x)  # a label stays in its lane
+                left = max([c for c in others if c < x - 0.5] + [lane_left]) + 5
+                right = min([c for c in others if c > x + 0.5] + [lane_right]) - 5
                 prefer = (band == "entry") == (link.kind == "escalation")
                 for room, side in ((right - x - 4, 1), (x - 4 - left, -1)):
                     options.append((min(room, need), prefer, side, band, channel, x, room))
             _, _, side, band, channel, x, room = max(options)
-            lines, _ = wrap(link.label, max(min(room, LABEL_W), 40.0), SMALL_PT, 6)
+            lines, _ = wrap(link.label, max(min(room, LABEL_W), 40.0), SMALL_PT,
+                            MAX_LABEL_LINES)
             w = max(text_width(line, SMALL_PT) for line in lines) + 4
             h = len(lines) * SMALL_PT * LINE + 2
-            lx = min(max(x + 4 if side > 0 else x - 4 - w, 2.0), self.width - w - 2)
+            lane_left, lane_right = self.lane_at(x)
+            lx = min(max(x + 4 if side > 0 else x - 4 - w, lane_left + 2), lane_right - w - 2)
             ly = 0.0
             taken = placed.setdefault((band, channel), [])
             for px, py, pw, ph in sorted(taken, key=lambda p: p[1]):
@@ -459,7 +579,7 @@ class Layout:
         self.header_lines: list[list[str]] = []
         for lane, name in enumerate(self.diagram.lanes):
             left, right = self.lane_span(lane)
-            lines, _ = wrap(name, right - left - 2 * PAD, TITLE_PT, 3, bold=True)
+            lines, _ = wrap(name, right - left - 2 * PAD, TITLE_PT, MAX_HEADER_LINES, bold=True)
             self.header_lines.append(lines or ["\u00a0"])
         self.header_h = max(len(lines) for lines in self.header_lines) * TITLE_PT * LINE + 20
         row_h = [0.0] * self.rows
@@ -477,6 +597,14 @@ class Layout:
         self.height = y
         for box in self.boxes:
             box.y = self.row_top[box.rank] + row_h[box.rank] / 2
+
+    def lane_at(self, x: float) -> tuple[float, float]:
+        """The left and right border of the lane ``x`` lies in."""
+        for lane in range(self.lanes):
+            left, right = self.lane_span(lane)
+            if x < right:
+                return left, right
+        return self.lane_span(self.lanes - 1)
 
     def lane_span(self, lane: int) -> tuple[float, float]:
         first = self.lane_first[lane]
@@ -529,20 +657,64 @@ class Layout:
         return x + w / 2, self._band_y(band, channel) + y + h / 2
 
 
-def _interval_tracks(spans: list[tuple[float, float]]) -> list[int]:
-    """Greedy colouring of closed intervals, in the given order: overlapping ones differ."""
-    ends: list[float] = []  # the last end on each track
-    tracks = []
-    for low, high in spans:
-        for track, end in enumerate(ends):
-            if end < low:
-                ends[track] = high
-                tracks.append(track)
-                break
-        else:
-            ends.append(high)
-            tracks.append(len(ends) - 1)
+Sketch = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _ordered(segment: Sketch) -> Sketch:
+    """The segment from its smaller end to its larger."""
+    return (segment[0], segment[1]) if segment[0] <= segment[1] else (segment[1], segment[0])
+
+
+@dataclass(frozen=True)
+class Run:
+    """A straight run of edges along a channel (x) or a gap (channel numbers), and where
+    other parts of its edge attach: at a position, on side -1 (above or left: lower tracks)
+    or 1 (below or right)."""
+
+    low: float
+    high: float
+    ends: tuple[tuple[float, int], ...]
+
+
+def _ordered_tracks(runs: list[Run]) -> list[int]:
+    """Tracks (0 = nearest side -1) of runs that lie side by side, given in a default order:
+    overlapping runs differ, and a run whose edge leaves towards side -1 at a point inside
+    another run's span goes on an earlier track than that run (else its edge would cross
+    the other run), and the other way round for side 1. Where two runs ask for both, one
+    crossing is unavoidable and the default order decides."""
+    count = len(runs)
+    before: list[set[int]] = [set() for _ in runs]  # before[b]: runs that must precede b
+    overlaps: list[list[int]] = [[] for _ in runs]
+    for a in range(count):
+        for b in range(a + 1, count):
+            ra, rb = runs[a], runs[b]
+            if ra.high < rb.low or rb.high < ra.low:
+                continue
+            overlaps[a].append(b)
+            overlaps[b].append(a)
+            a_first = _leaves_inside(ra, rb, -1) or _leaves_inside(rb, ra, 1)
+            b_first = _leaves_inside(rb, ra, -1) or _leaves_inside(ra, rb, 1)
+            if a_first and not b_first:
+                before[b].add(a)
+            elif b_first and not a_first:
+                before[a].add(b)
+    tracks = [-1] * count
+    waiting = set(range(count))
+    while waiting:
+        ready = [k for k in waiting if not before[k] & waiting]
+        k = min(ready) if ready else min(waiting, key=lambda j: (len(before[j] & waiting), j))
+        least = max((tracks[j] + 1 for j in before[k] if tracks[j] >= 0), default=0)
+        taken = {tracks[j] for j in overlaps[k]}
+        while least in taken:
+            least += 1
+        tracks[k] = least
+        waiting.discard(k)
     return tracks
+
+
+def _leaves_inside(run: Run, other: Run, side: int) -> bool:
+    """Whether ``run``'s edge goes on towards ``side`` at a point strictly inside ``other``."""
+    return any(s == side and other.low < at < other.high for at, s in run.ends)
 
 
 def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -130,6 +130,7 @@ class Page:
     mermaid: str | None = None
     svg: Any = None  # inline SVG markup (HTML-safe), or None
     image: str | None = None  # file name of the diagram image beside the page
+    wide_diagram: bool = False  # wider than tall: printed on a landscape page
     card_role: RoleRef | None = None
     cards: list[RoleRef] = field(default_factory=list)
     local_steps: frozenset[str] = frozenset()
@@ -152,10 +153,11 @@ class Page:
 class _Resolver:
     """Names for ids, built once per procedure."""
 
-    def __init__(self, procedure: Procedure, shared_roles: Sequence[Role], labels: Labels) -> None:
+    def __init__(self, procedure: Procedure, shared_roles: Sequence[Role], labels: Labels,
+                 flow: Flow | None = None) -> None:
         self.procedure = procedure
         self.labels = labels
-        self.flow = Flow(procedure)
+        self.flow = flow or Flow(procedure)
         own = {role.id: RoleRef(role.id, role.name, role) for role in procedure.roles}
         shared = {role.id: RoleRef(role.id, role.name, role, True) for role in shared_roles
                   if role.id not in own}
@@ -177,9 +179,11 @@ class _Resolver:
 
 
 def procedure_page(procedure: Procedure, *, shared_roles: Sequence[Role], labels: Labels,
-                   ext: str, today: dt.date, by_role: bool = False) -> Page:
-    """The view of a whole procedure (``by_role``: it links to its role cards)."""
-    names = _Resolver(procedure, shared_roles, labels)
+                   ext: str, today: dt.date, by_role: bool = False,
+                   flow: Flow | None = None) -> Page:
+    """The view of a whole procedure (``by_role``: it links to its role cards; ``flow``: the
+    procedure's, when the caller has it already)."""
+    names = _Resolver(procedure, shared_roles, labels, flow)
     steps = [_step_view(names, position, step) for position, step in enumerate(procedure.steps)]
     used = used_roles(procedure)
     roles = [ref for ref in names.role_refs.values() if not ref.shared or ref.id in used]

@@ -8,16 +8,26 @@ so it leaves no half-written file and changes nothing. Names are rebuilt from id
 against the slug pattern, and every name must be a plain file name (no folder part), so
 nothing lands outside the output folder. Files the run does not write are never touched;
 an existing symbolic link at a target name is replaced, never followed.
+
+The manifest (``MANIFEST``) lists every file procflow wrote into the folder, with the SHA-256
+of its content as written, its size and time, and the key of its inputs (``render`` hashes
+the procedure file, the project file, the templates, procflow's version and the options).
+The next run leaves an output whose inputs and file are unchanged alone (``Manifest``), and a
+staged file identical to the one in place is not moved (its time stays). ``--prune`` removes
+only listed files that procflow can produce (``producible``) and whose content still has the
+recorded hash: a forged or foreign list, or a file edited since, removes nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from procflow.errors import ProcflowError, UsageError
@@ -26,6 +36,93 @@ MANIFEST = ".procflow-files"  # what the last --prune run wrote (see ``Staging.c
 _MANIFEST_MAX = 4 * 1024 * 1024
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*\.[a-z]+$")
+_SUFFIXES = (".md", ".html", ".svg", ".png", ".dot")  # what render writes
+_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def producible(name: str) -> bool:
+    """Whether procflow render can write a file of this name (``<id>.<format>``,
+    ``<id>--<role>.<format>``, ``index.md``...): only such names are ever pruned."""
+    return bool(_NAME.match(name)) and name.endswith(_SUFFIXES)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A file procflow wrote: the hash of its content, its size and time as written, and
+    the key of the inputs it was made from."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+    key: str
+
+
+class Manifest:
+    """The manifest of an output folder as the last run left it (empty when there is none,
+    or when it is not a regular file procflow could have written)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.entries: dict[str, Entry] = {}
+        try:
+            path = root / MANIFEST
+            if stat.S_ISREG(path.lstat().st_mode):  # not a link, a pipe or a device
+                with open(path, encoding="utf-8") as stream:
+                    text = stream.read(_MANIFEST_MAX + 1)
+                if len(text) <= _MANIFEST_MAX:  # a longer one is not procflow's: no cut names
+                    self.entries = dict(_entries(text))
+        except (OSError, UnicodeDecodeError):
+            pass  # no manifest, or not one procflow wrote
+        self.by_key: dict[str, list[str]] = {}
+        for name, entry in self.entries.items():
+            self.by_key.setdefault(entry.key, []).append(name)
+
+    def intact(self, name: str) -> bool:
+        """Whether the listed file is in place as written (a regular file of the recorded
+        size and time: cheap, for deciding what to redo)."""
+        entry = self.entries.get(name)
+        try:
+            info = (self.root / name).lstat()
+        except OSError:
+            return False
+        return entry is not None and stat.S_ISREG(info.st_mode) \
+            and (info.st_size, info.st_mtime_ns) == (entry.size, entry.mtime_ns)
+
+    def unchanged(self, key: str) -> list[str] | None:
+        """The files made from inputs with this key, when there are some and all are in
+        place as written; else None."""
+        names = self.by_key.get(key)
+        return names if names and all(self.intact(name) for name in names) else None
+
+    def untouched(self, name: str) -> bool:
+        """Whether the listed file still has the content procflow wrote (for pruning:
+        the content is hashed, not only its size and time)."""
+        entry = self.entries.get(name)
+        path = self.root / name
+        try:
+            if entry is None or not stat.S_ISREG(path.lstat().st_mode):
+                return False
+            with open(path, "rb") as stream:
+                return digest(stream.read(entry.size + 1)) == entry.sha256
+        except OSError:
+            return False
+
+
+def _entries(text: str) -> list[tuple[str, Entry]]:
+    found = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 5 or not producible(parts[0]) or not _HEX.match(parts[1]):
+            continue  # a comment, a line of an older manifest or a forged one: not procflow's
+        try:
+            found.append((parts[0], Entry(parts[1], int(parts[2]), int(parts[3]), parts[4])))
+        except ValueError:
+            continue
+    return found
 
 
 def file_name(procedure_id: str, suffix: str, role_id: str | None = None) -> str:
@@ -65,73 +162,113 @@ def write_staged(folder: Path, name: str, data: str | bytes) -> str:
     return name
 
 
-_MANIFEST_HEAD = ("# The files procflow render --prune wrote here; the next --prune run removes\n"
-                  "# those it does not write again. Files not listed are never touched.\n")
+_MANIFEST_HEAD = (
+    "# procflow render: the files it wrote here. Fields: name, SHA-256 as written, size,\n"
+    "# time (ns), key of the inputs. --prune removes listed files a run no longer makes, only\n"
+    "# when their content is unchanged; files not listed are never touched.\n")
 
 
 class Staging:
     """The files of one run, written aside and moved into the output folder together."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, manifest: Manifest | None = None) -> None:
         self.root = root
+        self.manifest = manifest or Manifest(root)
         try:
             self.folder = Path(tempfile.mkdtemp(prefix=".procflow-", dir=root))
         except OSError as error:
             raise UsageError(f"cannot write into {root}: {error.strerror}") from None
         self.names: list[str] = []
+        self.made: dict[str, tuple[str, str]] = {}  # name -> (sha256, key of the inputs)
+        self.kept: list[str] = []  # listed files this run makes again unchanged
         self.keep = False  # set when old files could not be put back: they wait in folder
 
-    def write(self, name: str, data: str | bytes) -> None:
-        self.names.append(write_staged(self.folder, name, data))
+    def write(self, name: str, data: str | bytes, key: str = "") -> None:
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        self.names.append(write_staged(self.folder, name, payload))
+        self.made[name] = (digest(payload), key)
 
-    def adopt(self, names: list[str]) -> None:
-        """Record files a worker process wrote into ``folder`` (with ``write_staged``)."""
-        self.names.extend(names)
+    def adopt(self, made: dict[str, str], key: str) -> None:
+        """Record files a worker process wrote into ``folder`` (with ``write_staged``):
+        name -> SHA-256, all made from inputs with ``key``."""
+        self.names.extend(made)
+        self.made.update((name, (sha, key)) for name, sha in made.items())
+
+    def keep_unchanged(self, names: list[str]) -> None:
+        """Listed files whose inputs did not change: not made again, still this run's."""
+        self.kept.extend(names)
 
     def commit(self, prune: bool = False) -> tuple[list[Path], list[str]]:
-        """Move every staged file into place; all or none. A file already at a target name
-        is moved aside first and put back if a later move fails (or the run is interrupted);
-        a folder at a target name stops the run before anything moves. With ``prune``, the
-        files the last pruning run listed in ``MANIFEST`` that this run does not write are
-        removed the same way, and the manifest lists this run's files. Returns the paths
-        written (the manifest aside) and the names removed."""
-        targets = [self.root / name for name in self.names]
-        moved = targets + ([self.root / MANIFEST] if prune else [])
+        """Move every staged file into place; all or none. A staged file identical to the
+        listed file in its place is not moved (its time stays). A file already at a target
+        name is moved aside first and put back if a later move fails (or the run is
+        interrupted); a folder at a target name stops the run before anything moves. With
+        ``prune``, the files the manifest lists that this run does not make are removed the
+        same way, if procflow can produce such a name and the file is unchanged since it was
+        written. The manifest lists this run's files (and, without ``prune``, the earlier
+        ones still in place). Returns the paths written and the names removed."""
+        same = [name for name in self.names if self.manifest.intact(name)
+                and self.manifest.entries[name].sha256 == self.made[name][0]
+                and self.manifest.entries[name].key == self.made[name][1]]
+        self.kept.extend(same)
+        fresh = [name for name in self.names if name not in set(same)]
+        targets = [self.root / name for name in fresh]
+        moved = targets + [self.root / MANIFEST]
         try:
             for target in moved:
                 if target.is_dir() and not target.is_symlink():
                     raise ProcflowError(f"cannot write {target}: a folder has that name; "
                                         "move it away (nothing was changed)")
-            stale = self._stale() if prune else []
-            if prune:
-                self._stage_manifest()
+            ours = set(self.names) | set(self.kept)
+            earlier = [name for name in self.manifest.entries if name not in ours]
+            stale = [self.root / name for name in sorted(earlier)
+                     if prune and self.manifest.untouched(name)]
+            self._stage_manifest(fresh, [] if prune else earlier)
             self._move_into_place(moved, stale)
+            self._record_times(fresh)
         finally:
             self.discard()
         return targets, [path.name for path in stale]
 
-    def _stale(self) -> list[Path]:
-        """The files the manifest lists that this run does not write (never a folder)."""
-        listed: set[str] = set()
-        manifest = self.root / MANIFEST
-        try:
-            if stat.S_ISREG(manifest.lstat().st_mode):  # not a link, a pipe or a device
-                with open(manifest, encoding="utf-8") as stream:
-                    text = stream.read(_MANIFEST_MAX + 1)
-                if len(text) <= _MANIFEST_MAX:  # a longer one is not procflow's: no cut names
-                    listed = {line for line in text.splitlines() if _NAME.match(line)}
-        except (OSError, UnicodeDecodeError):
-            pass  # no manifest, or not one procflow wrote: nothing is stale
-        paths = [self.root / name for name in sorted(listed - set(self.names))]
-        return [path for path in paths if path.is_file() or path.is_symlink()]
+    def _stage_manifest(self, fresh: list[str], earlier: list[str]) -> None:
+        lines = []
+        for name in fresh:
+            sha, key = self.made[name]
+            info = (self.folder / name).stat()
+            lines.append((name, sha, info.st_size, 0, key))  # time: set once in place
+        for name in [*self.kept, *earlier]:
+            entry = self.manifest.entries[name]
+            lines.append((name, entry.sha256, entry.size, entry.mtime_ns, entry.key))
+        self.listing = sorted(lines)
+        self._write_manifest(self.folder / MANIFEST)
 
-    def _stage_manifest(self) -> None:
-        listing = "".join(f"{name}\n" for name in sorted(self.names))
+    def _write_manifest(self, path: Path) -> None:
+        text = _MANIFEST_HEAD + "".join("\t".join(map(str, line)) + "\n"
+                                        for line in self.listing)
         try:
-            (self.folder / MANIFEST).write_text(_MANIFEST_HEAD + listing, encoding="utf-8")
+            with open(path, "w", encoding="utf-8") as stream:
+                stream.write(text)
         except OSError as error:
             raise ProcflowError(f"cannot write {self.root / MANIFEST}: {error.strerror}; "
                                 "nothing was changed") from None
+
+    def _record_times(self, fresh: list[str]) -> None:
+        """The manifest gets the times of the files now in place (a rename keeps them)."""
+        placed = set(fresh)
+        for k, (name, sha, size, _, key) in enumerate(self.listing):
+            if name in placed:
+                self.listing[k] = (name, sha, size, (self.root / name).lstat().st_mtime_ns, key)
+        scratch: Path | None = None
+        with contextlib.suppress(ProcflowError, OSError):  # at worst the next run redoes these
+            handle, name = tempfile.mkstemp(prefix=".procflow-", dir=self.root)
+            os.close(handle)
+            scratch = Path(name)
+            self._write_manifest(scratch)
+            os.replace(scratch, self.root / MANIFEST)
+            scratch = None
+        if scratch is not None:
+            with contextlib.suppress(OSError):
+                scratch.unlink()
 
     def _move_into_place(self, targets: list[Path], stale: list[Path]) -> None:
         aside = self.folder / "replaced"  # a staged name has a suffix, so it cannot clash

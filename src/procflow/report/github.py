@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from procflow.findings import printable
 from procflow.lint import ValidationResult
 from procflow.report.text import plain_lines
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Text inert in a workflow command: control, bidi and zero-width characters shown as
+    escapes (no ESC, BEL or OSC sequence reaches the log), then GitHub's own escapes."""
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -4,15 +4,19 @@ caret under the column. Colour only on a terminal; rich honours ``NO_COLOR``."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 from procflow.findings import Finding, printable
 from procflow.lint import ValidationResult
+from procflow.roots import link_outside
 
 _STYLE = {"error": "bold red", "warning": "yellow"}
 
 
 def _source_lines(file: str) -> tuple[str, ...]:
+    if link_outside(Path(file)) is not None:  # its findings say why; never quote it
+        return ()
     try:
         with open(file, encoding="utf-8-sig", errors="replace") as handle:
             return tuple(handle.read(2_000_000).splitlines())
@@ -47,10 +51,11 @@ def plain_lines(result: ValidationResult) -> Iterator[str]:
 
 
 def report(result: ValidationResult, stream: TextIO) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+    from procflow.markup import terminal
+
+    console = terminal.console(stream)
     shown: str | None = None  # the file whose lines are at hand (findings come sorted by file)
     lines: tuple[str, ...] = ()
     for finding in result.findings:

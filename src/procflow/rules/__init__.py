@@ -46,13 +46,14 @@ def all_rules() -> list[Rule]:
         pf105_long_step,
         pf106_file_name,
         pf107_no_review,
+        pf108_unused_template,
     )
 
     modules = [pf001_not_yaml, pf002_unsafe_yaml, pf003_schema, pf004_duplicate_id,
                pf005_unknown_reference, pf006_unreachable_step, pf007_no_way_to_end,
                pf008_duplicate_procedure, pf009_unknown_related, pf101_unused_role,
                pf102_sla_unreachable, pf103_sla_unwatched, pf104_review_overdue,
-               pf105_long_step, pf106_file_name, pf107_no_review]
+               pf105_long_step, pf106_file_name, pf107_no_review, pf108_unused_template]
     return [module.RULE for module in modules]
 
 

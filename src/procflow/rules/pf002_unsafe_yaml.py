@@ -17,7 +17,10 @@ class UnsafeYaml(LoadRule):
     only and never constructs anything from a tag. The bounds keep a hostile or broken file
     from exhausting memory or time in CI. They are set under `limits:` in `procflow.yaml`
     (`max_bytes`, default 2,000,000; `max_depth`, default 50; `max_alias_nodes`,
-    default 10,000).
+    default 10,000). Aliases are counted twice: the nodes they repeat count against
+    `max_alias_nodes`, and the characters they repeat, added to the file's own size, against
+    `max_bytes` (one long text repeated thousands of times has few nodes but would make a
+    rendered page or a report of hundreds of megabytes).
 
     PF002 cannot be disabled.
 

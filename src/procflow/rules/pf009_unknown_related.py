@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from procflow.findings import Issue, did_you_mean
+from procflow.findings import Issue, Suggester, did_you_mean, excerpt
 from procflow.rules.base import TreeEntry, TreeRule, entries_by_id, issue
 
 
@@ -83,13 +83,14 @@ class UnknownRelated(TreeRule):
 
     def check_tree(self, entries: Sequence[TreeEntry]) -> Iterable[tuple[int, Issue]]:
         known = entries_by_id(entries)
+        suggester = Suggester(known)  # indexed once: thousands of unknown ids stay linear
         for index, entry in enumerate(entries):
             for k, related in enumerate(entry.related):
                 if related not in known:
-                    hint = did_you_mean(related, known)
+                    hint = did_you_mean(related, suggester)
                     fix = hint or ("; check the id, or add that procedure to the tree (or "
                                    "remove it from related)")
-                    yield index, issue(self.code, f"related procedure '{related}' is not in "
+                    yield index, issue(self.code, f"related procedure '{excerpt(related)}' is not in "
                                        f"the tree{fix}", "related", k)
 
 

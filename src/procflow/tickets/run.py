@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from procflow.errors import UsageError
 from procflow.model import Procedure, TicketReportSettings
@@ -112,25 +113,31 @@ def _procedures(paths: list[Path]) -> tuple[list[tuple[Procedure, str]], Project
     return [(d.model, d.display) for d in documents], project
 
 
-def run_report(request: ReportRequest, *, strict: bool) -> int:
-    """Build and write the report; the exit code (0, or 1 for --fail-under / --strict)."""
-    report, bad = build(request)
-    write(report, request.output_format, request.output)
-    if bad:
-        print(f"procflow report: {bad} bad row(s) left out (see the report)", file=sys.stderr)
+def exit_code(report: Report, bad: int, request: ReportRequest, strict: bool) -> int:
+    """1 when --fail-under finds a missed target or --strict finds bad rows, else 0."""
     failing = request.fail_under is not None and bool(report.missed)
     return 1 if failing or (strict and bad) else 0
 
 
-def review_now(tickets: Path, paths: list[Path], today: dt.date) -> dict[str, list[str]]:
+def writer(output_format: str) -> Callable[[Report, TextIO], None]:
+    """The reporter of a format (the HTML one, with its charts, imported only when asked)."""
+    from procflow.tickets.output import write_json, write_markdown, write_text
+
+    if output_format == "html":
+        from procflow.tickets.html import write_html
+
+        return write_html
+    return {"text": write_text, "json": write_json, "md": write_markdown}[output_format]
+
+
+def review_now(tickets: Path, paths: list[Path], today: dt.date
+               ) -> tuple[dict[str, list[str]], int]:
     """For ``procflow review --tickets``: the procedures whose SLAs missed their target in
-    the last month of the export (judged at the start of ``today``), with what they missed."""
+    the last month of the export (judged at the start of ``today``), with what they missed;
+    and the number of bad rows left out."""
     report, bad = build(ReportRequest(tickets=tickets, paths=paths,
                                       today=today.isoformat()))
-    if bad:
-        print(f"procflow review: {bad} bad row(s) of {tickets.name} left out; procflow "
-              "report lists them", file=sys.stderr)
-    return report.review_now()
+    return report.review_now(), bad
 
 
 def build(request: ReportRequest) -> tuple[Report, int]:
@@ -178,27 +185,3 @@ def build(request: ReportRequest) -> tuple[Report, int]:
                           source=request.tickets.name, timezone=zone, now=now,
                           period=Period(start, end), default_target=default_target)
     return report, tickets.bad.height + (changes.bad.height if changes else 0)
-
-
-def write(report: object, output_format: str, output: Path | None) -> None:
-    """Write the report to ``output`` (whole or not at all) or to standard output."""
-    import io
-
-    from procflow.tickets.html import write_html
-    from procflow.tickets.output import write_json, write_markdown, write_text
-
-    writers = {"text": write_text, "json": write_json, "md": write_markdown, "html": write_html}
-    if output is None:
-        writers[output_format](report, sys.stdout)  # type: ignore[arg-type]
-        return
-    buffer = io.StringIO()
-    writers[output_format](report, buffer)  # type: ignore[arg-type]
-    if output.is_dir():
-        raise UsageError(f"--output {output} is a folder; name a file")
-    temporary = output.with_name(f".{output.name}.procflow-tmp")
-    try:
-        temporary.write_text(buffer.getvalue(), encoding="utf-8")
-        temporary.replace(output)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None

@@ -1,24 +1,35 @@
-"""The reports of ``procflow diff``, one module per format, chosen from a name -> function
-table (imported when used). A reporter turns a ``DiffReport`` into text (or, for the
-terminal, a ``rich`` Text whose colours only show on a terminal); it writes nothing itself."""
+"""The reports of ``procflow diff``, chosen by name from ``FORMATS``. Like every reporter
+(validate's in ``procflow.report``, review's in ``procflow.review``), a reporter writes a
+result to a stream: ``reporter(report, stream)``. The modules beside this one build the
+text of each format; colour, on a terminal only, comes from ``procflow.markup.terminal``."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TextIO
 
 from procflow.diff.changes import DiffReport
+from procflow.diff.output import jsondoc, markdown, page, text
 
-if TYPE_CHECKING:  # only the terminal report needs rich
-    from rich.text import Text
-
-Reporter = Callable[[DiffReport], "str | Text"]
-REPORTERS = {"text": "text:text_report", "md": "markdown:markdown_report",
-             "json": "jsondoc:json_report", "html": "page:html_report"}
+Reporter = Callable[[DiffReport, TextIO], None]
 
 
-def reporter(name: str) -> Reporter:
-    module, function = REPORTERS[name].split(":")
-    found: Reporter = getattr(importlib.import_module(f"procflow.diff.output.{module}"), function)
-    return found
+def _text(report: DiffReport, stream: TextIO) -> None:
+    from procflow.markup.terminal import console
+
+    console(stream).print(text.text_report(report), end="")
+
+
+def _markdown(report: DiffReport, stream: TextIO) -> None:
+    stream.write(markdown.markdown_report(report))
+
+
+def _json(report: DiffReport, stream: TextIO) -> None:
+    stream.write(jsondoc.json_report(report))
+
+
+def _html(report: DiffReport, stream: TextIO) -> None:
+    stream.write(page.html_report(report))
+
+
+FORMATS: dict[str, Reporter] = {"text": _text, "md": _markdown, "json": _json, "html": _html}

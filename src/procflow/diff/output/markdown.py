@@ -11,10 +11,12 @@ from procflow.diff.changes import Change, DiffReport, ProcedureDiff
 from procflow.diff.output.wording import (
     NO_CHANGES,
     grouped,
+    needs,
     text_diff,
     totals,
     verdict,
     versions,
+    word_diff,
 )
 from procflow.markup.markdown import code_span, escape, fence
 
@@ -36,7 +38,7 @@ def markdown_report(report: DiffReport) -> str:
     for diff in report.changed:
         impact = f"{ICONS.get(diff.impact or '', '')} {diff.impact or 'none'}".strip()
         lines.append(f"| {code_span(diff.id)} | {md(versions(diff))} | {impact} | "
-                     f"{diff.required_bump} | {len(diff.changes)} | "
+                     f"{needs(diff)} | {len(diff.changes)} | "
                      f"{md(', '.join(diff.affected_roles))} |")
     for diff in report.changed:
         lines += [""] + procedure(diff)
@@ -54,7 +56,7 @@ def procedure(diff: ProcedureDiff) -> list[str]:
         body += [row(change) for change in changes]
         body.append("")
         for change in changes:
-            body += long_text(change)
+            body += words(change) + long_text(change)
     if len(diff.changes) >= FOLD_FROM:
         return lines + [f"<details><summary>{len(diff.changes)} changes</summary>", "",
                         *body, "</details>", ""]
@@ -64,6 +66,16 @@ def procedure(diff: ProcedureDiff) -> list[str]:
 def row(change: Change) -> str:
     return (f"| {ICONS[change.impact]} {change.impact} | {md(change.message)} | "
             f"{code_span(change.path)} |")
+
+
+def words(change: Change) -> list[str]:
+    """An edited short text word by word: ~~removed~~ and **added** words."""
+    runs = word_diff(change)
+    if not runs:
+        return []
+    shown = {"=": "{}", "-": "~~{}~~", "+": "**{}**"}
+    return [f"- {code_span(change.path)}: "
+            + " ".join(shown[op].format(md(text)) for op, text in runs), ""]
 
 
 def long_text(change: Change) -> list[str]:

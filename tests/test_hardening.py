@@ -1,0 +1,383 @@
+"""Hostile repositories built in ``tmp_path`` (issue 16): symbolic links out of the tree,
+planted targets for writes, planted project files, unreadable folders. Each test is one
+defect of the adversarial run; each holds within seconds and small memory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from procflow.codeowners import BEGIN
+
+SECRET = "https://x-access-token:ghp_SECRETSECRET@github.com"
+
+
+def procedure(name: str, *, handle: str | None = None, extra: str = "") -> str:
+    handle_line = f'\n  handle: "{handle}"' if handle else ""
+    return f"""procflow: 1
+id: {name}
+title: T
+version: "1.0.0"
+owner:
+  name: Anna{handle_line}
+roles: [{{id: agent, name: Agent}}]
+steps: [{{id: s, title: S, role: agent}}]
+{extra}"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository (``.git`` folder) with a project file and one procedure with a handle."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "procflow.yaml").write_text("procflow: 1\n", encoding="utf-8")
+    (root / "procedures").mkdir()
+    (root / "procedures" / "returns.yaml").write_text(procedure("returns", handle="@acme/r"),
+                                                      encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A file outside the repository that must never be written or quoted."""
+    secret = tmp_path / "home" / ".bashrc"
+    secret.parent.mkdir()
+    secret.write_text(f"token: '{SECRET}'\n", encoding="utf-8")
+    return secret
+
+
+# --- 1: writes through symbolic links -------------------------------------------------------
+
+
+def test_codeowners_write_refuses_a_codeowners_file_that_is_a_link(cli, repo: Path,
+                                                                   outside: Path) -> None:
+    (repo / ".github").mkdir()
+    (repo / ".github" / "CODEOWNERS").symlink_to(outside)
+    result = cli("codeowners", "--write", expect=2)
+    assert "symbolic link" in result.stderr
+    assert outside.read_text(encoding="utf-8") == f"token: '{SECRET}'\n"
+
+
+def test_codeowners_write_refuses_a_dangling_link(cli, repo: Path, tmp_path: Path) -> None:
+    (repo / "CODEOWNERS").symlink_to(tmp_path / "nowhere")
+    cli("codeowners", "--write", "CODEOWNERS", expect=2)
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_codeowners_write_refuses_a_linked_folder_out_of_the_repository(
+        cli, repo: Path, outside: Path) -> None:
+    (repo / ".github").symlink_to(outside.parent)
+    result = cli("codeowners", "--write", expect=2)
+    assert "outside" in result.stderr
+    assert sorted(os.listdir(outside.parent)) == [".bashrc"]
+
+
+def test_codeowners_write_replaces_the_file_whole_and_keeps_its_mode(cli, repo: Path) -> None:
+    target = repo / ".github" / "CODEOWNERS"
+    target.parent.mkdir()
+    target.write_text("* @acme/admins\n", encoding="utf-8")
+    target.chmod(0o640)
+    cli("codeowners", "--write", expect=0)
+    assert target.read_text(encoding="utf-8").startswith("* @acme/admins\n\n" + BEGIN)
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(os.listdir(target.parent)) == ["CODEOWNERS"]  # no scratch file left
+
+
+def test_init_refuses_a_linked_github_folder(cli, tmp_path: Path, outside: Path) -> None:
+    project = tmp_path / "new-project"
+    project.mkdir()
+    (project / ".github").symlink_to(outside.parent)
+    result = cli("init", project, expect=2)
+    assert "outside" in result.stderr
+    assert sorted(os.listdir(outside.parent)) == [".bashrc"]
+
+
+def test_new_refuses_a_dangling_link_at_the_target(cli, repo: Path, tmp_path: Path) -> None:
+    (repo / "procedures" / "fresh.yaml").symlink_to(tmp_path / "planted.yaml")
+    cli("new", "fresh", expect=2)
+    assert not (tmp_path / "planted.yaml").exists()
+
+
+def test_init_in_an_unwritable_folder_is_one_line_exit_2(cli, tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = cli("init", locked, expect=2)
+    finally:
+        locked.chmod(0o700)
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [("schema", "-o"), ("diff", "-o")])
+def test_output_file_replaces_a_planted_link_instead_of_writing_through_it(
+        cli, repo: Path, outside: Path, command: tuple[str, str]) -> None:
+    (repo / "out.txt").symlink_to(outside)
+    (repo / "other").mkdir()
+    shutil.copy(repo / "procedures" / "returns.yaml", repo / "other" / "returns.yaml")
+    args = ["procedures", "other"] if command[0] == "diff" else []
+    cli(command[0], *args, command[1], "out.txt", expect=0)
+    assert outside.read_text(encoding="utf-8") == f"token: '{SECRET}'\n"
+    assert not (repo / "out.txt").is_symlink()
+    assert [n for n in os.listdir(repo) if "tmp" in n] == []
+
+
+# --- 2: procedure files that are links out of the repository --------------------------------
+
+
+@pytest.fixture
+def linked_secret(repo: Path, outside: Path) -> Path:
+    link = repo / "procedures" / "x.yaml"
+    link.symlink_to(outside)
+    return link
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_validate_reports_a_link_out_of_the_repository_without_reading_it(
+        cli, linked_secret: Path, fmt: str) -> None:
+    result = cli("validate", "--format", fmt, expect=1)
+    assert "symbolic link to a file outside the repository; not read" in result.stdout
+    assert "ghp_" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("command", [["render", "-o", "site"], ["review"], ["codeowners"],
+                                     ["diff", "procedures", "procedures"]])
+def test_every_command_refuses_the_link_without_quoting_it(cli, linked_secret: Path,
+                                                           command: list[str]) -> None:
+    result = cli(*command, expect=2)
+    assert "symbolic link to a file outside the repository" in result.stderr
+    assert "ghp_" not in result.stdout + result.stderr
+
+
+def test_a_link_inside_the_repository_is_read(cli, repo: Path) -> None:
+    (repo / "shared").mkdir()
+    (repo / "shared" / "intake.yaml").write_text(procedure("intake"), encoding="utf-8")
+    (repo / "procedures" / "intake.yaml").symlink_to(repo / "shared" / "intake.yaml")
+    assert "2 files checked" in cli("validate", expect=0).stdout
+
+
+def test_a_long_value_is_quoted_short_and_printable(cli, repo: Path) -> None:
+    value = "\x1b]52;c;" + "A" * 5000
+    (repo / "procedures" / "returns.yaml").write_text(
+        procedure("returns").replace("title: T", f"title: {{a: 1}}\nstatus: \"{value}\""),
+        encoding="utf-8")
+    result = cli("validate", "--format", "json", expect=1)
+    messages = [line for line in result.stdout.splitlines() if '"message"' in line]
+    assert messages and all(len(line) < 400 for line in messages), messages
+    assert "\x1b" not in result.stdout and "\\u001b" not in result.stdout
+
+
+# --- 3 and 22: planted project files, unreadable folders ------------------------------------
+
+
+def test_a_project_file_in_a_shared_parent_is_not_used(cli, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "procflow.yaml").write_text("procflow: 1\ntemplates: /\n", encoding="utf-8")
+    mine = tmp_path / "shared" / "mine"
+    mine.mkdir(parents=True)
+    (mine / "p.yaml").write_text(procedure("p"), encoding="utf-8")
+    monkeypatch.chdir(mine)
+    from procflow.project import find_project_file
+
+    assert find_project_file(mine / "p.yaml") is None
+    cli("render", "p.yaml", "-o", "site", "--format", "md", expect=0)
+
+
+def test_an_unreadable_sub_folder_is_a_finding_not_all_good(cli, repo: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads every folder")
+    locked = repo / "procedures" / "locked"
+    locked.mkdir()
+    locked.chmod(0o000)
+    try:
+        result = cli("validate", expect=1)
+        render = cli("render", "-o", "site", expect=2)
+    finally:
+        locked.chmod(0o700)
+    assert "cannot read the folder" in result.stdout
+    assert "All good" not in result.stdout
+    assert "cannot be read" in render.stderr
+
+
+def test_a_submodule_is_not_walked(cli, repo: Path) -> None:
+    sub = repo / "procedures" / "vendor"
+    sub.mkdir()
+    (sub / ".git").write_text("gitdir: ../../.git/modules/vendor\n", encoding="utf-8")
+    (sub / "broken.yaml").write_text("a: [\n", encoding="utf-8")
+    assert "1 file checked" in cli("validate", expect=0).stdout
+
+
+# --- 4 and 5: terminal, CI-log and Markdown injection through names and values -------------
+
+HOSTILE_NAME = "x\n::error file=a::owned\n# Heading <img src=x>\u202e\u200b\x1b[2J"
+
+
+def test_a_file_name_with_a_newline_starts_no_workflow_command(cli, repo: Path) -> None:
+    (repo / "procedures" / f"{HOSTILE_NAME}.yaml").write_text("a: [\n", encoding="utf-8")
+    for command in (["render", "-o", "site"], ["review"], ["validate", "--format", "github"]):
+        result = cli(*command)
+        assert result.exit_code in (1, 2)
+        lines = (result.stdout + result.stderr).splitlines()
+        assert not [line for line in lines if line.startswith("::error file=a")], lines
+        for char in "\x1b\u202e\u200b":
+            assert char not in result.stdout + result.stderr
+
+
+def test_the_printable_filter_covers_bidi_and_zero_width_characters() -> None:
+    from procflow.findings import printable
+
+    hostile = "a\u202eb\u2066c\u200ed\u061ce\u200bf\u2060g\ufeffh\x07i\x9bj"
+    assert printable(hostile).isprintable() and printable(hostile).isascii()
+
+
+def test_diff_markdown_keeps_a_file_name_with_newlines_in_its_code_span(cli, repo: Path) -> None:
+    old, new = repo / "old", repo / "new"
+    for side, title in ((old, "T"), (new, "Changed")):
+        side.mkdir()
+        (side / f"{HOSTILE_NAME}.yaml").write_text(
+            procedure("returns").replace("title: T", f"title: {title}"), encoding="utf-8")
+    report = cli("diff", "old", "new", "--format", "md", expect=0).stdout
+    assert not [line for line in report.splitlines() if line.startswith(("# Heading", "::"))]
+    assert "\x1b" not in report
+    # the whole name stays in one code span, where <img> is literal text
+    assert "`new/x\\n::error file=a::owned\\n# Heading <img src=x>\\u202e" in report
+
+
+def test_code_span_escapes_a_pipe_for_table_cells() -> None:
+    from procflow.markup.markdown import code_span
+
+    assert "|" not in code_span("a|b").replace("\\|", "")
+    assert code_span("a\nb") == "`a\\nb`"
+
+
+# --- 3: templates -----------------------------------------------------------------------------
+
+
+def test_a_template_override_cannot_run_python(cli, repo: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    (repo / "templates").mkdir()
+    (repo / "templates" / "procedure.md.j2").write_text(
+        "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n",
+        encoding="utf-8")
+    (repo / "procflow.yaml").write_text("procflow: 1\ntemplates: templates\n", encoding="utf-8")
+    result = cli("render", "-o", "site", "--format", "md", expect=2)
+    assert "template" in result.stderr and "unsafe" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("folder", ["/", "/etc", "../.."])
+def test_templates_must_stay_inside_the_project(cli, repo: Path, folder: str) -> None:
+    (repo / "procflow.yaml").write_text(f"procflow: 1\ntemplates: {folder}\n", encoding="utf-8")
+    result = cli("render", "-o", "site", "--format", "md", expect=2)
+    assert "templates: must name a folder inside the project" in result.stderr
+    assert "templates: must name a folder inside the project" in cli("validate", expect=1).stdout
+
+
+@pytest.mark.parametrize("content", ["procflow: 1\nlimits: {max_bytes: -1}\n", "a: [\n"])
+def test_render_stops_on_a_broken_project_file(cli, repo: Path, content: str) -> None:
+    (repo / "procflow.yaml").write_text(content, encoding="utf-8")
+    result = cli("render", "-o", "site", "--format", "md", expect=2)
+    assert "procflow.yaml" in result.stderr and ("PF003" in result.stderr
+                                                  or "PF001" in result.stderr)
+    assert not (repo / "site").exists()
+
+
+# --- 12, 14, 15, 21: diff against git revisions ----------------------------------------------
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(root: Path, *args: str) -> str:
+    import subprocess
+
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV, "HOME": str(root.parent)}, check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "g"
+    (root / "procedures").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (root / "procedures" / "returns.yaml").write_text(procedure("returns"), encoding="utf-8")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "first")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_diff_base_refuses_a_committed_link_out_of_the_repository(cli, git_repo: Path,
+                                                                 outside: Path) -> None:
+    (git_repo / "procedures" / "x.yaml").symlink_to(outside)
+    git(git_repo, "add", ".")
+    git(git_repo, "commit", "-qm", "link")
+    for args in (["--base", "HEAD~1", "--head", "HEAD"], ["--base", "HEAD"]):
+        result = cli("diff", *args, expect=2)
+        assert "symbolic link to a file outside the repository" in result.stderr
+        assert "ghp_" not in result.stdout + result.stderr and "Traceback" not in result.stderr
+
+
+def test_diff_head_follows_a_committed_link_inside_the_revision(cli, git_repo: Path) -> None:
+    (git_repo / "shared").mkdir()
+    (git_repo / "shared" / "intake.yaml").write_text(procedure("intake"), encoding="utf-8")
+    (git_repo / "procedures" / "intake.yaml").symlink_to("../shared/intake.yaml")
+    git(git_repo, "add", ".")
+    git(git_repo, "commit", "-qm", "link")
+    result = cli("diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json", expect=0)
+    assert '"intake"' in result.stdout
+
+
+def test_diff_base_checks_blob_sizes_before_reading(cli, git_repo: Path) -> None:
+    (git_repo / "procflow.yaml").write_text("procflow: 1\nlimits: {max_bytes: 1000}\n",
+                                            encoding="utf-8")
+    (git_repo / "procedures" / "big.yaml").write_text(procedure("big") + "#" * 5000 + "\n",
+                                                     encoding="utf-8")
+    git(git_repo, "add", ".")
+    git(git_repo, "commit", "-qm", "big")
+    result = cli("diff", "--base", "HEAD~1", "--head", "HEAD", expect=2)
+    assert "over the bound of 1,000 bytes" in result.stderr
+
+
+def test_diff_reports_two_files_with_one_id_on_one_side(cli, git_repo: Path) -> None:
+    (git_repo / "procedures" / "copy.yaml").write_text(procedure("returns"), encoding="utf-8")
+    result = cli("diff", "--base", "HEAD", expect=2)
+    assert "PF008" in result.stderr and "copy.yaml" in result.stderr
+
+
+def test_diff_in_a_partial_clone_without_its_promisor_exits_2_with_gits_message(
+        cli, git_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    git(git_repo, "config", "uploadpack.allowfilter", "true")
+    (git_repo / "procedures" / "returns.yaml").write_text(procedure("returns", extra="tags: [x]\n"),
+                                                         encoding="utf-8")
+    git(git_repo, "commit", "-qam", "second")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--no-local", "--filter=blob:none", "--no-checkout",
+        str(git_repo), str(clone))
+    git(clone, "remote", "set-url", "origin", str(tmp_path / "gone"))
+    monkeypatch.chdir(clone)
+    result = cli("diff", "--base", "HEAD~1", "--head", "HEAD", expect=2)
+    assert "git failed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_git_diff_driver_stops_on_an_endless_file(cli, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    old = tmp_path / "old.yaml"
+    old.write_text(procedure("returns"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", "from procflow.__main__ import main; main()", "git-diff-driver",
+         "procedures/r.yaml", str(old), "a" * 40, "100644", "/dev/zero", "b" * 40, "100644"],
+        capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0
+    assert b"over the bound" in done.stdout or b"PF002" in done.stdout
