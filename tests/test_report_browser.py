@@ -4,7 +4,6 @@ tests/axe, as for every other page: see test_accessibility)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

@@ -57,7 +57,7 @@ def _engine_pauses(changes: StatusChanges, ticket: str, start: int, stop: int
                    ) -> list[tuple[int, int]]:
     rows = changes.intervals.filter(pl.col("id") == ticket)
     return [(s, min(e if e is not None else stop, stop)) for s, e in
-            zip(rows["start"].to_list(), rows["end"].to_list()) if min(
+            zip(rows["start"].to_list(), rows["end"].to_list(), strict=True) if min(
                 e if e is not None else stop, stop) > max(s, start)]
 
 
@@ -111,5 +111,6 @@ def test_working_clock_between_and_moment_are_inverse() -> None:
 def test_overlapping_pauses_are_merged_and_clipped() -> None:
     pauses = Pauses.merged(np.array([0, 0, 0, 1]), np.array([10, 15, 40, 5]),
                            np.array([20, 30, 50, 500]), np.array([0, 0]), np.array([45, 100]))
-    assert list(zip(pauses.ticket.tolist(), pauses.start.tolist(), pauses.end.tolist())) == \
+    assert list(zip(pauses.ticket.tolist(), pauses.start.tolist(), pauses.end.tolist(),
+                    strict=True)) == \
         [(0, 10, 30), (0, 40, 45), (1, 5, 100)]

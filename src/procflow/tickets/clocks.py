@@ -62,7 +62,8 @@ class Pauses:
         first[1:] = self.ticket[1:] != self.ticket[:-1]
         starts = np.flatnonzero(first)
         group = np.cumsum(first) - 1
-        return np.arange(len(self.ticket)) - starts[group]
+        rank: np.ndarray = np.arange(len(self.ticket)) - starts[group]
+        return rank
 
     @classmethod
     def merged(cls, ticket: np.ndarray, start: Seconds, end: Seconds, low: Seconds,
@@ -210,7 +211,8 @@ class SlaClock:
         if not days:
             return np.full(len(dues), lead.seconds, dtype=np.int64)
         end = self.clock.cumulative(dues)
-        return np.maximum(0, end - self._shift_days(dues, -days) + lead.seconds)
+        lead_seconds: Seconds = np.maximum(0, end - self._shift_days(dues, -days) + lead.seconds)
+        return lead_seconds
 
     def paused(self, pauses: Pauses, until: Seconds, count: int) -> Seconds:
         """Per ticket, the working seconds of its pauses before ``until`` (one per ticket)."""
@@ -249,7 +251,8 @@ class SlaClock:
         base = self.clock.cumulative(current)
         self.ensure_counted(int((base + remaining).max(initial=0)))
         due = self._moment(self.clock.cumulative(current) + remaining)
-        return np.maximum(current, due)
+        result: Seconds = np.maximum(current, due)
+        return result
 
     def _moment(self, counted: Seconds) -> Seconds:
         return self.clock.moment(counted).astype(np.int64)

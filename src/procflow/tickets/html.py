@@ -8,7 +8,14 @@ from typing import Any, TextIO
 
 from procflow.tickets.charts import breaches_chart, compliance_chart, response_chart
 from procflow.tickets.compute import Report, format_value
-from procflow.tickets.output import bad_row_summary, percent, period_text, sla_rows, target_text, verdict
+from procflow.tickets.output import (
+    bad_row_summary,
+    percent,
+    period_text,
+    sla_rows,
+    target_text,
+    verdict,
+)
 
 
 def render_html(report: Report) -> str:

@@ -13,6 +13,7 @@ with its row number (1 = the first data row) and every problem it has.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -391,7 +392,7 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
             problems.append(problem)
         elif name in fields:
             seconds, problem = _finish(
-                table, name, lambda text, name=name: parse_times(text, name, options))
+                table, name, functools.partial(parse_times, name=name, options=options))
             table = table.with_columns(seconds)
             problems.append(problem)
     if "created" in typed_times:
@@ -400,8 +401,7 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
         problems.append(flag(table, table["created__empty"], pl.lit("created: missing")))
     for name in _NUMBERS:
         if name in fields:
-            value, problem = _finish(table, name,
-                                     lambda text, name=name: parse_numbers(text, name))
+            value, problem = _finish(table, name, functools.partial(parse_numbers, name=name))
             table = table.with_columns(value)
             problems.append(problem)
     table = table.select(pl.exclude("^.*__(raw|empty)$")).with_columns(

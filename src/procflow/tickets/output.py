@@ -211,6 +211,14 @@ def _text_bad_rows(console: Any, report: Report, shown: Any) -> None:
                               f"{', '.join(map(str, rows))}{more})")
 
 
+def _kpi_verdict(kpi: KpiResult) -> str:
+    from procflow.markup.markdown import escape
+
+    if kpi.problem:
+        return escape(kpi.problem)
+    return "**MISSED**" if kpi.met is False else verdict(kpi.met)
+
+
 def write_markdown(report: Report, stream: TextIO) -> None:
     from procflow.markup.markdown import escape
 
@@ -239,8 +247,7 @@ def write_markdown(report: Report, stream: TextIO) -> None:
                       "| --- | --- | ---: | --- | --- |"]
             lines += [f"| {escape(k.kpi.name)} | {escape(k.measure or '–')} | "
                       f"{format_value(k.value, k.measure)} | {escape(k.kpi.target or '–')} | "
-                      f"{escape(k.problem) if k.problem else ('**MISSED**' if k.met is False else verdict(k.met))} |"
-                      for k in result.kpis]
+                      f"{_kpi_verdict(k)} |" for k in result.kpis]
             lines.append("")
     for label, frame in (("ticket export", report.bad), ("status file", report.status_bad)):
         if frame.height:

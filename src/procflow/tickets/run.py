@@ -110,7 +110,7 @@ def _procedures(paths: list[Path]) -> tuple[list[tuple[Procedure, str]], Project
 
         raise LoadFailed(f"{project.path.name} does not load; run procflow validate for "
                          "details", project.findings)
-    return [(d.model, d.display) for d in documents], project
+    return [(d.model, d.display) for d in documents if d.model is not None], project
 
 
 def exit_code(report: Report, bad: int, request: ReportRequest, strict: bool) -> int:

@@ -16,7 +16,13 @@ from pathlib import Path
 
 import polars as pl
 
-from procflow.tickets.load import ReadOptions, missing_status_columns, parse_times, read_raw, text_of
+from procflow.tickets.load import (
+    ReadOptions,
+    missing_status_columns,
+    parse_times,
+    read_raw,
+    text_of,
+)
 
 
 @dataclass(frozen=True)
