@@ -9,6 +9,7 @@ the output is byte-for-byte stable (fixed hash salt, no date).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -25,19 +26,26 @@ TEXT = "#1b1b1b"
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
-def _figure(width: float, height: float, margins: tuple[float, float, float, float]) -> Any:
-    """A matplotlib figure drawn straight to SVG (no pyplot, no GUI backend: faster to
-    import and nothing global to close), with fixed margins (left, right, bottom, top in
-    inches): an automatic layout draws every chart twice more."""
+@functools.cache
+def _style() -> None:
+    """procflow's chart style, set once per process."""
     import matplotlib
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
 
     matplotlib.rcParams.update({
         "svg.fonttype": "none", "svg.hashsalt": "procflow", "font.family": "DejaVu Sans",
         "font.size": 10, "text.color": TEXT, "axes.labelcolor": TEXT, "xtick.color": TEXT,
         "ytick.color": TEXT, "axes.edgecolor": "#555555", "axes.spines.top": False,
         "axes.spines.right": False})
+
+
+def _figure(width: float, height: float, margins: tuple[float, float, float, float]) -> Any:
+    """A matplotlib figure drawn straight to SVG (no pyplot, no GUI backend: faster to
+    import and nothing global to close), with fixed margins (left, right, bottom, top in
+    inches): an automatic layout draws every chart twice more."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    _style()
     figure = Figure(figsize=(width, height))
     FigureCanvasSVG(figure)
     left, right, bottom, top = margins
@@ -116,7 +124,8 @@ def response_chart(result: ProcedureResult, prefix: str) -> Markup | None:
 
 
 def breaches_chart(result: ProcedureResult, prefix: str) -> Markup | None:
-    """Breached tickets (closed late, or open and already late) per priority."""
+    """Breached tickets (closed late, or open and already late) per priority, for a
+    procedure with priorities."""
     rows: dict[str, list[int]] = {}
     for sla in result.slas:
         for month in sla.months:
@@ -124,8 +133,8 @@ def breaches_chart(result: ProcedureResult, prefix: str) -> Markup | None:
             counts = rows.setdefault(key, [0, 0])
             counts[0] += month.counts.breached
             counts[1] += month.counts.open_breached
-    if not rows or not any(sum(v) for v in rows.values()):
-        return None
+    if len(rows) < 2 or not any(sum(v) for v in rows.values()):
+        return None  # one priority (or none): the SLA tables say it all
     labels = sorted(rows)
     figure = _figure(7.5, 1.2 + 0.45 * len(labels), (1.2, 0.15, 0.6, 0.1))
     axes = figure.subplots()
