@@ -3,8 +3,8 @@
 
     python bench/run.py [--quick]
 
-Runs bench_validate, bench_render, bench_diff, bench_graph, bench_layout, bench_startup and
-bench_sla with the same Python, each printing its ratios against a baseline measured in the same run. ``--quick`` asks each for
+Runs bench_validate, bench_render, bench_diff, bench_graph, bench_layout, bench_startup,
+bench_sla and bench_report with the same Python, each printing its ratios against a baseline measured in the same run. ``--quick`` asks each for
 fewer repeats (a smoke run, not figures to quote). Exit code: the first failing benchmark's.
 """
 
@@ -24,6 +24,7 @@ BENCHMARKS = {  # script: arguments for --quick
     "bench_layout.py": ["--procedures", "50"],
     "bench_startup.py": ["--repeats", "3"],
     "bench_sla.py": ["--count", "20000"],
+    "bench_report.py": ["--repeats", "1", "--tickets", "200000"],
 }
 
 

@@ -325,6 +325,24 @@ class LimitSettings(Model):
     max_branches: int = Field(default=50, ge=2, le=10_000)
 
 
+class TicketReportSettings(Model):
+    """The ``report:`` section of procflow.yaml: how ``procflow report`` reads the service
+    desk's ticket export (the fields are explained in docs/procedure-format.md)."""
+
+    preset: Literal["zendesk", "freshdesk", "jira"] | None = None
+    columns: dict[str, Text] = {}
+    timezone: Text | None = None
+    time_format: Text | None = None
+    procedure: Slug | None = None
+    compliance_target: Text = "95%"
+    warn_before: DurationField | None = None
+    pause_statuses: list[Text] = []
+    statuses: dict[str, Slug] = {}
+    priorities: dict[str, Slug] = {}
+    slas: dict[str, Literal["first_response", "resolution"]] = {}
+    kpis: dict[str, Text] = {}
+
+
 class ProjectConfig(Model):
     """The project file procflow.yaml."""
 
@@ -337,3 +355,4 @@ class ProjectConfig(Model):
     limits: LimitSettings = LimitSettings()
     templates: Text | None = Field(default=None, description="Folder of template overrides, "
                                       "relative to procflow.yaml")
+    report: TicketReportSettings = TicketReportSettings()

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Literal, TextIO
 
 from procflow.model import Owner, Procedure
 
-State = Literal["overdue", "due", "unscheduled"]
-_LABEL: dict[State, str] = {"overdue": "OVERDUE", "due": "due", "unscheduled": "no review"}
+State = Literal["overdue", "review-now", "due", "unscheduled"]
+_LABEL: dict[State, str] = {"overdue": "OVERDUE", "review-now": "REVIEW NOW", "due": "due",
+                            "unscheduled": "no review"}
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,15 @@ class ReviewItem:
     file: str
     due: dt.date | None = None  # None: an active procedure with no review
     days_left: int | None = None
+    missed: tuple[str, ...] = ()  # SLA targets missed in the tickets' last month
 
     @property
     def state(self) -> State:
-        if self.days_left is None:
-            return "unscheduled"
-        return "overdue" if self.days_left < 0 else "due"
+        if self.days_left is not None and self.days_left < 0:
+            return "overdue"
+        if self.missed:
+            return "review-now"
+        return "unscheduled" if self.days_left is None else "due"
 
     @property
     def owner(self) -> Owner:
@@ -46,13 +50,15 @@ class Schedule:
     today: dt.date
     within_days: int
     items: list[ReviewItem]
+    tickets_checked: bool = False  # whether SLA results from a ticket export were given
 
     def count(self, state: State) -> int:
         return sum(item.state == state for item in self.items)
 
     @property
     def overdue(self) -> bool:
-        return self.count("overdue") > 0
+        """Whether anything is overdue or, from the tickets, needs a review now."""
+        return self.count("overdue") + self.count("review-now") > 0
 
     def by_owner(self) -> list[tuple[Owner, list[ReviewItem]]]:
         return [(owner, list(items))
@@ -64,24 +70,26 @@ def _owner_key(owner: Owner) -> tuple[str, str, str]:
 
 
 def schedule(procedures: Iterable[tuple[Procedure, str]], today: dt.date,
-             within_days: int) -> Schedule:
+             within_days: int, missed: Mapping[str, Sequence[str]] | None = None) -> Schedule:
     """The procedures (with their display paths) that are overdue, due within
-    ``within_days`` of ``today``, or active without a review, sorted by owner then date."""
+    ``within_days`` of ``today``, active without a review, or (``missed``, from
+    ``procflow report``) whose SLAs missed their target lately, sorted by owner then date."""
     items = []
     for procedure, file in procedures:
         if procedure.status == "retired":
             continue
+        late = tuple((missed or {}).get(procedure.id, ()))
         if procedure.review is None:
-            if procedure.status == "active":
-                items.append(ReviewItem(procedure, file))
+            if procedure.status == "active" or late:
+                items.append(ReviewItem(procedure, file, missed=late))
             continue
         due = procedure.review.due()
         days_left = (due - today).days
-        if days_left <= within_days:  # overdue ones too: their days_left is negative
-            items.append(ReviewItem(procedure, file, due, days_left))
+        if days_left <= within_days or late:  # overdue ones too: their days_left is negative
+            items.append(ReviewItem(procedure, file, due, days_left, late))
     items.sort(key=lambda item: (_owner_key(item.owner), item.due or dt.date.max,
                                  item.procedure.id, item.file))
-    return Schedule(today, within_days, items)
+    return Schedule(today, within_days, items, missed is not None)
 
 
 def _owner_text(owner: Owner) -> str:
@@ -104,7 +112,9 @@ def _when(item: ReviewItem) -> str:
 
 
 def summary(result: Schedule) -> str:
-    return (f"{result.count('overdue')} overdue, {result.count('due')} due within "
+    now = result.count("review-now")
+    return ((f"{now} to review now (SLA targets missed), " if now else "")
+            + f"{result.count('overdue')} overdue, {result.count('due')} due within "
             f"{result.within_days} days, {result.count('unscheduled')} active without a review "
             f"date (today {result.today}).")
 
@@ -126,6 +136,8 @@ def write_text(result: Schedule, stream: TextIO) -> None:
             console.print(f"  [{style}]{_LABEL[item.state]:<9}[/{style}] "
                           f"{shown(item.procedure.id)} {shown(item.procedure.version)}  "
                           f"{shown(_when(item))}  {shown(item.file)}")
+            for reason in item.missed:
+                console.print(f"            {shown(reason)}")
     console.print(summary(result), style="bold red" if result.overdue else "green")
 
 
@@ -139,9 +151,16 @@ def write_markdown(result: Schedule, stream: TextIO) -> None:
                   "| --- | --- | --- | --- | --- |"]
         lines += [f"| {_LABEL[item.state]} | {escape(item.procedure.title)} "
                   f"({escape(item.procedure.id)}) | {escape(item.procedure.version)} | "
-                  f"{escape(_when(item))} | {escape(item.file)} |" for item in items]
+                  f"{escape(_when(item))}{_reasons(item)} | {escape(item.file)} |"
+                  for item in items]
         lines.append("")
     stream.write("\n".join(lines))
+
+
+def _reasons(item: ReviewItem) -> str:
+    from procflow.markup.markdown import escape
+
+    return "".join(f"<br>{escape(reason)}" for reason in item.missed)
 
 
 def _item_json(item: ReviewItem) -> dict[str, Any]:
@@ -158,6 +177,7 @@ def _item_json(item: ReviewItem) -> dict[str, Any]:
         "every": str(review.every) if review else None,
         "due": item.due.isoformat() if item.due else None,
         "days_left": item.days_left,
+        "missed_targets": list(item.missed),
     }
 
 
@@ -166,7 +186,8 @@ def as_json(result: Schedule) -> dict[str, Any]:
         "today": result.today.isoformat(),
         "within_days": result.within_days,
         "procedures": [_item_json(item) for item in result.items],
-        "summary": {state: result.count(state) for state in ("overdue", "due", "unscheduled")},
+        "summary": {state: result.count(state) for state in ("overdue", "due", "unscheduled")}
+        | ({"review_now": result.count("review-now")} if result.tickets_checked else {}),
     }
 
 

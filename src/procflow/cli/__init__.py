@@ -11,7 +11,7 @@ from __future__ import annotations
 # Importing a command module registers its commands; --help lists them in this order.
 # isort: off
 from procflow.cli import validate, fix, render, diff, review, rules  # noqa: F401
-from procflow.cli import codeowners, scaffold, schema, sla  # noqa: F401
+from procflow.cli import codeowners, scaffold, schema, sla, report  # noqa: F401
 # isort: on
 from procflow.cli.app import app
 

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 
 import typer
 
-from procflow.cli.app import command, emit
+from procflow.cli.app import command, emit, say
 from procflow.cli.options import Paths, Today
 
 
@@ -29,8 +30,12 @@ def review(
         help="text for people, md for an issue or a wiki page, json for scripts. "
         "Example: --format md"),
     fail_overdue: bool = typer.Option(
-        False, "--fail-overdue", help="Exit 1 when any review is overdue, for a scheduled CI "
-        "job. Example: procflow review --fail-overdue"),
+        False, "--fail-overdue", help="Exit 1 when any review is overdue (or, with --tickets, "
+        "to do now), for a scheduled CI job. Example: procflow review --fail-overdue"),
+    tickets: Path | None = typer.Option(
+        None, "--tickets", help="A ticket export (as procflow report reads it): procedures "
+        "whose SLAs missed their target in its last month are listed as REVIEW NOW. "
+        "Example: --tickets tickets.csv"),
 ) -> None:
     """List procedures whose periodic review is overdue or due soon (review.last +
     review.every), and active ones with no review date, grouped by owner.
@@ -41,8 +46,19 @@ def review(
     from procflow.procedures import load_procedures
 
     documents = load_procedures(paths or [])
+    missed = None
+    if tickets is not None:
+        from procflow.tickets import require_extra
+
+        require_extra()
+        from procflow.tickets.run import review_now
+
+        missed, bad = review_now(tickets, list(paths or []), today)
+        if bad:
+            say(f"procflow review: {bad} bad row(s) of {tickets.name} left out; procflow "
+                "report lists them")
     result = reviews.schedule(((d.model, d.display) for d in documents if d.model),
-                              today, within)
+                              today, within, missed)
     emit(reviews.FORMATS[output_format.value], result)
     if fail_overdue and result.overdue:
         raise typer.Exit(1)

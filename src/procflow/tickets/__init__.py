@@ -1,0 +1,36 @@
+"""``procflow report``: are a procedure's SLAs and KPIs kept, judged from the service desk's
+ticket export.
+
+The pipeline, one module per concern:
+
+- ``columns``: which column of the export holds which field (presets, procflow.yaml, options);
+- ``load``: reading CSV, JSON Lines or Parquet with polars, parsing times in a zone, and every
+  bad row counted with its row number;
+- ``statuses``: the optional status-change file, turned into pause intervals per ticket;
+- ``clocks`` and ``worktime``: the working time of each SLA's clock, vectorised;
+- ``targets``: the KPI target forms the report can check;
+- ``compute``: compliance and KPI values per procedure, SLA, priority and month;
+- ``output``, ``html`` and ``charts``: text, json, md and a self-contained HTML page with SVG
+  charts;
+- ``run``: from the command's options to a written report and an exit code.
+
+polars, numpy and matplotlib come with the optional extra ``procflow[report]``;
+``require_extra`` turns their absence into a one-line instruction (exit 2).
+"""
+
+from __future__ import annotations
+
+from procflow.errors import EnvironmentProblem
+
+EXTRA_HINT = "pip install 'procflow[report]'"
+
+
+def require_extra() -> None:
+    """Raise a one-line instruction when the packages of ``procflow[report]`` are missing."""
+    import importlib.util
+
+    missing = [name for name in ("polars", "numpy", "matplotlib")
+               if importlib.util.find_spec(name) is None]
+    if missing:
+        raise EnvironmentProblem(f"procflow report needs {', '.join(missing)}: install the "
+                                 f"report extra with {EXTRA_HINT}")

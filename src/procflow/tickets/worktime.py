@@ -1,0 +1,81 @@
+"""Working time between timestamps, vectorised: cum(t2) - cum(t1).
+
+A clock is a sorted list of working intervals ``[start, end)`` in UTC epoch seconds with the
+cumulative working seconds before each start. ``cum(t)`` is then one sorted search per
+timestamp (``numpy.searchsorted``), so a million tickets cost a few array passes, never a
+Python loop per ticket. The inverse, ``moment(c)``, gives the instant at which the clock has
+counted ``c`` seconds: the due time of a target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Seconds = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class WorkingClock:
+    """The working intervals of one clock over a span of time."""
+
+    starts: Seconds  # sorted, non-overlapping
+    ends: Seconds
+    cum: Seconds  # working seconds before each start
+
+    @classmethod
+    def from_intervals(cls, starts: Seconds, ends: Seconds,
+                       cum: Seconds | None = None) -> WorkingClock:
+        starts = np.asarray(starts, dtype=np.int64)
+        ends = np.asarray(ends, dtype=np.int64)
+        if cum is None:
+            cum = np.concatenate(([0], np.cumsum(ends - starts)[:-1])).astype(np.int64)
+        return cls(starts, ends, np.asarray(cum, dtype=np.int64))
+
+    @classmethod
+    def always(cls, first: int, last: int) -> WorkingClock:
+        """The 24x7 clock: one interval from ``first`` to ``last``."""
+        return cls.from_intervals(np.array([first]), np.array([last]))
+
+    @property
+    def first(self) -> int:
+        return int(self.starts[0]) if len(self.starts) else 0
+
+    @property
+    def last(self) -> int:
+        return int(self.ends[-1]) if len(self.ends) else 0
+
+    @property
+    def total(self) -> int:
+        return int(self.cum[-1] + self.ends[-1] - self.starts[-1]) if len(self.starts) else 0
+
+    def cumulative(self, t: npt.ArrayLike) -> Seconds:
+        """Working seconds counted from the first interval up to each instant of ``t``."""
+        t = np.asarray(t, dtype=np.int64)
+        if not len(self.starts):
+            return np.zeros_like(t)
+        index = np.searchsorted(self.starts, t, side="right") - 1
+        before = index < 0
+        index = np.maximum(index, 0)
+        inside = np.minimum(t - self.starts[index], self.ends[index] - self.starts[index])
+        counted = self.cum[index] + np.maximum(inside, 0)
+        return np.where(before, 0, counted)
+
+    def between(self, t1: npt.ArrayLike, t2: npt.ArrayLike) -> Seconds:
+        """Working seconds from ``t1`` to ``t2`` (negative when ``t2`` comes first)."""
+        return self.cumulative(t2) - self.cumulative(t1)
+
+    def moment(self, counted: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """The first instant at which the clock has counted ``counted`` seconds (the end of
+        a working interval when a target ends exactly there); NaN beyond the span."""
+        counted = np.asarray(counted, dtype=np.int64)
+        if not len(self.starts):
+            return np.full(counted.shape, np.nan)
+        ends_cum = self.cum + (self.ends - self.starts)
+        index = np.searchsorted(ends_cum, counted, side="left")
+        beyond = index >= len(self.starts)
+        index = np.minimum(index, len(self.starts) - 1)
+        at = self.starts[index] + np.maximum(counted - self.cum[index], 0)
+        return np.where(beyond, np.nan, at.astype(np.float64))

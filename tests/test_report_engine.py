@@ -1,0 +1,116 @@
+"""``procflow report`` counts working time for a whole ticket table at once; every due time,
+warning and met/breached verdict must agree, ticket by ticket, with what ``procflow sla due``
+computes for one case (``procflow.sla.due.compute_due``, the function behind the command)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from procflow.model import Calendar, Sla
+from procflow.sla.due import compute_due
+from procflow.tickets.clocks import Pauses, SlaClock
+from procflow.tickets.compute import sla_timing
+from procflow.tickets.statuses import StatusChanges
+from procflow.tickets.worktime import WorkingClock
+
+OFFICE = Calendar(id="office", timezone="Europe/Warsaw", hours={"mon-fri": "08:00-16:00"},
+                  holidays={"country": "PL"})
+BACK_OFFICE = Calendar(id="back-office", timezone="Europe/Warsaw",
+                       hours={"mon-thu": ["08:00-12:00", "12:30-16:30"], "fri": "08:00-14:00"},
+                       holidays={"country": "PL", "add": ["2026-12-31"]},
+                       exceptions={"2026-12-24": "08:00-12:00"})
+PRAGUE_DESK = Calendar(id="prague-desk", timezone="Europe/Prague", hours="07:00-17:00",
+                       holidays={"country": "CZ"})
+START = int(dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc).timestamp())
+YEAR = 365 * 86_400
+
+
+def _tickets(count: int, seed: int) -> tuple[pl.DataFrame, StatusChanges]:
+    """Random tickets over a year that crosses both DST changes and Christmas, some answered,
+    some open, a share of them with one or two pauses (some overlapping, some still open)."""
+    rng = np.random.default_rng(seed)
+    created = START + rng.integers(0, YEAR, count)
+    stop = created + rng.integers(0, 30 * 86_400, count)
+    stop = np.where(rng.random(count) < 0.1, -1, stop)
+    frame = pl.DataFrame({"id": [f"T{i}" for i in range(count)], "created": created,
+                          "resolved": pl.Series(stop).replace(-1, None)})
+    paused = np.flatnonzero(rng.random(count) < 0.4)
+    starts = created[paused] + rng.integers(-3600, 5 * 86_400, len(paused))
+    ends = starts + rng.integers(60, 3 * 86_400, len(paused))
+    twice = paused[: len(paused) // 3]
+    second = created[twice] + rng.integers(0, 6 * 86_400, len(twice))
+    ends_all: list[int | None] = np.concatenate([ends, second + 7200]).tolist()
+    ends_all[0] = None  # a pause still running
+    intervals = pl.DataFrame({"id": [f"T{i}" for i in np.concatenate([paused, twice])],
+                              "status": "waiting",
+                              "start": np.concatenate([starts, second]), "end": ends_all},
+                             schema={"id": pl.Utf8, "status": pl.Utf8, "start": pl.Int64,
+                                     "end": pl.Int64})
+    return frame, StatusChanges(intervals, pl.DataFrame(), 0, frozenset({"waiting"}))
+
+
+def _engine_pauses(changes: StatusChanges, ticket: str, start: int, stop: int
+                   ) -> list[tuple[int, int]]:
+    rows = changes.intervals.filter(pl.col("id") == ticket)
+    return [(s, min(e if e is not None else stop, stop)) for s, e in
+            zip(rows["start"].to_list(), rows["end"].to_list(), strict=True) if min(
+                e if e is not None else stop, stop) > max(s, start)]
+
+
+@pytest.mark.parametrize("calendar, target, warn", [
+    (OFFICE, "4h", "1h"),
+    (OFFICE, "1d", "2h"),
+    (BACK_OFFICE, "P2DT4H", "1d"),
+    (BACK_OFFICE, "1w", None),
+    (PRAGUE_DESK, "3d", "4h"),
+    (None, "14d", "2d"),
+])
+def test_due_and_warn_agree_with_sla_due_ticket_by_ticket(
+        calendar: Calendar | None, target: str, warn: str | None) -> None:
+    sla = Sla(id="s", target=target, clock="business" if calendar else "calendar",
+              calendar=calendar.id if calendar else None, warn_before=warn)
+    frame, changes = _tickets(400, seed=len(target) * 7 + (3 if warn else 0))
+    now = START + YEAR + 40 * 86_400
+    timing = sla_timing(sla, calendar, frame, "resolved", changes, now, sla.warn_before)
+    created = frame["created"].to_list()
+    for index, ticket in enumerate(frame["id"].to_list()):
+        stop = int(timing.stop[index])
+        pauses = _engine_pauses(changes, ticket, created[index], stop)
+        expected = compute_due(sla, calendar, created[index], pauses)
+        assert int(timing.due[index]) == expected.due, (ticket, created[index], pauses)
+        if warn:
+            assert timing.warn is not None and int(timing.warn[index]) == expected.warn
+        met = not timing.is_open[index] and stop <= expected.due
+        assert met == (not timing.is_open[index] and stop <= timing.due[index])
+
+
+def test_cumulative_working_time_matches_the_engine_at_every_instant() -> None:
+    from procflow.sla.calendar import working_time
+
+    engine = working_time(BACK_OFFICE)
+    clock = SlaClock(Sla(id="s", target="1h", clock="business"), BACK_OFFICE, START,
+                     START + YEAR).clock
+    instants = np.random.default_rng(3).integers(START, START + YEAR, 2000)
+    expected = [engine.worked(int(t)) for t in instants]
+    assert clock.cumulative(instants).tolist() == expected
+
+
+def test_working_clock_between_and_moment_are_inverse() -> None:
+    clock = WorkingClock.from_intervals(np.array([0, 100, 300]), np.array([50, 200, 400]))
+    assert clock.between(np.array([0, 25, 60]), np.array([50, 150, 350])).tolist() == \
+        [50, 75, 150]
+    assert clock.cumulative(np.array([-5, 75, 250, 1000])).tolist() == [0, 50, 150, 250]
+    assert clock.moment(np.array([50, 51, 150])).tolist() == [50.0, 101.0, 200.0]
+    assert np.isnan(clock.moment(np.array([251]))[0])
+
+
+def test_overlapping_pauses_are_merged_and_clipped() -> None:
+    pauses = Pauses.merged(np.array([0, 0, 0, 1]), np.array([10, 15, 40, 5]),
+                           np.array([20, 30, 50, 500]), np.array([0, 0]), np.array([45, 100]))
+    assert list(zip(pauses.ticket.tolist(), pauses.start.tolist(), pauses.end.tolist(),
+                    strict=True)) == \
+        [(0, 10, 30), (0, 40, 45), (1, 5, 100)]
