@@ -18,7 +18,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -72,6 +72,7 @@ class Plan:
     templates: Source
     key: str
     reuse: tuple[str, ...] | None = None
+    errors: tuple[str, ...] = ()  # rule errors shown in a banner (render --allow-errors)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ def render_site(
     jobs: int | None = None,
     prune: bool = False,
     force: bool = False,
+    errors: Mapping[Path, Sequence[str]] | None = None,
 ) -> Site:
     """Render procedure files (``procflow.procedures.discover`` finds them in folders) into
     ``output_dir``, each with its own project's templates, language and shared roles
@@ -146,7 +148,7 @@ def render_site(
     day = today or dt.date.today()
     options = repr((formats, by_role, day.isoformat(), wants_engine and problem is None))
     # a missing templates folder fails before any writing
-    plans, catalog_plan = _plans(files, templates_dir, options)
+    plans, catalog_plan = _plans(files, templates_dir, options, errors or {})
     existed = output_dir.exists()
     root = prepare_output(output_dir)
     manifest = Manifest(root)
@@ -178,10 +180,12 @@ def render_site(
     return Site(written, removed, warnings, sum(1 for plan in plans if plan.reuse))
 
 
-def _plans(files: Sequence[Path], templates_dir: Path | None,
-           options: str) -> tuple[list[Plan], Plan]:
+def _plans(files: Sequence[Path], templates_dir: Path | None, options: str,
+           errors: Mapping[Path, Sequence[str]]) -> tuple[list[Plan], Plan]:
     """Each file's plan, every project and templates folder resolved once; and the
-    catalog's (the templates given, or those of the first file's project)."""
+    catalog's (the templates given, or those of the first file's project). A file's
+    ``errors`` are part of its key: its pages show them, and they can change with other
+    files (a duplicate id) while the file itself does not."""
     import procflow
     from procflow.project import find_project_file, load_project
     from procflow.render.environment import source
@@ -206,8 +210,10 @@ def _plans(files: Sequence[Path], templates_dir: Path | None,
             projects[path.parent] = (project_file, folder, _digest(
                 procflow.__version__, options, templates_of(folder)[1], project_digest))
         project_file, folder, shared = projects[path.parent]
+        banner = tuple(errors.get(path, ()))
         plans.append(Plan(project_file, templates_of(folder)[0],
-                          _digest(shared, str(path.resolve()), _read(path))))
+                          _digest(shared, str(path.resolve()), _read(path), *banner),
+                          errors=banner))
     folder = templates_dir if templates_dir is not None or not files \
         else projects[files[0].parent][1]
     templates, templates_digest = templates_of(folder)
@@ -357,6 +363,7 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
     image = pages.get(".svg") or pages.get(".png")
     view = procedure_page(procedure, shared_roles=shared_roles, labels=labels, ext="md",
                           today=settings.today, by_role=settings.by_role, flow=flow)
+    view.errors = list(plan.errors)
     cards = [role_card(view, role) for role in view.cards]
     result.cards.extend((RoleRef(role.id, role.name), {}) for role in view.cards)
     for ext in ("md", "html"):
