@@ -183,7 +183,7 @@ def test_the_markdown_page_has_anchors_tasks_decisions_tables_and_the_diagram(
     cli("render", valid_project / "procedures", "-o", out, expect=0)
     page = (out / "complaint-handling.md").read_text(encoding="utf-8")
     assert '### <a id="step-verify"></a>Step 2: Is the complaint justified?' in page
-    assert "- [If Justified: go to step 4](#step-resolve)" in page
+    assert "- [If Justified, go to step 4](#step-resolve)" in page
     assert "- [ ] Step done" in page
     assert "[Next: step 5](#step-close)" in page  # reject -> close jumps over resolve
     assert "```mermaid\n" in page
@@ -402,7 +402,7 @@ def test_a_terminal_sees_a_progress_bar_for_many_procedures(valid_project: Path,
         return b"".join(chunks).decode("utf-8", "replace")
 
     shown = stderr_of(many, terminal=True)
-    assert "rendering" in shown and "wrote 27 files for 25 procedure(s)" in shown
+    assert "rendering" in shown and "wrote 27 files for 25 procedures" in shown
     assert "rendering" not in stderr_of(many, terminal=False)  # no bar in logs
     few = tmp_path / "few" / "procedures"
     few.mkdir(parents=True)
@@ -657,3 +657,20 @@ def test_a_run_over_two_projects_renders_each_with_its_own_settings(
 def own_lines(stderr: str) -> list[str]:
     """procflow's own narration in ``stderr``, without the findings the rules print."""
     return [line for line in stderr.splitlines() if line.startswith("procflow:")]
+
+
+def test_the_wording_reads_as_the_person_at_the_desk_would_say_it(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md,html",
+        "--today", "2026-06-01", expect=0)
+    page = (out / "complaint-handling.md").read_text(encoding="utf-8")
+    assert "- **Customer:** Retail customers (external)" in page  # no "external: Retail..."
+    assert "**Message template (e-mail):** We have received your complaint" in page  # not "ack"
+    assert "Steps: [2. Is the complaint justified?](#step-verify), [4. " in page  # linked titles, not "Steps: 3"
+    assert ": go to step" not in page and ", go to step" in page
+    html = (out / "complaint-handling.html").read_text(encoding="utf-8")
+    assert "<dd>Retail customers (external)</dd>" in html
+    assert 'Steps: <a href="#step-verify">2. Is the complaint justified?</a>' in html
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "Retail customers (external)" in index

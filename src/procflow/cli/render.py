@@ -81,7 +81,8 @@ def render(
                         "catalog was written")
     for text in warnings:
         typer.echo(f"procflow: warning: {text}", err=True)
-    summary = f"wrote {len(site.written)} files for {len(files)} procedure(s) into {output}"
+    summary = (f"wrote {_count(len(site.written), 'file')} for "
+               f"{_count(len(files), 'procedure')} into {output}")
     if site.unchanged:
         summary += f" ({site.unchanged} unchanged since the last run: left as they were)"
     if site.removed:
@@ -116,7 +117,7 @@ def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | N
     if not checked.errors:
         return files, {}
     if not allow_errors:
-        typer.echo(f"procflow: nothing was rendered: {checked.errors} error(s) above; fix "
+        typer.echo(f"procflow: nothing was rendered: {_count(checked.errors, 'error')} above; fix "
                    "them, or publish anyway with --allow-errors (each affected page then "
                    "says so)", err=True)
         raise typer.Exit(1)
@@ -132,6 +133,11 @@ def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | N
                        err=True)
     return kept, {path: by_file[display_path(path)] for path in kept
                   if display_path(path) in by_file}
+
+
+def _count(n: int, word: str) -> str:
+    """``1 file``, ``2 files``: the words of procflow's own English narration."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 LOAD_CODES = frozenset({"PF001", "PF002", "PF003"})  # the file has no procedure to render
