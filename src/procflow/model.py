@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from pydantic.config import JsonDict
+
 from procflow.durations import DURATION_PATTERN, Duration
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -101,9 +103,9 @@ class Branch(Model):
     next: Slug = Field(description="The step this outcome leads to")
 
 
-_NAMED = {"type": "string"}  # a key given a value (``next: null`` names no step)
+_NAMED: JsonDict = {"type": "string"}  # a key given a value (``next: null`` names no step)
 #: ``_one_way_on`` in JSON Schema: ``next``, ``branches`` and ``end: true`` exclude each other
-_ONE_WAY_ON = {"allOf": [
+_ONE_WAY_ON: JsonDict = {"allOf": [
     {"not": {"required": ["next", "branches"],
              "properties": {"next": _NAMED, "branches": {"type": "array"}}}},
     {"if": {"required": ["end"], "properties": {"end": {"const": True}}},
