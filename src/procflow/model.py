@@ -21,7 +21,6 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-
 from pydantic.config import JsonDict
 
 from procflow.durations import DURATION_PATTERN, Duration
