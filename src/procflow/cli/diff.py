@@ -93,10 +93,19 @@ def _report(paths: list[Path], base: str | None, head: str | None, keep_models: 
 
 @command("git-diff-driver", hidden=True, context_settings={
     "ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": []})
-def git_diff_driver(args: list[str] | None = typer.Argument(None)) -> None:
-    """git's external diff program for procedure files (see the README); always exits 0."""
+def git_diff_driver(ctx: typer.Context, args: list[str] | None = typer.Argument(
+        None, help="What git passes: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE. "
+        "Example: git config diff.procflow.command 'procflow git-diff-driver'")) -> None:
+    """git's external diff program for procedure files (see the README); always exits 0.
+
+    Example: git config diff.procflow.command 'procflow git-diff-driver'
+    """
     import os
     import sys
+
+    if args in (["--help"], ["-h"]):  # git passes seven arguments, never these alone
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
     from rich.text import Text
 
