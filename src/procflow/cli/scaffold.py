@@ -30,6 +30,12 @@ def init(
     gitlab: bool = typer.Option(
         False, "--gitlab", help="Also write a GitLab CI pipeline (.gitlab-ci.yml). "
         "Example: procflow init --gitlab"),
+    install: str | None = typer.Option(
+        None, "--install", metavar="SPEC", show_default=False,
+        help="What the written CI installs procflow from: a requirement, a git URL at a "
+        "revision or a path (default: what installed this procflow, when pip recorded it, "
+        "else procflow==<this version>). Example: --install "
+        "'git+https://github.com/acme/procflow@v0.1.0'"),
 ) -> None:
     """Set up procflow in a repository: procflow.yaml, procedures/ with a starter procedure,
     a pre-commit config and a GitHub Actions workflow. Existing files are never overwritten:
@@ -40,7 +46,7 @@ def init(
     from procflow.findings import display_path
     from procflow.scaffold import init_project
 
-    outcomes = init_project(folder, gitlab=gitlab, today=today)
+    outcomes = init_project(folder, gitlab=gitlab, today=today, install=install)
     for outcome in outcomes:
         if outcome.skipped:
             say(f"skipped {display_path(outcome.path)}: {outcome.skipped}")
