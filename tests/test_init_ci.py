@@ -74,3 +74,22 @@ def test_install_defaults_to_what_installed_this_procflow_and_refuses_odd_text(
         encoding="utf-8")
     result = cli("init", tmp_path / "c", "--install", 'x" ; rm -rf ~', expect=2)
     assert "--install" in result.stderr and not (tmp_path / "c").exists()
+
+
+def test_ci_chooses_the_host_and_gitlab_stays_a_deprecated_alias(cli, tmp_path: Path) -> None:
+    def written(folder: Path) -> set[str]:
+        return {name for name in (".github/workflows/procflow.yml", ".gitlab-ci.yml")
+                if (folder / name).exists()}
+
+    cli("init", tmp_path / "gl", "--ci", "gitlab", expect=0)
+    assert written(tmp_path / "gl") == {".gitlab-ci.yml"}
+    cli("init", tmp_path / "gh", expect=0)
+    assert written(tmp_path / "gh") == {".github/workflows/procflow.yml"}
+    cli("init", tmp_path / "both", "--ci", "both", expect=0)
+    assert written(tmp_path / "both") == {".github/workflows/procflow.yml", ".gitlab-ci.yml"}
+    old = cli("init", tmp_path / "old", "--gitlab", expect=0)
+    assert written(tmp_path / "old") == written(tmp_path / "both")
+    assert "--gitlab is deprecated" in old.stderr
+    assert "--gitlab" not in cli("init", "--help", expect=0).stdout
+    bad = cli("init", tmp_path / "x", "--ci", "jenkins", expect=2)
+    assert "'jenkins' is not one of 'github', 'gitlab', 'both'" in bad.stderr

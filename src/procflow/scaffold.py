@@ -170,7 +170,10 @@ def check_install(spec: str) -> str:
     return spec
 
 
-def project_files(gitlab: bool, install: str | None = None) -> dict[str, str]:
+CI_HOSTS = ("github", "gitlab", "both")
+
+
+def project_files(ci: str = "github", install: str | None = None) -> dict[str, str]:
     """Relative path -> text of every project file ``init`` writes (not the procedure);
     ``install``: what the CI installs procflow from (default: ``default_install()``)."""
     values = {"version": __version__, "repository": REPOSITORY_URL,
@@ -178,20 +181,22 @@ def project_files(gitlab: bool, install: str | None = None) -> dict[str, str]:
     files = {
         "procflow.yaml": _fill("_procflow", values),
         ".pre-commit-config.yaml": _fill("_pre-commit-config", values),
-        ".github/workflows/procflow.yml": _fill("_github-workflow", values),
     }
-    if gitlab:
+    if ci in ("github", "both"):
+        files[".github/workflows/procflow.yml"] = _fill("_github-workflow", values)
+    if ci in ("gitlab", "both"):
         files[".gitlab-ci.yml"] = _fill("_gitlab-ci", values)
     return files
 
 
-def init_project(root: Path, *, today: dt.date, gitlab: bool = False,
+def init_project(root: Path, *, today: dt.date, ci: str = "github",
                  install: str | None = None) -> list[Outcome]:
-    """Write a procflow project into ``root``; existing files are kept and reported skipped."""
+    """Write a procflow project into ``root`` with the CI of ``ci`` (github, gitlab or both);
+    existing files are kept and reported skipped."""
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root} is a file; name a folder to initialise")
     outcomes = []
-    for relative, text in project_files(gitlab, install).items():
+    for relative, text in project_files(ci, install).items():
         path = root / relative
         if path.exists() or path.is_symlink():
             outcomes.append(Outcome(path, "it already exists"))
