@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from procflow.cli.app import command, emit
+from procflow.cli.completion import git_revisions
 
 if TYPE_CHECKING:
     from procflow.diff.changes import DiffReport
@@ -30,11 +31,11 @@ def diff(
         help="Two files or two folders to compare (procedures paired by id); with --base, "
              "the files or folders to limit the diff to. Example: old/ new/"),
     base: str | None = typer.Option(
-        None, "--base", metavar="REV",
+        None, "--base", metavar="REV", autocompletion=git_revisions,
         help="Compare the procedures at git revision REV with the working tree (or --head). "
              "Example: --base origin/main"),
     head: str | None = typer.Option(
-        None, "--head", metavar="REV2",
+        None, "--head", metavar="REV2", autocompletion=git_revisions,
         help="With --base: compare with revision REV2, not the working tree. Example: --head HEAD"),
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f",
                                    help="text, md (pull-request comment), json or html (a page "

@@ -14,6 +14,7 @@ from pathlib import Path
 import typer
 
 from procflow.cli.app import command
+from procflow.cli.completion import render_formats
 from procflow.cli.options import Jobs, Paths, Today
 
 PROGRESS_FROM = 20  # procedures
@@ -28,7 +29,7 @@ def render(
         ..., "--output", "-o", help="Folder to write into, created if missing; files procflow "
         "does not write are left alone (but see --prune). Example: --output site"),
     formats: str = typer.Option(
-        "md,html,svg", "--format", "-f",
+        "md,html,svg", "--format", "-f", autocompletion=render_formats,
         help="Comma-separated, from md, html, svg, png, dot. Example: --format md,html,png"),
     templates: Path | None = typer.Option(
         None, "--templates", help="Folder of template and label overrides for every procedure "
