@@ -674,3 +674,26 @@ def test_the_wording_reads_as_the_person_at_the_desk_would_say_it(
     assert 'Steps: <a href="#step-verify">2. Is the complaint justified?</a>' in html
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "Retail customers (external)" in index
+
+
+def test_the_catalog_speaks_the_project_language(cli: RunCli, valid_project: Path,
+                                                 tmp_path: Path) -> None:
+    procedures = valid_project / "procedures"
+    for path in procedures.glob("*.yaml"):  # every procedure Polish, the project English
+        text = path.read_text(encoding="utf-8")
+        if "\nlanguage:" not in text:
+            path.write_text(text.replace("procflow: 1\n", "procflow: 1\nlanguage: pl\n", 1),
+                            encoding="utf-8")
+    cli("render", procedures, "-o", tmp_path / "en", "-f", "md,html", "--today", "2026-06-01",
+        expect=0)
+    assert (tmp_path / "en" / "index.md").read_text(encoding="utf-8").startswith("# Procedures")
+    assert '<html lang="en">' in (tmp_path / "en" / "index.html").read_text(encoding="utf-8")
+    czech = tmp_path / "czech"  # a new project (project files are read once per process)
+    shutil.copytree(valid_project, czech)
+    project = czech / "procflow.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("language: en",
+                                                                    "language: cs"),
+                       encoding="utf-8")
+    cli("render", czech / "procedures", "-o", tmp_path / "cs", "-f", "md,html", "--today", "2026-06-01",
+        expect=0)
+    assert '<html lang="cs">' in (tmp_path / "cs" / "index.html").read_text(encoding="utf-8")

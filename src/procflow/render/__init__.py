@@ -428,9 +428,15 @@ def _catalog(results: Sequence[Rendered], settings: Settings,
     from procflow.render.environment import templates as compiled
     from procflow.render.pages import Catalog, catalog_entry
 
+    from procflow.project import project_for
+
     templates = compiled(source)
+    # the catalog speaks the project's language (of the first file's project); without one,
+    # the procedures' language when they share it, else English
     languages = {result.language for result in results}
-    language = languages.pop() if len(languages) == 1 else "en"
+    project = project_for(results[0].document.path) if results else None
+    project_language = project.config.language if project else None
+    language = project_language or (languages.pop() if len(languages) == 1 else "en")
     entries = [catalog_entry(result.procedure,
                              {f".{fmt}": result.pages[f".{fmt}"] for fmt in FORMATS
                               if f".{fmt}" in result.pages}, result.cards, settings.today)
