@@ -257,3 +257,16 @@ def test_printed_the_diagram_has_a_page_of_its_own_turned_to_fit_with_text_of_7_
         assert len(pages) >= 2  # the text goes on from the first page (the diagram last)
         for earlier in pages[:-2]:  # no page left mostly empty (the diagram's does not push)
             assert max(c["bottom"] for c in earlier.chars) > earlier.height / 2
+
+
+def test_printed_catalog_keeps_ids_and_dates_on_one_line(site: Path, tab: Tab) -> None:
+    page = tab.open(site / "index.html")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 500, "height": 800})  # a narrow sheet: columns squeezed
+    lines = page.evaluate("""() => [...document.querySelectorAll('.nowrap')].map(e => {
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    })""")  # the lines each id, version and date takes
+    assert lines and set(lines) == {1}
+    assert "@page { margin: 15mm 12mm; }" in (site / "index.html").read_text(encoding="utf-8")

@@ -69,7 +69,7 @@ def test_init_refuses_a_file_as_the_folder(cli, tmp_path: Path) -> None:
 
 def test_github_workflow_validates_on_push_and_comments_on_pull_requests(
         cli, tmp_path: Path) -> None:
-    cli("init", tmp_path, expect=0)
+    cli("init", tmp_path, "--install", f"procflow=={__version__}", expect=0)
     path = tmp_path / ".github" / "workflows" / "procflow.yml"
     checked = _check_jsonschema("vendor.github-workflows", path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -112,7 +112,7 @@ def test_pre_commit_config_uses_the_hook_this_repository_offers(cli, tmp_path: P
 
 
 def test_example_repository_carries_what_init_writes(cli, tmp_path: Path) -> None:
-    cli("init", tmp_path, expect=0)
+    cli("init", tmp_path, "--install", f"procflow=={__version__}", expect=0)
     for relative in (".pre-commit-config.yaml", ".github/workflows/procflow.yml"):
         assert (EXAMPLE / relative).read_bytes() == (tmp_path / relative).read_bytes(), (
             f"examples/team/{relative} differs from what procflow init writes; copy it over")

@@ -141,7 +141,7 @@ def test_without_a_diagram_engine_images_fail_in_one_line_but_md_and_dot_are_wri
     out = tmp_path / "site"
     result = cli("render", valid_project / "procedures", "-o", out, "--format", "md,dot,svg",
                  expect=2)
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert len(own_lines(result.stderr)) == 1  # besides the rules' warnings
     assert "pip install" in result.stderr
     assert names(out) == {f"{pid}.{ext}" for pid in PAGES for ext in ("md", "dot")} | {
         "index.md", "index.html"}
@@ -184,7 +184,7 @@ def test_the_markdown_page_has_anchors_tasks_decisions_tables_and_the_diagram(
     cli("render", valid_project / "procedures", "-o", out, expect=0)
     page = (out / "complaint-handling.md").read_text(encoding="utf-8")
     assert '### <a id="step-verify"></a>Step 2: Is the complaint justified?' in page
-    assert "- [If Justified: go to step 4](#step-resolve)" in page
+    assert "- [If Justified, go to step 4](#step-resolve)" in page
     assert "- [ ] Step done" in page
     assert "[Next: step 5](#step-close)" in page  # reject -> close jumps over resolve
     assert "```mermaid\n" in page
@@ -198,8 +198,9 @@ def test_duplicate_ids_and_the_id_index_are_refused(cli: RunCli, valid_project: 
     procedures = valid_project / "procedures"
     copy = procedures / "copy.yaml"
     copy.write_text((procedures / "it-access.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    result = cli("render", procedures, "-o", tmp_path / "a", expect=2)
-    assert "two files with the procedure id 'it-access'" in result.stderr
+    result = cli("render", procedures, "-o", tmp_path / "a", expect=1)  # the rules say why
+    assert "error PF008 procedure id 'it-access' is also the id of" in result.stderr
+    assert "nothing was rendered" in result.stderr and not (tmp_path / "a").exists()
     copy.write_text((procedures / "it-access.yaml").read_text(encoding="utf-8").replace(
         "id: it-access", "id: index"), encoding="utf-8")
     result = cli("render", copy, "-o", tmp_path / "b", expect=2)
@@ -372,8 +373,10 @@ def test_a_terminal_sees_a_progress_bar_for_many_procedures(valid_project: Path,
     import sys
 
     source = (valid_project / "procedures" / "it-access.yaml").read_text(encoding="utf-8")
-    many = tmp_path / "many"
-    many.mkdir()
+    many = tmp_path / "many" / "procedures"  # with the project file: its shared roles
+    many.mkdir(parents=True)
+    (tmp_path / "many" / "procflow.yaml").write_bytes(
+        (valid_project / "procflow.yaml").read_bytes())
     for k in range(25):  # more than PROGRESS_FROM
         (many / f"p{k}.yaml").write_text(source.replace("id: it-access", f"id: access-{k}", 1),
                                          encoding="utf-8")
@@ -400,10 +403,11 @@ def test_a_terminal_sees_a_progress_bar_for_many_procedures(valid_project: Path,
         return b"".join(chunks).decode("utf-8", "replace")
 
     shown = stderr_of(many, terminal=True)
-    assert "rendering" in shown and "wrote 27 files for 25 procedure(s)" in shown
+    assert "rendering" in shown and "wrote 27 files for 25 procedures" in shown
     assert "rendering" not in stderr_of(many, terminal=False)  # no bar in logs
-    few = tmp_path / "few"
-    few.mkdir()
+    few = tmp_path / "few" / "procedures"
+    few.mkdir(parents=True)
+    (tmp_path / "few" / "procflow.yaml").write_bytes((valid_project / "procflow.yaml").read_bytes())
     (few / "p.yaml").write_text(source, encoding="utf-8")
     assert "rendering" not in stderr_of(few, terminal=True)
 
@@ -649,3 +653,48 @@ def test_a_run_over_two_projects_renders_each_with_its_own_settings(
     assert "SECOND" in second_page and "FIRST" not in second_page
     assert "## Steps" in first_page and "## Kroki" in second_page  # each project's language
     assert "Kierownik zmiany" in second_page and "Kierownik zmiany" not in first_page
+
+
+def own_lines(stderr: str) -> list[str]:
+    """procflow's own narration in ``stderr``, without the findings the rules print."""
+    return [line for line in stderr.splitlines() if line.startswith("procflow:")]
+
+
+def test_the_wording_reads_as_the_person_at_the_desk_would_say_it(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cli("render", valid_project / "procedures", "-o", out, "--format", "md,html",
+        "--today", "2026-06-01", expect=0)
+    page = (out / "complaint-handling.md").read_text(encoding="utf-8")
+    assert "- **Customer:** Retail customers (external)" in page  # no "external: Retail..."
+    assert "**Message template (e-mail):** We have received your complaint" in page  # not "ack"
+    assert "Steps: [2. Is the complaint justified?](#step-verify), [4. " in page  # linked titles, not "Steps: 3"
+    assert ": go to step" not in page and ", go to step" in page
+    html = (out / "complaint-handling.html").read_text(encoding="utf-8")
+    assert "<dd>Retail customers (external)</dd>" in html
+    assert 'Steps: <a href="#step-verify">2. Is the complaint justified?</a>' in html
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "Retail customers (external)" in index
+
+
+def test_the_catalog_speaks_the_project_language(cli: RunCli, valid_project: Path,
+                                                 tmp_path: Path) -> None:
+    procedures = valid_project / "procedures"
+    for path in procedures.glob("*.yaml"):  # every procedure Polish, the project English
+        text = path.read_text(encoding="utf-8")
+        if "\nlanguage:" not in text:
+            path.write_text(text.replace("procflow: 1\n", "procflow: 1\nlanguage: pl\n", 1),
+                            encoding="utf-8")
+    cli("render", procedures, "-o", tmp_path / "en", "-f", "md,html", "--today", "2026-06-01",
+        expect=0)
+    assert (tmp_path / "en" / "index.md").read_text(encoding="utf-8").startswith("# Procedures")
+    assert '<html lang="en">' in (tmp_path / "en" / "index.html").read_text(encoding="utf-8")
+    czech = tmp_path / "czech"  # a new project (project files are read once per process)
+    shutil.copytree(valid_project, czech)
+    project = czech / "procflow.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("language: en",
+                                                                    "language: cs"),
+                       encoding="utf-8")
+    cli("render", czech / "procedures", "-o", tmp_path / "cs", "-f", "md,html", "--today", "2026-06-01",
+        expect=0)
+    assert '<html lang="cs">' in (tmp_path / "cs" / "index.html").read_text(encoding="utf-8")

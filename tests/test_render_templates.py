@@ -96,8 +96,9 @@ def test_a_missing_field_names_the_template_line_and_field(cli: RunCli, valid_pr
     out = tmp_path / "site"
     result = cli("render", valid_project / "procedures", "-o", out, "--format", "md",
                  "--templates", templates, expect=2)
-    line = result.stderr.strip()
-    assert len(line.splitlines()) == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("procflow:")]
+    assert len(lines) == 1  # besides the rules' warnings
+    line = lines[0]
     assert "header.md.j2, line 2" in line and "unknown field 'ownr'" in line
     assert "Traceback" not in result.stderr
     assert not out.exists()
@@ -135,7 +136,8 @@ def test_a_user_template_that_fails_as_it_runs_is_located_not_a_crash(
         result = cli("render", valid_project / "procedures", "-o", out, "--format", "md",
                      "--templates", templates, "--jobs", jobs, expect=2)
         assert "procedure.md.j2, " + said in result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+        said_lines = [line for line in result.stderr.splitlines() if line.startswith("procflow:")]
+        assert len(said_lines) == 1 and not out.exists()
 
 
 def test_a_missing_templates_folder_is_a_usage_error(cli: RunCli, valid_project: Path,

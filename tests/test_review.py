@@ -19,7 +19,7 @@ id: {pid}
 title: "{title}"
 version: "1.0.0"
 status: {status}
-owner: {{name: {owner}}}
+owner: {owner if owner.startswith("{") else "{name: " + owner + "}"}
 {review}roles: [{{id: agent, name: Agent}}]
 steps: [{{id: s, title: S, role: agent}}]
 """, encoding="utf-8")
@@ -116,3 +116,19 @@ def test_bad_input_is_a_usage_error(cli, procedures: Path) -> None:
     cli("review", procedures / "missing.yaml", expect=2)
     (procedures / "broken.yaml").write_text("id: [", encoding="utf-8")
     assert "do not load" in cli("review", procedures, expect=2).stderr
+
+
+def test_one_group_per_person_with_or_without_a_handle(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "procedures"
+    folder.mkdir()
+    _procedure(folder, "a", "{name: Anna, email: anna@example.com, handle: '@anna'}",
+               last="2026-10-01")
+    _procedure(folder, "b", "{name: Anna, email: Anna@Example.com}", last="2026-10-02")
+    _procedure(folder, "c", "{name: Anna, email: anna@example.com, handle: '@anna'}",
+               last="2026-10-03")
+    _procedure(folder, "d", "{name: Anna, email: other@example.com}", last="2026-10-04")
+    text = cli("review", folder, "--today", TODAY, expect=0).stdout.splitlines()
+    owners = [line for line in text if line and not line.startswith(" ")][:-1]
+    assert owners == ["Anna <anna@example.com> @anna", "Anna <other@example.com>"]
+    markdown = cli("review", folder, "--today", TODAY, "-f", "md", expect=0).stdout
+    assert markdown.count("## Anna") == 2

@@ -117,3 +117,50 @@ def test_schema_and_procflow_reject_the_same_mistakes(validator, tmp_path: Path,
     file = tmp_path / "p.yaml"
     file.write_text(json.dumps(data), encoding="utf-8")
     assert load_procedure(file).model is None, "procflow accepts what the schema rejects?"
+
+
+def _verdicts(validator: jsonschema.Draft202012Validator, path: Path) -> tuple[bool, bool] | None:
+    """(the schema accepts it, procflow loads it) for a YAML mapping file, else None."""
+    from procflow.yamlsafe import Limits, YamlFailure, parse
+
+    try:
+        data = parse(path.read_text(encoding="utf-8"), Limits())[0]
+    except (YamlFailure, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    document = load_procedure(path)
+    if any("limits." in finding.message for finding in document.findings):
+        return None  # a project's size bound: no schema can know it
+    return validator.is_valid(as_json(data)), document.model is not None
+
+
+def test_every_case_file_under_tests_gets_the_same_verdict(validator) -> None:
+    checked, disagree = 0, []
+    for path in sorted((REPO / "tests").rglob("*.y*ml")):
+        if path.name == "procflow.yaml" or "hostile" in path.parts:
+            continue
+        verdicts = _verdicts(validator, path)
+        if verdicts is not None:
+            checked += 1
+            if verdicts[0] != verdicts[1]:
+                disagree.append((path.relative_to(REPO), verdicts))
+    assert checked > 100 and disagree == []
+
+
+@pytest.mark.parametrize(("step", "accepted"), [
+    ("{id: a, title: A, role: r, next: b, end: true}", False),
+    ("{id: a, title: A, role: r, end: true, branches: [{when: x, next: b}, {when: y, next: b}]}",
+     False),
+    ("{id: a, title: A, role: r, next: b, branches: [{when: x, next: b}, {when: y, next: b}]}",
+     False),
+    ("{id: a, title: A, role: r, next: b, end: false}", True),
+    ("{id: a, title: A, role: r, next: null, end: true}", True),
+])
+def test_next_branches_and_end_exclude_each_other_in_both(validator, tmp_path: Path, step: str,
+                                                          accepted: bool) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("procflow: 1\nid: p\ntitle: P\nversion: \"1.0.0\"\nowner: {name: A}\n"
+                    f"roles: [{{id: r, name: R}}]\nsteps:\n  - {step}\n  - {{id: b, title: B, "
+                    "role: r}\n", encoding="utf-8")
+    assert _verdicts(validator, path) == (accepted, accepted)

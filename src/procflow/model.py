@@ -21,6 +21,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from procflow.durations import DURATION_PATTERN, Duration
 
@@ -106,7 +107,21 @@ class Branch(Model):
     next: Slug = Field(description="The step this outcome leads to")
 
 
+_NAMED: JsonDict = {"type": "string"}  # a key given a value (``next: null`` names no step)
+#: ``_one_way_on`` in JSON Schema: ``next``, ``branches`` and ``end: true`` exclude each other
+_ONE_WAY_ON: JsonDict = {"allOf": [
+    {"not": {"required": ["next", "branches"],
+             "properties": {"next": _NAMED, "branches": {"type": "array"}}}},
+    {"if": {"required": ["end"], "properties": {"end": {"const": True}}},
+     "then": {"not": {"anyOf": [{"required": ["next"], "properties": {"next": _NAMED}},
+                                {"required": ["branches"],
+                                 "properties": {"branches": {"type": "array"}}}]}}},
+]}
+
+
 class Step(Model):
+    model_config = ConfigDict(json_schema_extra=_ONE_WAY_ON)
+
     id: Slug
     title: Text
     role: Slug = Field(description="Who is responsible (the R of RACI)")

@@ -61,12 +61,23 @@ class Schedule:
         return self.count("overdue") + self.count("review-now") > 0
 
     def by_owner(self) -> list[tuple[Owner, list[ReviewItem]]]:
-        return [(owner, list(items))
-                for owner, items in groupby(self.items, key=lambda item: item.owner)]
+        """One group per person: the same name and e-mail, whether or not (and with which)
+        a handle is given; the group is shown with the first handle any of its files has."""
+        groups = []
+        for _, grouped in groupby(self.items, key=lambda item: _person(item.owner)):
+            items = list(grouped)
+            handle = next((item.owner.handle for item in items if item.owner.handle), None)
+            groups.append((items[0].owner.model_copy(update={"handle": handle}), items))
+        return groups
 
 
-def _owner_key(owner: Owner) -> tuple[str, str, str]:
-    return owner.name.casefold(), owner.email or "", owner.handle or ""
+def _person(owner: Owner) -> tuple[str, str]:
+    """Who an owner is: name and e-mail, compared without case."""
+    return owner.name.strip().casefold(), (owner.email or "").strip().casefold()
+
+
+def _owner_key(owner: Owner) -> tuple[str, str]:
+    return _person(owner)
 
 
 def schedule(procedures: Iterable[tuple[Procedure, str]], today: dt.date,

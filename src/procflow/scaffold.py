@@ -16,7 +16,7 @@ from pathlib import Path
 
 from procflow import __version__
 from procflow.errors import UsageError
-from procflow.findings import display_path
+from procflow.findings import display_path, printable
 from procflow.procedures import discover
 from procflow.safe_write import write_text
 
@@ -143,25 +143,69 @@ def new_procedure(procedure_id: str, folder: Path, *, starter: str = "blank",
     return target, hints
 
 
-def project_files(gitlab: bool) -> dict[str, str]:
-    """Relative path -> text of every project file ``init`` writes (not the procedure)."""
-    values = {"version": __version__, "repository": REPOSITORY_URL}
+#: what pip may be given in the written CI: a requirement, a URL or a path, one word without
+#: quotes, spaces or anything YAML or the shell would read (it lands in ``pip install "…"``)
+_INSTALL = re.compile(r"^[A-Za-z0-9._+@/:=<>~!,\[\]%-]+$")
+
+
+def default_install() -> str:
+    """What installed the running procflow, for the CI to install the same: a git URL at
+    its commit, a local path or archive URL (pip's ``direct_url.json``, PEP 610), else
+    ``procflow==<this version>`` from the package index."""
+    from importlib import metadata
+
+    try:
+        recorded = metadata.distribution("procflow").read_text("direct_url.json")
+        origin = json.loads(recorded) if recorded else None
+    except (metadata.PackageNotFoundError, ValueError):
+        origin = None
+    if isinstance(origin, dict) and isinstance(origin.get("url"), str):
+        url, vcs = origin["url"], origin.get("vcs_info")
+        if isinstance(vcs, dict) and vcs.get("commit_id"):
+            return f"git+{url}@{vcs['commit_id']}"
+        if url.startswith("file://") and "dir_info" in origin:
+            from urllib.parse import unquote, urlparse
+
+            return unquote(urlparse(url).path)  # a checkout: the path pip was given
+        return str(url)
+    return f"procflow=={__version__}"
+
+
+def check_install(spec: str) -> str:
+    if not _INSTALL.match(spec):
+        raise UsageError(f"--install '{printable(spec)}': give one requirement, URL or path "
+                         "without spaces or quotes, such as 'procflow==0.1.0', "
+                         "'git+https://github.com/acme/procflow@v0.1.0' or '../procflow'")
+    return spec
+
+
+CI_HOSTS = ("github", "gitlab", "both")
+
+
+def project_files(ci: str = "github", install: str | None = None) -> dict[str, str]:
+    """Relative path -> text of every project file ``init`` writes (not the procedure);
+    ``install``: what the CI installs procflow from (default: ``default_install()``)."""
+    values = {"version": __version__, "repository": REPOSITORY_URL,
+              "install": check_install(install or default_install())}
     files = {
         "procflow.yaml": _fill("_procflow", values),
         ".pre-commit-config.yaml": _fill("_pre-commit-config", values),
-        ".github/workflows/procflow.yml": _fill("_github-workflow", values),
     }
-    if gitlab:
+    if ci in ("github", "both"):
+        files[".github/workflows/procflow.yml"] = _fill("_github-workflow", values)
+    if ci in ("gitlab", "both"):
         files[".gitlab-ci.yml"] = _fill("_gitlab-ci", values)
     return files
 
 
-def init_project(root: Path, *, today: dt.date, gitlab: bool = False) -> list[Outcome]:
-    """Write a procflow project into ``root``; existing files are kept and reported skipped."""
+def init_project(root: Path, *, today: dt.date, ci: str = "github",
+                 install: str | None = None) -> list[Outcome]:
+    """Write a procflow project into ``root`` with the CI of ``ci`` (github, gitlab or both);
+    existing files are kept and reported skipped."""
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root} is a file; name a folder to initialise")
     outcomes = []
-    for relative, text in project_files(gitlab).items():
+    for relative, text in project_files(ci, install).items():
         path = root / relative
         if path.exists() or path.is_symlink():
             outcomes.append(Outcome(path, "it already exists"))

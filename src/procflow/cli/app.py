@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import typer
+import typer.core
 
 from procflow import __version__
 
@@ -25,8 +27,37 @@ _CLICK_ERROR: type[Exception] = next(
     base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException")
 _state: dict[str, bool] = {}
 
+_CHOICE = re.compile(r"^(?:Value error, )?'(?P<value>.*)' is not one of (?P<choices>.*?)\.?$",
+                     re.DOTALL)
+
+
+def clean_choice_message(message: str) -> str:
+    """typer (through pydantic) words a bad choice ``Value error, 'xml' is not one of 'text',
+    ...``: without the prefix, with a did-you-mean (``--from complaints`` -> complaint)."""
+    from procflow.findings import did_you_mean
+
+    match = _CHOICE.match(message)
+    if match is None:
+        return message.removeprefix("Value error, ")
+    choices = re.findall(r"'([^']*)'", match["choices"])
+    return (f"'{match['value']}' is not one of {match['choices']}"
+            f"{did_you_mean(match['value'], choices)}")
+
+
+class _Group(typer.core.TyperGroup):
+    """procflow's command group: bad option values explained in plain words."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.BadParameter as error:
+            error.message = clean_choice_message(error.message)
+            raise
+
+
 app = typer.Typer(
     name="procflow",
+    cls=_Group,
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from procflow.cli.app import command, emit
+from procflow.cli.completion import git_revisions
 
 if TYPE_CHECKING:
     from procflow.diff.changes import DiffReport
@@ -30,11 +31,11 @@ def diff(
         help="Two files or two folders to compare (procedures paired by id); with --base, "
              "the files or folders to limit the diff to. Example: old/ new/"),
     base: str | None = typer.Option(
-        None, "--base", metavar="REV",
+        None, "--base", metavar="REV", autocompletion=git_revisions,
         help="Compare the procedures at git revision REV with the working tree (or --head). "
              "Example: --base origin/main"),
     head: str | None = typer.Option(
-        None, "--head", metavar="REV2",
+        None, "--head", metavar="REV2", autocompletion=git_revisions,
         help="With --base: compare with revision REV2, not the working tree. Example: --head HEAD"),
     fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f",
                                    help="text, md (pull-request comment), json or html (a page "
@@ -93,10 +94,19 @@ def _report(paths: list[Path], base: str | None, head: str | None, keep_models: 
 
 @command("git-diff-driver", hidden=True, context_settings={
     "ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": []})
-def git_diff_driver(args: list[str] | None = typer.Argument(None)) -> None:
-    """git's external diff program for procedure files (see the README); always exits 0."""
+def git_diff_driver(ctx: typer.Context, args: list[str] | None = typer.Argument(
+        None, help="What git passes: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE. "
+        "Example: git config diff.procflow.command 'procflow git-diff-driver'")) -> None:
+    """git's external diff program for procedure files (see the README); always exits 0.
+
+    Example: git config diff.procflow.command 'procflow git-diff-driver'
+    """
     import os
     import sys
+
+    if args in (["--help"], ["-h"]):  # git passes seven arguments, never these alone
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
     from rich.text import Text
 

@@ -7,12 +7,14 @@ Only typer is imported at the top (start-up time of ``procflow --help``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from procflow.cli.app import command
+from procflow.cli.completion import render_formats
 from procflow.cli.options import Jobs, Paths, Today
 
 PROGRESS_FROM = 20  # procedures
@@ -27,7 +29,7 @@ def render(
         ..., "--output", "-o", help="Folder to write into, created if missing; files procflow "
         "does not write are left alone (but see --prune). Example: --output site"),
     formats: str = typer.Option(
-        "md,html,svg", "--format", "-f",
+        "md,html,svg", "--format", "-f", autocompletion=render_formats,
         help="Comma-separated, from md, html, svg, png, dot. Example: --format md,html,png"),
     templates: Path | None = typer.Option(
         None, "--templates", help="Folder of template and label overrides for every procedure "
@@ -47,11 +49,17 @@ def render(
         False, "--force", help="Render everything again, even procedures whose inputs (file, "
         "project file, templates, options, procflow version) and pages are unchanged since "
         "the last run into OUTPUT. Example: --force"),
+    allow_errors: bool = typer.Option(
+        False, "--allow-errors", help="Publish procedures that break rules anyway, each "
+        "affected page with a banner that lists its errors (files that do not load are left "
+        "out); without it, any rule error stops the run (exit 1) and nothing is written. "
+        "Example: --allow-errors"),
 ) -> None:
     """Render procedures to Markdown (for wikis), HTML checklists and swimlane diagrams.
 
     Writes OUTPUT/<id>.md, <id>.html, <id>.svg (and .png, .dot when asked) plus index.md and
-    index.html, a catalog.
+    index.html, a catalog. The rules run first, as in validate: an error stops the run
+    (exit 1, nothing written) unless --allow-errors; warnings are printed and do not fail.
 
     Example: procflow render procedures/ --output site/ --by-role
     """
@@ -62,9 +70,11 @@ def render(
 
     chosen = parse_formats(formats)
     files = discover(paths or [])
+    files, errors = _checked(files, paths or [], today, jobs, allow_errors)
     with _progress(len(files), sys.stderr.isatty()) as advance:
         site = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
-                           today=today, progress=advance, jobs=jobs, prune=prune, force=force)
+                           today=today, progress=advance, jobs=jobs, prune=prune, force=force,
+                           errors=errors)
     warnings = list(site.warnings)
     if not files:
         where = ", ".join(map(str, paths)) if paths else "procedures/"
@@ -72,7 +82,8 @@ def render(
                         "catalog was written")
     for text in warnings:
         typer.echo(f"procflow: warning: {text}", err=True)
-    summary = f"wrote {len(site.written)} files for {len(files)} procedure(s) into {output}"
+    summary = (f"wrote {_count(len(site.written), 'file')} for "
+               f"{_count(len(files), 'procedure')} into {output}")
     if site.unchanged:
         summary += f" ({site.unchanged} unchanged since the last run: left as they were)"
     if site.removed:
@@ -81,6 +92,56 @@ def render(
         summary += (f"; removed {len(site.removed)} it no longer makes: {shown}"
                     + (f" and {more} more" if more > 0 else ""))
     typer.echo(f"procflow: {summary}", err=True)
+
+
+def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | None,
+             allow_errors: bool) -> tuple[list[Path], dict[Path, list[str]]]:
+    """Run the rules as validate does and print what they find (on stderr: stdout stays
+    free). Errors stop the run (exit 1) unless ``allow_errors``; then the files that do not
+    load are left out and the others' errors go on their pages. Returns the files to render
+    and their errors. A file (or project file) that does not load stops the run with exit 2
+    in ``render_site``, as in every command that needs its input loaded."""
+    import sys
+
+    from procflow.findings import Severity, display_path
+    from procflow.lint import validate as run_rules
+    from procflow.report import text
+
+    checked = run_rules(paths, today=today, jobs=jobs)
+    given = {display_path(path) for path in files}
+    unloaded = {finding.file for finding in checked.findings if finding.code in LOAD_CODES
+                or finding.file not in given}  # a broken procflow.yaml: as a file that fails
+    if unloaded and not allow_errors:
+        return files, {}  # render_site stops with exit 2, as for any input that does not load
+    if checked.findings:
+        text.report(checked, sys.stderr)
+    if not checked.errors:
+        return files, {}
+    if not allow_errors:
+        typer.echo(f"procflow: nothing was rendered: {_count(checked.errors, 'error')} above; fix "
+                   "them, or publish anyway with --allow-errors (each affected page then "
+                   "says so)", err=True)
+        raise typer.Exit(1)
+    by_file: dict[str, list[str]] = {}
+    for finding in checked.findings:
+        if finding.severity is Severity.ERROR:
+            by_file.setdefault(finding.file, []).append(
+                f"{finding.code} (line {finding.line}): {finding.message}")
+    kept = [path for path in files if display_path(path) not in unloaded]
+    for path in files:
+        if display_path(path) in unloaded:
+            typer.echo(f"procflow: warning: {display_path(path)} does not load: left out",
+                       err=True)
+    return kept, {path: by_file[display_path(path)] for path in kept
+                  if display_path(path) in by_file}
+
+
+def _count(n: int, word: str) -> str:
+    """``1 file``, ``2 files``: the words of procflow's own English narration."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+LOAD_CODES = frozenset({"PF001", "PF002", "PF003"})  # the file has no procedure to render
 
 
 class _progress:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from procflow.cli.app import command
+from procflow.cli.completion import rule_codes
 
 if TYPE_CHECKING:
     from procflow.rules import Rule
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 @command("rules")
 def rules(
     code: str | None = typer.Argument(
-        None, metavar="CODE", help="A rule code such as PF005: print that rule's documentation."),
+        None, metavar="CODE", autocompletion=rule_codes, help="A rule code such as PF005: print that rule's documentation."),
 ) -> None:
     """List every rule (code, severity in this project, what it finds), or print one rule's
     page. The severity is the one procflow.yaml sets under rules:, 'off' for a disabled rule.

@@ -21,26 +21,43 @@ class Starter(str, Enum):
     phone_request = "phone-request"
 
 
+class CiHost(str, Enum):
+    github = "github"
+    gitlab = "gitlab"
+    both = "both"
+
+
 @command()
 def init(
     today: Today,
     folder: Path = typer.Argument(
         Path("."), metavar="DIR",
         help="The repository folder to set up (default: the current folder). Example: my-team"),
+    ci: CiHost = typer.Option(
+        "github", "--ci", help="The CI to write: github (.github/workflows/procflow.yml), "
+        "gitlab (.gitlab-ci.yml) or both. Example: --ci gitlab"),
     gitlab: bool = typer.Option(
-        False, "--gitlab", help="Also write a GitLab CI pipeline (.gitlab-ci.yml). "
-        "Example: procflow init --gitlab"),
+        False, "--gitlab", hidden=True, help="Deprecated: --ci both. Example: --ci both"),
+    install: str | None = typer.Option(
+        None, "--install", metavar="SPEC", show_default=False,
+        help="What the written CI installs procflow from: a requirement, a git URL at a "
+        "revision or a path (default: what installed this procflow, when pip recorded it, "
+        "else procflow==<this version>). Example: --install "
+        "'git+https://github.com/acme/procflow@v0.1.0'"),
 ) -> None:
     """Set up procflow in a repository: procflow.yaml, procedures/ with a starter procedure,
-    a pre-commit config and a GitHub Actions workflow. Existing files are never overwritten:
+    a pre-commit config and a CI workflow (--ci). Existing files are never overwritten:
     they are listed as skipped.
 
-    Example: procflow init --gitlab
+    Example: procflow init --ci both
     """
     from procflow.findings import display_path
     from procflow.scaffold import init_project
 
-    outcomes = init_project(folder, gitlab=gitlab, today=today)
+    if gitlab:
+        say("note: --gitlab is deprecated; write --ci gitlab (GitLab only) or --ci both")
+    outcomes = init_project(folder, ci="both" if gitlab else ci.value, today=today,
+                            install=install)
     for outcome in outcomes:
         if outcome.skipped:
             say(f"skipped {display_path(outcome.path)}: {outcome.skipped}")

@@ -19,7 +19,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -73,6 +73,7 @@ class Plan:
     templates: Source
     key: str
     reuse: tuple[str, ...] | None = None
+    errors: tuple[str, ...] = ()  # rule errors shown in a banner (render --allow-errors)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def render_site(
     jobs: int | None = None,
     prune: bool = False,
     force: bool = False,
+    errors: Mapping[Path, Sequence[str]] | None = None,
 ) -> Site:
     """Render procedure files (``procflow.procedures.discover`` finds them in folders) into
     ``output_dir``, each with its own project's templates, language and shared roles
@@ -147,7 +149,7 @@ def render_site(
     day = today or dt.date.today()
     options = repr((formats, by_role, day.isoformat(), wants_engine and problem is None))
     # a missing templates folder fails before any writing
-    plans, catalog_plan = _plans(files, templates_dir, options)
+    plans, catalog_plan = _plans(files, templates_dir, options, errors or {})
     existed = output_dir.exists()
     root = prepare_output(output_dir)
     manifest = Manifest(root)
@@ -179,10 +181,12 @@ def render_site(
     return Site(written, removed, warnings, sum(1 for plan in plans if plan.reuse))
 
 
-def _plans(files: Sequence[Path], templates_dir: Path | None,
-           options: str) -> tuple[list[Plan], Plan]:
+def _plans(files: Sequence[Path], templates_dir: Path | None, options: str,
+           errors: Mapping[Path, Sequence[str]]) -> tuple[list[Plan], Plan]:
     """Each file's plan, every project and templates folder resolved once; and the
-    catalog's (the templates given, or those of the first file's project)."""
+    catalog's (the templates given, or those of the first file's project). A file's
+    ``errors`` are part of its key: its pages show them, and they can change with other
+    files (a duplicate id) while the file itself does not."""
     import procflow
     from procflow.project import find_project_file, load_project
     from procflow.render.environment import source
@@ -207,8 +211,10 @@ def _plans(files: Sequence[Path], templates_dir: Path | None,
             projects[path.parent] = (project_file, folder, _digest(
                 procflow.__version__, options, templates_of(folder)[1], project_digest))
         project_file, folder, shared = projects[path.parent]
+        banner = tuple(errors.get(path, ()))
         plans.append(Plan(project_file, templates_of(folder)[0],
-                          _digest(shared, str(path.resolve()), _read(path))))
+                          _digest(shared, str(path.resolve()), _read(path), *banner),
+                          errors=banner))
     folder = templates_dir if templates_dir is not None or not files \
         else projects[files[0].parent][1]
     templates, templates_digest = templates_of(folder)
@@ -359,6 +365,7 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
     view = procedure_page(procedure, shared_roles=shared_roles, labels=labels, ext="md",
                           today=settings.today, by_role=settings.by_role, flow=flow,
                           calendars=project.calendar)
+    view.errors = list(plan.errors)
     cards = [role_card(view, role) for role in view.cards]
     result.cards.extend((RoleRef(role.id, role.name), {}) for role in view.cards)
     for ext in ("md", "html"):
@@ -423,9 +430,15 @@ def _catalog(results: Sequence[Rendered], settings: Settings,
     from procflow.render.environment import templates as compiled
     from procflow.render.pages import Catalog, catalog_entry
 
+    from procflow.project import project_for
+
     templates = compiled(source)
+    # the catalog speaks the project's language (of the first file's project); without one,
+    # the procedures' language when they share it, else English
     languages = {result.language for result in results}
-    language = languages.pop() if len(languages) == 1 else "en"
+    project = project_for(results[0].document.path) if results else None
+    project_language = project.config.language if project else None
+    language = project_language or (languages.pop() if len(languages) == 1 else "en")
     entries = [catalog_entry(result.procedure,
                              {f".{fmt}": result.pages[f".{fmt}"] for fmt in FORMATS
                               if f".{fmt}" in result.pages}, result.cards, settings.today)

@@ -136,6 +136,7 @@ class Page:
     card_role: RoleRef | None = None
     cards: list[RoleRef] = field(default_factory=list)
     local_steps: frozenset[str] = frozenset()
+    errors: list[str] = field(default_factory=list)  # rule errors: a banner (--allow-errors)
 
     def href(self, target: StepRef) -> Raw:
         """Link to a step: on this page when it is here, else on the full procedure page."""
@@ -227,7 +228,7 @@ def role_card(page: Page, role: RoleRef) -> Page:
         procedure=page.procedure, t=page.t, language=page.language, ext=page.ext,
         review_due=page.review_due, overdue=page.overdue, roles=[role], steps=steps, slas=[],
         escalations=escalations, templates=[], kpis=[], raci_roles=[], raci=[], card_role=role,
-        local_steps=frozenset(mine),
+        local_steps=frozenset(mine), errors=page.errors,
     )
 
 
