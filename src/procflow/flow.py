@@ -40,7 +40,8 @@ class Flow:
                 out.append([Edge(position, self.index[b.next], b.when, k)
                             for k, b in enumerate(step.branches) if b.next in self.index])
             elif step.next is not None:
-                out.append([Edge(position, self.index[step.next])] if step.next in self.index else [])
+                out.append([Edge(position, self.index[step.next])]
+                           if step.next in self.index else [])
             elif step.end or position == last:
                 out.append([])
             else:
@@ -49,7 +50,8 @@ class Flow:
 
     def is_end(self, position: int) -> bool:
         step = self.steps[position]
-        return step.end or (position == len(self.steps) - 1 and not step.branches and step.next is None)
+        last = position == len(self.steps) - 1
+        return step.end or (last and not step.branches and step.next is None)
 
     @cached_property
     def reachable(self) -> list[bool]:

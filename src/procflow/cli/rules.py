@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 @command("rules")
 def rules(
     code: str | None = typer.Argument(
-        None, metavar="CODE", autocompletion=rule_codes, help="A rule code such as PF005: print that rule's documentation."),
+        None, metavar="CODE", autocompletion=rule_codes,
+        help="A rule code such as PF005: print that rule's documentation."),
 ) -> None:
     """List every rule (code, severity in this project, what it finds), or print one rule's
     page. The severity is the one procflow.yaml sets under rules:, 'off' for a disabled rule.

@@ -96,7 +96,8 @@ def new(
     from procflow.procedures import default_folder
     from procflow.scaffold import new_procedure
 
-    path, hints = new_procedure(procedure_id, folder or default_folder(Path.cwd()), starter=starter.value,
+    path, hints = new_procedure(procedure_id, folder or default_folder(Path.cwd()),
+                                starter=starter.value,
                                 title=title, handle=handle, today=today)
     say(f"created {display_path(path)}")
     for hint in hints:

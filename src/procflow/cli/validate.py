@@ -26,7 +26,8 @@ def validate(
         OutputFormat.text, "--format", "-f",
         help="text for people, json for scripts, github for Actions annotations, sarif for "
         "code scanning. Example: --format github"),
-    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too. Example: --strict"),
+    strict: bool = typer.Option(
+        False, "--strict", help="Fail (exit 1) on warnings too. Example: --strict"),
     jobs: Jobs = None,
     fix: bool = typer.Option(
         False, "--fix", help="First apply the mechanical fixes in place (as procflow fix "

@@ -137,7 +137,8 @@ def _explicit(old: Step, new: Step, key: str, before: Targets, after: Targets,
     field = "next" if old.next or new.next else "end"
     return [Change(f"{where}.{field}", "changed", FLOW_IMPACT,
                    f"after step '{key}' now comes {_names(after)} (was {_names(before)})"
-                   f"{_ending(before, after)}", getattr(old, field), getattr(new, field), roles=role)]
+                   f"{_ending(before, after)}", getattr(old, field), getattr(new, field),
+                   roles=role)]
 
 
 def _pair_branches(old: list[Branch], new: list[Branch]) -> list[tuple[int | None, int | None]]:
@@ -208,7 +209,8 @@ def _branch_list(step: Step) -> list[dict[str, str]] | None:
 def _reroute(key: str, step: Step, before: Targets, after: Targets) -> Change:
     return Change(f"steps[{key}].next", "changed", FLOW_IMPACT,
                   f"after step '{key}' now comes {_names(after)} (was {_names(before)}): the "
-                  f"order of steps changed{_ending(before, after)}", sorted(before), sorted(after), roles=(step.role,))
+                  f"order of steps changed{_ending(before, after)}", sorted(before), sorted(after),
+                  roles=(step.role,))
 
 
 def _ending(before: Targets, after: Targets) -> str:

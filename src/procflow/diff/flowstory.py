@@ -10,12 +10,12 @@ share one bounded budget, so a change touching many steps cannot go quadratic.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from procflow.diff.changes import BREAKING, NOTABLE, Change
+from procflow.diff.changes import BREAKING, NOTABLE, Change, Kind
 from procflow.flow import Flow
 from procflow.model import Procedure
 
@@ -60,7 +60,7 @@ class Graph:
         return found
 
     def reachable(self) -> set[str]:
-        return {name for name, seen in zip(self.names, self.flow.reachable) if seen}
+        return {name for name, seen in zip(self.names, self.flow.reachable, strict=True) if seen}
 
     def cycles(self) -> dict[str, int]:
         """Step name -> the number of its loop (strongly connected component with a cycle),
@@ -187,6 +187,7 @@ def _loops(story: FlowStory, was: dict[str, int], now: dict[str, int], shared: s
            old_keys: list[str], new_keys: list[str], pairs: dict[str, str]) -> None:
     """A loop added: shared steps that now lie on a loop and did not; grouped by loop,
     named by its first step in the version that has it. Removed: the same, mirrored."""
+    kind: Kind
     for kind, side, other, order in (("added", now, was, new_keys),
                                      ("removed", was, now, [pairs.get(k, k) for k in old_keys])):
         groups: dict[int, list[str]] = {}
@@ -227,7 +228,7 @@ def _skips(story: FlowStory, before: Graph, after: Graph,
                     f"{_names(goes)}", f"{key} → {_names(goes)}", f"{key} → {passed}"))
 
 
-def _reached_from(graph: Graph, start: str, wanted: set[str], budget: list[int]) -> set[str]:
+def _reached_from(graph: Graph, start: str, wanted: Set[str], budget: list[int]) -> set[str]:
     """Which of ``wanted`` (step names or END) a walk from ``start`` meets (bounded)."""
     if start == END or not wanted:
         return set()
@@ -278,5 +279,7 @@ def _around(key: str, into: dict[str, list[tuple[str, str | None]]], side: Graph
     return "; ".join(parts), rewired, roles
 
 
-def _names(targets: Iterable[str]) -> str:
+def _names(targets: Iterable[str] | str | None) -> str:
+    if targets is None or isinstance(targets, str):
+        targets = [] if targets is None else [targets]
     return ", ".join("the end" if t == END else f"'{t}'" for t in sorted(targets)) or "nothing"

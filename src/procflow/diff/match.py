@@ -86,13 +86,13 @@ def _renames(old: dict[str, T], new: dict[str, T], gone: list[str], fresh: list[
     used_new: set[str] = set()
     found = []
     for negative, i, j in scored:
-        score, a, b = -negative, gone[i], fresh[j]
-        if score < threshold:
+        value, a, b = -negative, gone[i], fresh[j]
+        if value < threshold:
             break
         if a not in used_old and b not in used_new:
             used_old.add(a)
             used_new.add(b)
-            found.append((a, b, round(score, 2)))
+            found.append((a, b, round(value, 2)))
     return found
 
 

@@ -11,14 +11,27 @@ id). Linear in the size of the procedures.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from procflow.diff.changes import BREAKING, NOTABLE, Change
+from procflow.diff.match import Matching
 from procflow.diff.values import show
+from procflow.flow import Flow
+from procflow.model import Procedure
 
-if TYPE_CHECKING:
-    from procflow.diff.compare import Comparison
-    from procflow.model import Procedure
+
+class Comparison(Protocol):
+    """What side effects read of ``compare.Comparison`` (a protocol, so this module does not
+    import the one that calls it)."""
+
+    old: Procedure
+    new: Procedure
+    items: dict[str, tuple[dict[str, Any], dict[str, Any]]]
+    matching: dict[str, Matching]
+    moved_reroutes: set[str]
+
+    @property
+    def flows(self) -> dict[str, Flow]: ...
 
 
 def side_effects(comparison: Comparison) -> list[Change]:

@@ -427,10 +427,9 @@ def diagram_words(labels: Any) -> dict[str, str]:
 
 def _catalog(results: Sequence[Rendered], settings: Settings,
              source: Source) -> Iterable[tuple[str, str]]:
+    from procflow.project import project_for
     from procflow.render.environment import templates as compiled
     from procflow.render.pages import Catalog, catalog_entry
-
-    from procflow.project import project_for
 
     templates = compiled(source)
     # the catalog speaks the project's language (of the first file's project); without one,

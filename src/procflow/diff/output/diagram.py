@@ -58,7 +58,7 @@ def change_diagram(old: Procedure | None, new: Procedure, marked: dict[str, str]
     rename = renamed or {}
     old_flow = Flow(old)
     names = [rename.get(step.id, step.id) for step in old.steps]
-    for position, (step, name) in enumerate(zip(old.steps, names)):
+    for position, (step, name) in enumerate(zip(old.steps, names, strict=True)):
         if name in where or marked.get(step.id) != "removed" or step.role not in lane_of:
             continue
         where[name] = len(shapes)
