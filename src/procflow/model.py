@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 
 from procflow.durations import DURATION_PATTERN, Duration
+from procflow.yamlsafe import Limits
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 #: a BCP 47-like language tag (en, pl, pt-BR, zh-Hant-TW); it names label catalogues, so
@@ -328,16 +329,19 @@ class RuleSettings(Model):
                    Literal["error", "warning"]] = {}
 
 
+DEFAULT_LIMITS = Limits()  # the defaults are defined once, in yamlsafe.Limits
+
+
 class LimitSettings(Model):
     """Bounds on the work one file may cause (defaults far above real procedures, which
     have a few roles and tens of steps); each has a ceiling so no setting can overflow."""
 
-    max_bytes: int = Field(default=2_000_000, gt=0, le=1_000_000_000)
-    max_depth: int = Field(default=50, gt=1, le=10_000)
-    max_alias_nodes: int = Field(default=10_000, ge=0, le=100_000_000)
-    max_roles: int = Field(default=200, gt=0, le=100_000)
-    max_steps: int = Field(default=1_000, gt=0, le=100_000)
-    max_branches: int = Field(default=50, ge=2, le=10_000)
+    max_bytes: int = Field(default=DEFAULT_LIMITS.max_bytes, gt=0, le=1_000_000_000)
+    max_depth: int = Field(default=DEFAULT_LIMITS.max_depth, gt=1, le=10_000)
+    max_alias_nodes: int = Field(default=DEFAULT_LIMITS.max_alias_nodes, ge=0, le=100_000_000)
+    max_roles: int = Field(default=DEFAULT_LIMITS.max_roles, gt=0, le=100_000)
+    max_steps: int = Field(default=DEFAULT_LIMITS.max_steps, gt=0, le=100_000)
+    max_branches: int = Field(default=DEFAULT_LIMITS.max_branches, ge=2, le=10_000)
 
 
 class TicketReportSettings(Model):

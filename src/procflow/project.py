@@ -38,8 +38,7 @@ class Project:
     @property
     def limits(self) -> Limits:
         settings = self.config.limits
-        return Limits(settings.max_bytes, settings.max_depth, settings.max_alias_nodes,
-                      settings.max_roles, settings.max_steps, settings.max_branches)
+        return Limits(**settings.model_dump())
 
     @property
     def shared_roles(self) -> dict[str, Role]:

@@ -17,7 +17,7 @@ from typing import Any
 from procflow.flow import Flow
 from procflow.markup.markdown import Raw
 from procflow.model import Calendar, Escalation, Kpi, Procedure, Role, Sla, Step, Template
-from procflow.references import used_roles
+from procflow.references import known_roles, used_roles
 from procflow.render.i18n import Labels
 from procflow.render.write import file_name
 
@@ -161,10 +161,9 @@ class _Resolver:
         self.procedure = procedure
         self.labels = labels
         self.flow = flow or Flow(procedure)
-        own = {role.id: RoleRef(role.id, role.name, role) for role in procedure.roles}
-        shared = {role.id: RoleRef(role.id, role.name, role, True) for role in shared_roles
-                  if role.id not in own}
-        self.role_refs = {**own, **shared}
+        own = {role.id for role in procedure.roles}
+        self.role_refs = {role_id: RoleRef(role_id, role.name, role, role_id not in own)
+                          for role_id, role in known_roles(procedure, shared_roles).items()}
         self.refs: dict[str, StepRef] = {}
         for number, step in enumerate(procedure.steps, 1):
             self.refs.setdefault(step.id, StepRef(step.id, number, step.title, f"step-{step.id}"))
