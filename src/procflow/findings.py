@@ -41,6 +41,15 @@ def printable(text: str) -> str:
     return shown.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _encodable(text: str) -> str:
+    """``text`` with lone surrogates as ``\\udcxx`` escapes, which every encoding can write."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def excerpt(value: object, limit: int = EXCERPT) -> str:
     """A short, printable excerpt of a value for a message: at most ``limit`` characters of
     its text, then an ellipsis; never the whole of a value that may hold a secret."""
@@ -95,6 +104,14 @@ class Finding:
     def __str__(self) -> str:
         return (f"{printable(self.file)}:{self.line}:{self.column}: {self.severity.value} "
                 f"{self.code} {printable(self.message)}")
+
+    def __post_init__(self) -> None:
+        # A file name that is not UTF-8 carries lone surrogates into the file and the message
+        # (PF106 quotes the name): escape them here, once, so no output format can fail on them.
+        for name in ("file", "message"):
+            text = getattr(self, name)
+            if not text.isascii():
+                object.__setattr__(self, name, _encodable(text))
 
     def to_json(self) -> dict[str, object]:
         return {
