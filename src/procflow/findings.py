@@ -97,15 +97,13 @@ class Finding:
     #: the edits that repair it, when ``procflow fix`` can (procflow.edits)
     fix: Fix | None = field(default=None, compare=False)
 
-    def __post_init__(self) -> None:
-        if len(self.message) > MAX_MESSAGE:
-            object.__setattr__(self, "message", self.message[:MAX_MESSAGE] + "…")
-
     def __str__(self) -> str:
         return (f"{printable(self.file)}:{self.line}:{self.column}: {self.severity.value} "
                 f"{self.code} {printable(self.message)}")
 
     def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", self.message[:MAX_MESSAGE] + "…")
         # A file name that is not UTF-8 carries lone surrogates into the file and the message
         # (PF106 quotes the name): escape them here, once, so no output format can fail on them.
         for name in ("file", "message"):

@@ -103,9 +103,16 @@ def example_findings(rule: Rule) -> list[tuple[str, Finding]]:
                 files[str(path)] = example.file
         findings = validate([Path(name) for name in files], today=EXAMPLE_DAY, jobs=1).findings
         return [(next((shown for name, shown in files.items()
-                       if Path(name).samefile(f.file)), f.file),
+                       if Path(name).samefile(f.file)), _inside(f.file, root)),
                  dataclasses.replace(f, message=f.message.replace(f"{root}/", "")))
                 for f in findings if f.code == rule.code]
+
+
+def _inside(file: str, root: Path) -> str:
+    """A file of the example (such as its procflow.yaml) named from the example's folder, so
+    the page does not depend on where the temporary folder was."""
+    path = Path(file).resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else file
 
 
 def _says(rule: Rule) -> str:
