@@ -66,27 +66,14 @@ def file_kind(path: Path) -> str:
     return kind
 
 
-def read_raw(path: Path, wanted: list[str] | None = None) -> pl.DataFrame:
-    """The export as read by polars (CSV as text), only the ``wanted`` columns present."""
-    kind = file_kind(path)
-    if not path.is_file():
-        raise UsageError(f"no such file: {path}")
+def read_raw(path: Path, wanted: list[str]) -> pl.DataFrame:
+    """The ``wanted`` columns the export has, read whole (``scan_raw``, collected): for the
+    small status-change file."""
+    scan, _ = scan_raw(path, wanted)
     try:
-        if kind in ("csv", "tsv"):
-            separator = "\t" if kind == "tsv" else ","
-            header = pl.read_csv(path, n_rows=0, separator=separator, infer_schema=False)
-            present = [c for c in (wanted or header.columns) if c in header.columns]
-            return pl.read_csv(path, columns=present or None, separator=separator,
-                               infer_schema=False, encoding="utf8-lossy")
-        if kind == "jsonl":
-            frame = pl.read_ndjson(path, infer_schema_length=None)
-        else:
-            names = pl.read_parquet_schema(path)
-            present = [c for c in (wanted or list(names)) if c in names]
-            frame = pl.read_parquet(path, columns=present or None)
+        return scan.collect()
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
-        raise _unreadable(path, kind, error) from None
-    return frame.select([c for c in (wanted or frame.columns) if c in frame.columns])
+        raise _unreadable(path, file_kind(path), error) from None
 
 
 def scan_raw(path: Path, wanted: list[str]) -> tuple[pl.LazyFrame, list[str]]:
