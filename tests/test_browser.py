@@ -228,7 +228,9 @@ def test_diagram_text_is_at_least_12_css_px_and_a_wide_one_scrolls_by_keyboard(
     figure.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert figure.evaluate("f => f.scrollLeft") > 0
+    # the browser may animate the scroll (smooth scrolling): wait for it, up to 5 s
+    page.wait_for_function(
+        "() => document.querySelector('figure.diagram').scrollLeft > 0", timeout=5000)
     link = page.locator(".diagram-link a")
     assert link.get_attribute("href") == "complaint-handling.svg"
     assert (site / "complaint-handling.svg").exists()
