@@ -78,21 +78,73 @@ def test_write_keeps_the_rest_of_an_existing_file_and_replaces_only_the_block(
         + "/later/ @acme/later\n")
 
 
-def test_write_to_a_named_file(cli, repo: Path) -> None:
-    cli("codeowners", "--write", "docs/CODEOWNERS", expect=0)
+@pytest.mark.parametrize("args", [["-o", "docs/CODEOWNERS"], ["--output", "docs/CODEOWNERS"],
+                                  ["--write", "-o", "docs/CODEOWNERS"]])
+def test_output_names_the_file_to_update(cli, repo: Path, args: list[str]) -> None:
+    result = cli("codeowners", *args, expect=0)
     assert (repo / "docs" / "CODEOWNERS").read_text(encoding="utf-8") == EXPECTED
+    assert result.stdout == "" and "deprecated" not in result.stderr
+    assert not (repo / ".github").exists()
 
 
-def test_a_file_without_write_is_a_usage_error(cli, repo: Path) -> None:
-    assert "only used with --write" in cli("codeowners", "CODEOWNERS", expect=2).stderr
+def test_the_old_file_argument_still_works_with_a_deprecation_note(cli, repo: Path) -> None:
+    result = cli("codeowners", "--write", "docs/CODEOWNERS", expect=0)
+    assert (repo / "docs" / "CODEOWNERS").read_text(encoding="utf-8") == EXPECTED
+    assert ("procflow: note: a CODEOWNERS FILE argument is deprecated; use -o/--output "
+            "docs/CODEOWNERS\n") in result.stderr
+
+
+def test_the_old_file_argument_without_write_is_still_a_usage_error(cli, repo: Path) -> None:
+    result = cli("codeowners", "CODEOWNERS", expect=2)
+    assert "run: procflow codeowners -o CODEOWNERS" in result.stderr
+    assert not (repo / "CODEOWNERS").exists() and not (repo / ".github").exists()
+
+
+def test_procedure_paths_limit_the_block_and_are_never_written_over(cli, repo: Path) -> None:
+    """The old spelling ``--write FILE`` given a procedure: now a PATH, so the procedure is
+    read, not written; the block lists only it."""
+    returns = repo / "procedures" / "returns.yaml"
+    before = returns.read_bytes()
+    result = cli("codeowners", "--write", "procedures/returns.yaml", expect=0)
+    assert returns.read_bytes() == before
+    assert (repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8") == (
+        f"{BEGIN}\n/procedures/returns.yaml @acme/returns\n{END}\n")
+    assert "deprecated" not in result.stderr
+
+
+@pytest.mark.parametrize("target", ["procedures/returns.yaml", "procflow.yaml", "x.yml"])
+def test_output_refuses_a_yaml_file(cli, repo: Path, target: str) -> None:
+    before = (repo / "procedures" / "returns.yaml").read_bytes()
+    result = cli("codeowners", "-o", target, expect=2)
+    assert "names a YAML file, not a CODEOWNERS file" in result.stderr
+    assert (repo / "procedures" / "returns.yaml").read_bytes() == before
+    assert not (repo / "x.yml").exists()
+
+
+def test_output_refuses_a_folder_and_two_files(cli, repo: Path) -> None:
+    (repo / "docs").mkdir()
+    assert "is a directory" in cli("codeowners", "-o", "docs", expect=2).stderr
+    result = cli("codeowners", "--write", "CODEOWNERS", "-o", "docs/CODEOWNERS", expect=2)
+    assert "two CODEOWNERS files given" in result.stderr
+    assert not (repo / "docs" / "CODEOWNERS").exists() and not (repo / "CODEOWNERS").exists()
 
 
 def test_paths_are_relative_to_the_repository_root_and_escaped(cli, repo: Path,
                                                                monkeypatch) -> None:
     _procedure(repo / "procedures", "night shift", "@acme/night")
     monkeypatch.chdir(repo / "procedures")
-    result = cli("codeowners", "--dir", ".", expect=0)
+    result = cli("codeowners", ".", expect=0)
     assert "/procedures/night\\ shift.yaml @acme/night\n" in result.stdout
+    assert "deprecated" not in result.stderr
+
+
+def test_the_old_dir_option_still_works_with_a_deprecation_note(cli, repo: Path,
+                                                                monkeypatch) -> None:
+    monkeypatch.chdir(repo / "procedures")
+    result = cli("codeowners", "--dir", ".", expect=0)
+    assert result.stdout == EXPECTED
+    assert ("procflow: note: --dir is deprecated; use PATHS (procflow codeowners procedures/)\n"
+            in result.stderr)
 
 
 @pytest.mark.parametrize("broken", [

@@ -49,13 +49,35 @@ def test_each_starter_gives_a_clean_procedure(cli, project: Path, starter: str) 
     cli("validate", "--strict", "--today", TODAY, path, expect=0)
 
 
-def test_title_handle_and_dir_are_written_as_given(cli, project: Path) -> None:
+@pytest.mark.parametrize("flag", ["-o", "--output"])
+def test_title_handle_and_output_folder_are_written_as_given(cli, project: Path,
+                                                             flag: str) -> None:
     title = 'Reklamacje: "NO" # not a comment'
-    cli("new", "claims", "--title", title, "--handle", "@acme/cs-quality", "--dir", "sops",
-        "--today", TODAY, expect=0)
+    result = cli("new", "claims", "--title", title, "--handle", "@acme/cs-quality", flag, "sops",
+                 "--today", TODAY, expect=0)
     data = yaml.safe_load((project / "sops" / "claims.yaml").read_text(encoding="utf-8"))
     assert data["title"] == title
     assert data["owner"]["handle"] == "@acme/cs-quality"
+    assert "deprecated" not in result.stderr
+
+
+def test_the_old_dir_option_still_works_with_a_deprecation_note(cli, project: Path) -> None:
+    result = cli("new", "claims", "--dir", "sops", "--today", TODAY, expect=0)
+    assert (project / "sops" / "claims.yaml").is_file()
+    assert "procflow: note: --dir is deprecated; use -o/--output\n" in result.stderr
+    assert "--dir" not in cli("new", "--help", expect=0).stdout
+
+
+def test_the_folder_given_twice_is_a_usage_error(cli, project: Path) -> None:
+    result = cli("new", "claims", "--dir", "a", "-o", "b", "--today", TODAY, expect=2)
+    assert "give the folder once" in result.stderr
+    assert not (project / "a").exists() and not (project / "b").exists()
+
+
+def test_output_must_be_a_folder(cli, project: Path) -> None:
+    (project / "taken").write_text("x\n", encoding="utf-8")
+    assert "is a file" in cli("new", "claims", "-o", "taken", expect=2).stderr
+    assert (project / "taken").read_text(encoding="utf-8") == "x\n"
 
 
 def test_without_a_git_identity_the_owner_is_a_placeholder_with_a_note(

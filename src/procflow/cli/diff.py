@@ -4,7 +4,6 @@ the report, maps the result to an exit code. Only typer is imported at the top."
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,16 +11,13 @@ import typer
 
 from procflow.cli.app import command, emit
 from procflow.cli.completion import git_revisions
+from procflow.cli.options import format_option, output_option
 
 if TYPE_CHECKING:
     from procflow.diff.changes import DiffReport
 
 
-class DiffFormat(str, enum.Enum):
-    text = "text"
-    md = "md"
-    json = "json"
-    html = "html"
+FORMATS = ("text", "md", "json", "html")  # procflow.diff.output.FORMATS, without importing it
 
 
 @command("diff")
@@ -37,12 +33,11 @@ def diff(
     head: str | None = typer.Option(
         None, "--head", metavar="REV2", autocompletion=git_revisions,
         help="With --base: compare with revision REV2, not the working tree. Example: --head HEAD"),
-    fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f",
-                                   help="text, md (pull-request comment), json or html (a page "
-                                        "with the change diagram). Example: --format md"),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", metavar="FILE",
-        help="Write the report to FILE, not stdout. Example: --format html -o diff.html"),
+    fmt: str = format_option(FORMATS, "text", help="text, md (pull-request comment), json or "
+                             "html (a page with the change diagram). Example: --format md"),
+    output: Path | None = output_option(
+        "The file to write the report to, whole, instead of standard output. "
+        "Example: --format html -o diff.html"),
     exit_code: bool = typer.Option(
         False, "--exit-code",
         help="Exit 1 when the diff is not empty. Example: procflow diff --base HEAD --exit-code"),
@@ -62,7 +57,7 @@ def diff(
     --check-version a version that does not follow its changes; 2 usage error, unknown git
     revision or a file that does not load (diagnostics on stderr).
     """
-    from procflow.diff.output import FORMATS
+    from procflow.diff.output import FORMATS as REPORTERS
     from procflow.diff.version import version_problems
     from procflow.errors import UsageError
     from procflow.findings import printable
@@ -70,9 +65,9 @@ def diff(
     if head is not None and base is None:
         raise UsageError("--head needs --base (procflow diff --base REV --head REV2)")
     # a side that does not load raises LoadFailed: the command wrapper prints its findings
-    report = _report(paths or [], base, head, keep_models=fmt is DiffFormat.html)
+    report = _report(paths or [], base, head, keep_models=fmt == "html")
     problems = version_problems(report) if check_version else []
-    emit(FORMATS[fmt.value], report, output)
+    emit(REPORTERS[fmt], report, output)
     for problem in problems:
         typer.echo(printable(f"procflow: {problem}"), err=True)
     failed = (exit_code and not report.is_empty) or bool(problems)

@@ -14,22 +14,28 @@ from pathlib import Path
 import typer
 
 from procflow.cli.app import command
-from procflow.cli.completion import render_formats
-from procflow.cli.options import Jobs, Paths, Today
+from procflow.cli.options import FormatList, Jobs, Paths, Today, format_option, output_option
 
 PROGRESS_FROM = 20  # procedures
 SHOWN_REMOVED = 10  # file names listed in the summary
+
+
+def _formats() -> tuple[str, ...]:
+    """The formats render writes, asked of the library only when --format is read."""
+    from procflow.render import FORMATS
+
+    return FORMATS
 
 
 @command()
 def render(
     today: Today,
     paths: Paths = None,
-    output: Path = typer.Option(
-        ..., "--output", "-o", help="Folder to write into, created if missing; files procflow "
-        "does not write are left alone (but see --prune). Example: --output site"),
-    formats: str = typer.Option(
-        "md,html,svg", "--format", "-f", autocompletion=render_formats,
+    output: Path = output_option(
+        "The folder to write into, created if missing; files procflow does not write are left "
+        "alone (but see --prune). Example: --output site", folder=True, required=True),
+    formats: FormatList = format_option(
+        _formats, "md,html,svg", many=True, metavar="LIST",
         help="Comma-separated, from md, html, svg, png, dot. Example: --format md,html,png"),
     templates: Path | None = typer.Option(
         None, "--templates", help="Folder of template and label overrides for every procedure "
@@ -66,13 +72,12 @@ def render(
     import sys
 
     from procflow.procedures import discover
-    from procflow.render import parse_formats, render_site
+    from procflow.render import render_site
 
-    chosen = parse_formats(formats)
     files = discover(paths or [])
     files, errors = _checked(files, paths or [], today, jobs, allow_errors)
     with _progress(len(files), sys.stderr.isatty()) as advance:
-        site = render_site(files, output, chosen, templates_dir=templates, by_role=by_role,
+        site = render_site(files, output, formats, templates_dir=templates, by_role=by_role,
                            today=today, progress=advance, jobs=jobs, prune=prune, force=force,
                            errors=errors)
     warnings = list(site.warnings)

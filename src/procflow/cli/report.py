@@ -7,19 +7,14 @@ Only typer is imported at the top (start-up time of ``procflow --help``).
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 
 import typer
 
 from procflow.cli.app import command, emit, say
+from procflow.cli.options import Paths, format_option, output_option
 
-
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    md = "md"
-    html = "html"
+FORMATS = ("text", "json", "md", "html")  # procflow.tickets.run's writers, without importing it
 
 
 @command()
@@ -27,9 +22,7 @@ def report(
     tickets: Path = typer.Argument(
         ..., help="The ticket export: .csv, .tsv, .jsonl/.ndjson or .parquet, one row per "
         "ticket.", show_default=False),
-    paths: list[Path] | None = typer.Argument(
-        None, help="Procedure files or folders (default: the project's procedures/ folder).",
-        show_default=False),
+    paths: Paths = None,
     preset: str | None = typer.Option(
         None, "--preset", help="Column names of a helpdesk's export: zendesk, freshdesk or "
         "jira (default: report.preset in procflow.yaml). Example: --preset zendesk"),
@@ -73,13 +66,12 @@ def report(
     strict: bool = typer.Option(
         False, "--strict", help="Exit 1 when the export or the status file has bad rows. "
         "Example: --strict"),
-    output_format: ReportFormat = typer.Option(
-        ReportFormat.text, "--format", "-f", help="text for people, json for scripts, md for "
-        "a wiki page or a pull request comment, html for one page with charts. "
-        "Example: --format html"),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write the report to this file instead of standard "
-        "output. Example: --output report.html"),
+    output_format: str = format_option(
+        FORMATS, "text", help="text for people, json for scripts, md for a wiki page or a pull "
+        "request comment, html for one page with charts. Example: --format html"),
+    output: Path | None = output_option(
+        "The file to write the report to, whole, instead of standard output. "
+        "Example: --output report.html"),
 ) -> None:
     """Are the procedures kept? SLA compliance and KPI values per procedure, SLA, priority
     and month, from the service desk's ticket export, on each SLA's calendar.
@@ -97,12 +89,10 @@ def report(
         tickets=tickets, paths=list(paths or []), preset=preset, columns=list(columns),
         procedure=procedure, timezone=timezone, time_format=time_format, statuses=statuses,
         pause_statuses=list(pause_statuses), period=period, date_from=date_from,
-        date_to=date_to, today=today, fail_under=fail_under, output_format=output_format.value,
+        date_to=date_to, today=today, fail_under=fail_under, output_format=output_format,
         output=output)
-    if output is not None and output.is_dir():
-        raise typer.BadParameter(f"{output} is a folder; name a file", param_hint="'--output'")
     result, bad = build(request)
-    emit(writer(output_format.value), result, output)
+    emit(writer(output_format), result, output)
     if bad:
         say(f"procflow report: {bad} bad row(s) left out (see the report)")
     raise typer.Exit(exit_code(result, bad, request, strict))

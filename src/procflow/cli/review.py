@@ -3,19 +3,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 
 import typer
 
 from procflow.cli.app import command, emit, say
-from procflow.cli.options import Paths, Today
+from procflow.cli.options import Paths, Today, format_option
 
-
-class ReviewFormat(str, Enum):
-    text = "text"
-    md = "md"
-    json = "json"
+FORMATS = ("text", "md", "json")  # procflow.review.FORMATS, without importing it
 
 
 @command()
@@ -25,10 +20,9 @@ def review(
     within: int = typer.Option(
         30, "--within", min=0, metavar="DAYS",
         help="Also list reviews due within this many days. Example: --within 60"),
-    output_format: ReviewFormat = typer.Option(
-        ReviewFormat.text, "--format", "-f",
-        help="text for people, md for an issue or a wiki page, json for scripts. "
-        "Example: --format md"),
+    output_format: str = format_option(
+        FORMATS, "text", help="text for people, md for an issue or a wiki page, json for "
+        "scripts. Example: --format md"),
     fail_overdue: bool = typer.Option(
         False, "--fail-overdue", help="Exit 1 when any review is overdue (or, with --tickets, "
         "to do now), for a scheduled CI job. Example: procflow review --fail-overdue"),
@@ -59,6 +53,6 @@ def review(
                 "report lists them")
     result = reviews.schedule(((d.model, d.display) for d in documents if d.model),
                               today, within, missed)
-    emit(reviews.FORMATS[output_format.value], result)
+    emit(reviews.FORMATS[output_format], result)
     if fail_overdue and result.overdue:
         raise typer.Exit(1)

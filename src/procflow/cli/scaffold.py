@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from procflow.cli.app import command, say
-from procflow.cli.options import Today
+from procflow.cli.options import Today, deprecated, output_option
 
 
 class Starter(str, Enum):
@@ -36,8 +36,8 @@ def init(
     ci: CiHost = typer.Option(
         "github", "--ci", help="The CI to write: github (.github/workflows/procflow.yml), "
         "gitlab (.gitlab-ci.yml) or both. Example: --ci gitlab"),
-    gitlab: bool = typer.Option(
-        False, "--gitlab", hidden=True, help="Deprecated: --ci both. Example: --ci both"),
+    gitlab: bool = deprecated(
+        "--gitlab", "--ci both (or --ci gitlab for GitLab only)", "--ci both", default=False),
     install: str | None = typer.Option(
         None, "--install", metavar="SPEC", show_default=False,
         help="What the written CI installs procflow from: a requirement, a git URL at a "
@@ -54,8 +54,6 @@ def init(
     from procflow.findings import display_path
     from procflow.scaffold import init_project
 
-    if gitlab:
-        say("note: --gitlab is deprecated; write --ci gitlab (GitLab only) or --ci both")
     outcomes = init_project(folder, ci="both" if gitlab else ci.value, today=today,
                             install=install)
     for outcome in outcomes:
@@ -74,16 +72,17 @@ def new(
         "Example: complaint-handling"),
     starter: Starter = typer.Option(
         Starter.blank, "--from", help="The starter to copy. Example: --from complaint"),
-    folder: Path | None = typer.Option(
-        None, "--dir", file_okay=False,
-        help="The folder to write into (default: the project's procedures/ folder). "
-        "Example: --dir procedures/sales"),
+    output: Path | None = output_option(
+        "The folder to write ID.yaml into (default: the project's procedures/ folder). "
+        "Example: -o procedures/sales", folder=True),
     title: str | None = typer.Option(
         None, "--title", help="The title (default: made from the id). "
         "Example: --title 'Complaint handling'"),
     handle: str | None = typer.Option(
         None, "--handle", help="The owner's git host user or team, for CODEOWNERS. "
         "Example: --handle @acme/cs-quality"),
+    old_dir: Path | None = deprecated("--dir", "-o/--output", "-o procedures/sales",
+                                      file_okay=False, metavar="DIR"),
 ) -> None:
     """Write procedures/ID.yaml from a starter: version 0.1.0, status draft, a review date,
     and the owner from git config user.name and user.email.
@@ -92,11 +91,15 @@ def new(
 
     Example: procflow new complaint-handling --from complaint --handle @acme/cs-quality
     """
+    from procflow.errors import UsageError
     from procflow.findings import display_path
     from procflow.procedures import default_folder
     from procflow.scaffold import new_procedure
 
-    path, hints = new_procedure(procedure_id, folder or default_folder(Path.cwd()),
+    if output is not None and old_dir is not None:
+        raise UsageError("give the folder once, with -o/--output (--dir is its old spelling)")
+    folder = output or old_dir or default_folder(Path.cwd())
+    path, hints = new_procedure(procedure_id, folder,
                                 starter=starter.value,
                                 title=title, handle=handle, today=today)
     say(f"created {display_path(path)}")

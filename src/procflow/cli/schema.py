@@ -7,13 +7,13 @@ from pathlib import Path
 import typer
 
 from procflow.cli.app import command, say
+from procflow.cli.options import output_option
 
 
 @command()
 def schema(
-    output: Path | None = typer.Option(
-        None, "--output", "-o", dir_okay=False,
-        help="Write the schema to this file instead of printing it. "
+    output: Path | None = output_option(
+        "The file to write the schema to instead of printing it. "
         "Example: --output schema/procedure.schema.json"),
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a procedure file, for editor completion.

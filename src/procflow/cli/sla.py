@@ -3,13 +3,13 @@ calendar's working time is (``calendar``). The library is ``procflow.sla``."""
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from procflow.cli.app import app, command
+from procflow.cli.options import format_option
 
 if TYPE_CHECKING:
     from procflow.sla.due import Due
@@ -23,11 +23,6 @@ sla_app = typer.Typer(
 app.add_typer(sla_app)
 
 
-class SlaFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 _PATH = typer.Argument(..., metavar="PATH", help="The procedure file.", dir_okay=False)
 _SLA = typer.Argument(..., metavar="SLA", help="The id of one of its SLAs.")
 _START = typer.Option(..., "--start", metavar="TIMESTAMP",
@@ -39,8 +34,8 @@ _PRIORITY = typer.Option(None, "--priority", metavar="P",
 _PAUSE = typer.Option(None, "--pause", metavar="FROM/TO",
                       help="A time the clock was paused (repeatable). "
                       "Example: --pause 2026-12-28T09:00/2026-12-29T12:00")
-_FORMAT = typer.Option(SlaFormat.text, "--format", "-f",
-                       help="text for people, json for scripts. Example: --format json")
+_FORMAT = format_option(("text", "json"), "text",
+                        help="text for people, json for scripts. Example: --format json")
 
 
 def _case(path: Path, sla: str, priority: str | None) -> SlaCase:
@@ -64,7 +59,7 @@ def _json(data: Any) -> None:
 @command("due", group=sla_app)
 def due(path: Path = _PATH, sla: str = _SLA, start: str = _START,
         priority: str | None = _PRIORITY, pause: list[str] | None = _PAUSE,
-        output_format: SlaFormat = _FORMAT) -> None:
+        output_format: str = _FORMAT) -> None:
     """Print when an SLA is due (and its warning) for a case started at --start, with the
     paused times taken out.
 
@@ -75,7 +70,7 @@ def due(path: Path = _PATH, sla: str = _SLA, start: str = _START,
 
     case = _case(path, sla, priority)
     result = due_for(case, start, pause or [])
-    if output_format is SlaFormat.json:
+    if output_format == "json":
         _json(due_json(case, result))
         return
     for line in _summary(case, result):
@@ -128,7 +123,7 @@ def _offset(moment: Any) -> str:
 @command("explain", group=sla_app)
 def explain(path: Path = _PATH, sla: str = _SLA, start: str = _START,
             priority: str | None = _PRIORITY, pause: list[str] | None = _PAUSE,
-            output_format: SlaFormat = _FORMAT) -> None:
+            output_format: str = _FORMAT) -> None:
     """Print the timeline counted for the due time: each working interval, each holiday
     (named in the procedure's language), day off and pause skipped.
 
@@ -141,7 +136,7 @@ def explain(path: Path = _PATH, sla: str = _SLA, start: str = _START,
     case = _case(path, sla, priority)
     result = due_for(case, start, pause or [])
     entries = timeline(result)
-    if output_format is SlaFormat.json:
+    if output_format == "json":
         _json({**due_json(case, result), "timeline": entries})
         return
     summary = _summary(case, result)
@@ -190,7 +185,7 @@ def calendar(
     language: str | None = typer.Option(
         None, "--language", metavar="LANG", help="The language of holiday names (default: "
         "procflow.yaml's language, else en). Example: --language pl"),
-    output_format: SlaFormat = _FORMAT,
+    output_format: str = _FORMAT,
 ) -> None:
     """List a calendar's working hours and days off (holidays by name) between two dates,
     from the procflow.yaml of the current folder.
@@ -209,7 +204,7 @@ def calendar(
     engine = working_time(found, language or project_for(Path.cwd()).config.language or "en")
     days = calendar_days(engine, day_first, day_last)
     total = sum(entry.get("seconds", 0) for entry in days)
-    if output_format is SlaFormat.json:
+    if output_format == "json":
         _json({"calendar": found.id, "timezone": found.timezone, "from": first, "to": last,
                "working_seconds": total, "days": days})
         return

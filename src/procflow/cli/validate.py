@@ -3,29 +3,21 @@ warnings) are found."""
 
 from __future__ import annotations
 
-from enum import Enum
-
 import typer
 
 from procflow.cli.app import command, emit
-from procflow.cli.options import Jobs, Paths, Today
+from procflow.cli.options import Jobs, Paths, Today, format_option
 
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
+FORMATS = ("text", "json", "github", "sarif")  # procflow.report.FORMATS, without importing it
 
 
 @command()
 def validate(
     today: Today,
     paths: Paths = None,
-    output_format: OutputFormat = typer.Option(
-        OutputFormat.text, "--format", "-f",
-        help="text for people, json for scripts, github for Actions annotations, sarif for "
-        "code scanning. Example: --format github"),
+    output_format: str = format_option(
+        FORMATS, "text", help="text for people, json for scripts, github for Actions "
+        "annotations, sarif for code scanning. Example: --format github"),
     strict: bool = typer.Option(
         False, "--strict", help="Fail (exit 1) on warnings too. Example: --strict"),
     jobs: Jobs = None,
@@ -38,12 +30,12 @@ def validate(
     Example: procflow validate procedures/ --format github --strict
     """
     from procflow.lint import validate as run_validation
-    from procflow.report import FORMATS
+    from procflow.report import FORMATS as REPORTERS
 
     if fix:
         from procflow.fix import fix_files
 
         fix_files(paths or [], today=today)
     result = run_validation(paths or [], today=today, jobs=jobs)
-    emit(FORMATS[output_format.value], result)
+    emit(REPORTERS[output_format], result)
     raise typer.Exit(result.exit_code(strict))

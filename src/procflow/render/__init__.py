@@ -38,20 +38,6 @@ DEFAULT_FORMATS = ("md", "html", "svg")
 IMAGE_FORMATS = ("svg", "png")
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """``"md,html"`` -> ``("md", "html")``; an unknown name is a usage error."""
-    from procflow.findings import did_you_mean
-
-    names = [name.strip().lower() for name in text.split(",") if name.strip()]
-    for name in names:
-        if name not in FORMATS:
-            raise UsageError(f"unknown format '{name}'{did_you_mean(name, FORMATS)}; "
-                             f"choose from {', '.join(FORMATS)}")
-    if not names:
-        raise UsageError(f"--format is empty; choose from {', '.join(FORMATS)}")
-    return tuple(dict.fromkeys(names))
-
-
 @dataclass(frozen=True)
 class Settings:
     """What every procedure of a run is rendered with (sent to worker processes)."""
@@ -125,7 +111,8 @@ def render_site(
 ) -> Site:
     """Render procedure files (``procflow.procedures.discover`` finds them in folders) into
     ``output_dir``, each with its own project's templates, language and shared roles
-    (``templates_dir``, when given, for all). ``formats`` as ``parse_formats`` returns them.
+    (``templates_dir``, when given, for all). ``formats``: names from ``FORMATS`` (the CLI
+    reads them from ``--format``).
     All or nothing: on any error nothing in ``output_dir`` changes; ``LoadFailed`` (with the
     findings) when a file does not load. If image formats are asked and no diagram engine
     exists, everything else is written (nothing pruned) and then ``EnvironmentProblem`` is
@@ -138,7 +125,7 @@ def render_site(
     from procflow.render.write import Manifest, Staging, prepare_output
 
     formats = tuple(formats)
-    if not formats or set(formats) - set(FORMATS):  # library callers: parse_formats' output
+    if not formats or set(formats) - set(FORMATS):  # library callers: the CLI checked them
         raise UsageError(f"formats {formats!r}: choose from {', '.join(FORMATS)}")
     if prune and not files:
         raise UsageError("no procedure files to render, and --prune would remove every page "
