@@ -184,3 +184,24 @@ def test_output_says_whether_it_is_a_file_or_a_folder() -> None:
 def test_old_spellings_are_hidden_from_help(cli: RunCli, name: str, old: str) -> None:
     assert _option(_commands()[name], old).hidden
     assert old not in cli(name, "--help", expect=0).stdout
+
+
+@pytest.mark.parametrize("args", [["diff", COMPLAINT, COMPLAINT], ["schema"],
+                                  ["report", str(ROOT / "examples" / "tickets" / "tickets.csv")]])
+def test_a_file_output_given_a_folder_is_a_usage_error(cli: RunCli, tmp_path: Path,
+                                                       args: list[str]) -> None:
+    result = cli(*args, "-o", tmp_path, expect=2)
+    assert "Invalid value for '--output' / '-o'" in result.stderr and "is a directory" in (
+        result.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [["render", COMPLAINT], ["new", "claims"]])
+def test_a_folder_output_given_a_file_is_a_usage_error(cli: RunCli, tmp_path: Path,
+                                                       args: list[str]) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("keep\n", encoding="utf-8")
+    result = cli(*args, "-o", taken, expect=2)
+    assert "Invalid value for '--output' / '-o'" in result.stderr and "is a file" in (
+        result.stderr)
+    assert taken.read_text(encoding="utf-8") == "keep\n"

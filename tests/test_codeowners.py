@@ -169,3 +169,20 @@ def test_a_procedure_that_does_not_load_stops_the_run(cli, repo: Path) -> None:
 def test_merge_appends_after_text_without_a_final_newline() -> None:
     assert merge("* @a", "B\n") == "* @a\n\nB\n"
     assert merge("", "B\n") == "B\n"
+
+
+def test_both_old_spellings_together_still_work(cli, repo: Path) -> None:
+    result = cli("codeowners", "--dir", "procedures", "--write", "docs/CODEOWNERS", expect=0)
+    assert (repo / "docs" / "CODEOWNERS").read_text(encoding="utf-8") == EXPECTED
+    assert "--dir is deprecated" in result.stderr
+    assert "a CODEOWNERS FILE argument is deprecated" in result.stderr
+
+
+def test_an_old_file_argument_with_another_name_is_read_never_written(cli, repo: Path) -> None:
+    """Only a file named CODEOWNERS is taken for the old FILE argument: any other name is a
+    procedure PATH, so a file that is not a procedure stops the run and is left as it was."""
+    owners = repo / "owners.txt"
+    owners.write_text("* @acme/admins\n", encoding="utf-8")
+    assert "do not load" in cli("codeowners", "--write", "owners.txt", expect=2).stderr
+    assert owners.read_text(encoding="utf-8") == "* @acme/admins\n"
+    assert not (repo / ".github").exists()
