@@ -84,7 +84,8 @@ def test_a_folder_without_procedures_warns_and_writes_an_empty_catalog(
 
 def test_an_unknown_format_is_a_usage_error(cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
     result = cli("render", valid_project, "-o", tmp_path / "site", "--format", "md,htm", expect=2)
-    assert "'htm' is not one of 'md', 'html'" in result.stderr and "did you mean 'html'" in result.stderr
+    assert "'htm' is not one of 'md', 'html'" in result.stderr
+    assert "did you mean 'html'" in result.stderr
     assert not (tmp_path / "site").exists()
 
 
