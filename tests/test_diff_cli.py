@@ -170,7 +170,7 @@ def test_a_side_that_does_not_load_gets_validate_diagnostics(cli, tmp_path: Path
     assert any(line.endswith("'14' has no unit: add a unit: 30s, 15m, 4h, 2d, 1w (or ISO 8601 "
                              "such as PT4H, P2D)") and ": error PF003 " in line for line in lines)
     assert any(":73:5: error PF003 unknown field 'ned'" in line for line in lines)
-    assert lines[-1].startswith("procflow: 1 file(s) do not load")
+    assert lines[-1].startswith("procflow: 1 file does not load")
     assert len(lines) == 3  # each diagnostic once, then the one-line summary
 
 

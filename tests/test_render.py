@@ -306,7 +306,7 @@ DENIED = OSError(13, "Permission denied")
     (DENIED, False, "Permission denied; nothing was changed"),
     (KeyboardInterrupt(), False, None),  # Ctrl-C is undone too, then goes on
     # every rename from the sixth fails, putting back too: the old files wait, and are named
-    (DENIED, True, r"3 earlier file\(s\) could not be put back and wait in .*replaced: move "
+    (DENIED, True, r"3 earlier files could not be put back and wait in .*replaced: move "
      r"them back by hand"),
 ])
 def test_a_rename_that_fails_halfway_loses_no_old_file(

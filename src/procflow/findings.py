@@ -169,6 +169,12 @@ def _counted(finding: Finding) -> int:
 # --- naming things in diagnostics ---------------------------------------------------------
 
 
+def count_noun(count: int, word: str) -> str:
+    """``1 file``, ``2 files``: counts in procflow's own English messages (the pages, which
+    speak the procedure's language, take their plurals from Babel in render.i18n)."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def display_path(path: Path) -> str:
     """The path as diagnostics and reports show it: relative to the working folder when below
     it, and printable (a name that is not UTF-8, or holds a newline or an escape, shows its

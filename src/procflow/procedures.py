@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from procflow.errors import LoadFailed, UsageError
-from procflow.findings import Finding, display_path, printable
+from procflow.findings import Finding, count_noun, display_path, printable
 from procflow.loader import Document, load_document
 from procflow.model import Procedure
 from procflow.project import find_project_file, project_for
@@ -114,5 +114,6 @@ def require_loaded(documents: typing.Sequence[Document[Any]]) -> None:
         findings = [f for d in broken for f in d.findings]
         names = ", ".join(printable(d.display) for d in broken[:3]) + (
             " ..." if len(broken) > 3 else "")
-        raise LoadFailed(f"{len(broken)} file(s) do not load: {names}; run procflow validate "
-                         "for details", findings)
+        verb = "does" if len(broken) == 1 else "do"
+        raise LoadFailed(f"{count_noun(len(broken), 'file')} {verb} not load: {names}; run "
+                         "procflow validate for details", findings)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Literal, TextIO
 
+from procflow.findings import count_noun
 from procflow.model import Owner, Procedure
 
 State = Literal["overdue", "review-now", "due", "unscheduled"]
@@ -108,18 +109,14 @@ def _owner_text(owner: Owner) -> str:
                                       owner.handle) if part)
 
 
-def _days(count: int) -> str:
-    return f"{count} day{'' if count == 1 else 's'}"
-
-
 def _when(item: ReviewItem) -> str:
     if item.due is None or item.days_left is None:
         return "no review date"
     if item.days_left < 0:
-        return f"{item.due} ({_days(-item.days_left)} ago)"
+        return f"{item.due} ({count_noun(-item.days_left, 'day')} ago)"
     if item.days_left == 0:
         return f"{item.due} (today)"
-    return f"{item.due} (in {_days(item.days_left)})"
+    return f"{item.due} (in {count_noun(item.days_left, 'day')})"
 
 
 def summary(result: Schedule) -> str:

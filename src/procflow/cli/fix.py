@@ -28,7 +28,7 @@ def fix(
     """
     import sys
 
-    from procflow.findings import Severity, display_path, printable
+    from procflow.findings import Severity, count_noun, display_path, printable
     from procflow.fix import fix_files, unified_diff
 
     results = fix_files(paths or [], today=today, write=not diff)
@@ -50,7 +50,6 @@ def fix(
             errors += finding.severity is Severity.ERROR
             out.write(f"{finding}\n")
     verb = "would fix" if diff else "fixed"
-    out.write(f"{verb} {fixed} finding{'s' if fixed != 1 else ''} in {len(results)} "
-              f"file{'s' if len(results) != 1 else ''}; {errors} error"
-              f"{'s' if errors != 1 else ''} left to fix by hand.\n")
+    out.write(f"{verb} {count_noun(fixed, 'finding')} in {count_noun(len(results), 'file')}; "
+              f"{count_noun(errors, 'error')} left to fix by hand.\n")
     raise typer.Exit(1 if errors else 0)

@@ -71,6 +71,7 @@ def render(
     """
     import sys
 
+    from procflow.findings import count_noun
     from procflow.procedures import discover
     from procflow.render import render_site
 
@@ -87,8 +88,8 @@ def render(
                         "catalog was written")
     for text in warnings:
         typer.echo(f"procflow: warning: {text}", err=True)
-    summary = (f"wrote {_count(len(site.written), 'file')} for "
-               f"{_count(len(files), 'procedure')} into {output}")
+    summary = (f"wrote {count_noun(len(site.written), 'file')} for "
+               f"{count_noun(len(files), 'procedure')} into {output}")
     if site.unchanged:
         summary += f" ({site.unchanged} unchanged since the last run: left as they were)"
     if site.removed:
@@ -108,7 +109,7 @@ def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | N
     in ``render_site``, as in every command that needs its input loaded."""
     import sys
 
-    from procflow.findings import Severity, display_path
+    from procflow.findings import Severity, count_noun, display_path
     from procflow.lint import validate as run_rules
     from procflow.report import text
 
@@ -123,9 +124,9 @@ def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | N
     if not checked.errors:
         return files, {}
     if not allow_errors:
-        typer.echo(f"procflow: nothing was rendered: {_count(checked.errors, 'error')} above; fix "
-                   "them, or publish anyway with --allow-errors (each affected page then "
-                   "says so)", err=True)
+        errors = count_noun(checked.errors, "error")
+        typer.echo(f"procflow: nothing was rendered: {errors} above; fix them, or publish "
+                   "anyway with --allow-errors (each affected page then says so)", err=True)
         raise typer.Exit(1)
     by_file: dict[str, list[str]] = {}
     for finding in checked.findings:
@@ -139,11 +140,6 @@ def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | N
                        err=True)
     return kept, {path: by_file[display_path(path)] for path in kept
                   if display_path(path) in by_file}
-
-
-def _count(n: int, word: str) -> str:
-    """``1 file``, ``2 files``: the words of procflow's own English narration."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 LOAD_CODES = frozenset({"PF001", "PF002", "PF003"})  # the file has no procedure to render

@@ -17,7 +17,7 @@ from procflow.diff.changes import DiffReport, ProcedureDiff
 from procflow.diff.compare import diff_procedure
 from procflow.diff.match import keyed
 from procflow.errors import LoadFailed, UsageError
-from procflow.findings import Finding, display_path
+from procflow.findings import Finding, count_noun, display_path
 from procflow.loader import load_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
@@ -114,8 +114,9 @@ def diff_sources(old: Sequence[Source], new: Sequence[Source], *, as_one: bool =
     broken = [name for s in settled for name in s.broken]
     if broken:
         names = ", ".join(broken[:3]) + (" ..." if len(broken) > 3 else "")
-        raise LoadFailed(f"{len(broken)} file(s) do not load ({names}); nothing was compared",
-                         sorted(findings))
+        verb = "does" if len(broken) == 1 else "do"
+        raise LoadFailed(f"{count_noun(len(broken), 'file')} {verb} not load ({names}); nothing "
+                         "was compared", sorted(findings))
     _refuse_repeated_ids([entry for s in settled for entry in s.ids])
     diffs = [s.diff for s in settled if s.diff is not None]
     diffs += _pair_by_id([item for s in settled for item in s.loose], keep_models)
@@ -133,8 +134,8 @@ def _refuse_repeated_ids(ids: list[tuple[str, str, str]]) -> None:
                 for (_, procedure_id), labels in files.items() if len(labels) > 1
                 for label in labels]
     if findings:
-        raise LoadFailed(f"{len(findings)} file(s) share a procedure id with another file on "
-                         "the same side; nothing was compared", sorted(findings))
+        raise LoadFailed(f"{count_noun(len(findings), 'file')} on one side share a procedure id "
+                         "with another file; nothing was compared", sorted(findings))
 
 
 def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: bool

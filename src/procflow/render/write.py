@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from procflow.errors import ProcflowError, UsageError
+from procflow.findings import count_noun
 
 MANIFEST = ".procflow-files"  # what the last --prune run wrote (see ``Staging.commit``)
 _MANIFEST_MAX = 64 * 1024 * 1024  # about 400,000 files listed
@@ -295,8 +296,8 @@ class Staging:
             if lost:
                 self.keep = True  # the old files that could not go back wait there
                 raise ProcflowError(
-                    f"cannot write {target}: {reason}; {len(lost)} earlier file(s) could not "
-                    f"be put back and wait in {aside}: move them back by hand") from None
+                    f"cannot write {target}: {reason}; {count_noun(len(lost), 'earlier file')} "
+                    f"could not be put back and wait in {aside}: move them back by hand") from None
             if isinstance(error, OSError):
                 raise ProcflowError(f"cannot write {target}: {reason}; "
                                     "nothing was changed") from None

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from procflow.findings import Finding, printable
+from procflow.findings import Finding, count_noun, printable
 from procflow.lint import ValidationResult
 from procflow.roots import link_outside
 
@@ -35,15 +35,12 @@ def _snippet(finding: Finding, lines: tuple[str, ...]) -> tuple[str, str] | None
 
 
 def summary(result: ValidationResult) -> str:
-    def plural(count: int, word: str) -> str:
-        return f"{count} {word}{'' if count == 1 else 's'}"
-
     if not result.findings:
-        return f"All good: {plural(result.files, 'file')} checked, no problems."
+        return f"All good: {count_noun(result.files, 'file')} checked, no problems."
     fixable = sum(1 for finding in result.findings if finding.fix is not None)
     repair = f" {fixable} of them marked fixable: procflow fix repairs those." if fixable else ""
-    return (f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')} in "
-            f"{plural(result.files, 'file')}.{repair}")
+    return (f"{count_noun(result.errors, 'error')}, {count_noun(result.warnings, 'warning')} in "
+            f"{count_noun(result.files, 'file')}.{repair}")
 
 
 def plain_lines(result: ValidationResult) -> Iterator[str]:

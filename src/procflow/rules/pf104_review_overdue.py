@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from procflow.findings import Issue, Severity
+from procflow.findings import Issue, Severity, count_noun
 from procflow.rules.base import Rule, RuleContext, issue
 
 
@@ -61,9 +61,9 @@ class ReviewOverdue(Rule):
         if due < ctx.today:
             late = (ctx.today - due).days
             yield issue(self.code, f"review overdue: last reviewed {review.last}, every "
-                        f"{review.every}, so due on {due} ({late} day{'s' if late != 1 else ''} "
-                        "ago); review the procedure and set review.last to the date of the "
-                        "review", "review", "last")
+                        f"{review.every}, so due on {due} ({count_noun(late, 'day')} ago); "
+                        "review the procedure and set review.last to the date of the review",
+                        "review", "last")
 
 
 RULE = ReviewOverdue()
