@@ -32,7 +32,9 @@ _ALWAYS = {
     "|": "\\|",  # ends a table cell, even inside a code span
     "~": "&#126;",  # GFM strikethrough (one tilde in cmark-gfm), fences at a line start
 }
-_SPECIAL_RE = re.compile("[\\\\`*\\[\\]|~_&<>{#\ue000]")
+_ALWAYS_TABLE = str.maketrans(_ALWAYS)
+#: the characters whose escape depends on what stands around them
+_CONTEXT_RE = re.compile("[\\\\_&<>{#\ue000]")
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 #: `&` starts a character reference only before `name;`, `#digits;` or `#xhex;` (CommonMark
 #: wants a known name, Python-Markdown any letters and digits): only there is it `&amp;`
@@ -114,8 +116,6 @@ def _escape_line(line: str, line_start: bool = True) -> str:
     def replace(match: re.Match[str]) -> str:
         char, at = match.group(), match.start()
         after = stripped[at + 1:at + 2]
-        if char in _ALWAYS:
-            return _ALWAYS[char]
         if char == "\\":  # an escape only before punctuation (and before our own `<br>`)
             return "\\\\" if not after or after in _PUNCTUATION else "\\"
         if char == "_":  # inside a word it never opens or closes emphasis, in either parser
@@ -137,7 +137,9 @@ def _escape_line(line: str, line_start: bool = True) -> str:
             return "\\#" if not stripped[at + 1:].strip(" \t") else "#"
         return "&#57344;"  # the private-use mark, in user text: a character reference
 
-    body = _SPECIAL_RE.sub(replace, stripped)
+    # the context escapes read the text as written; then the characters escaped everywhere
+    # (no context escape writes one of them)
+    body = _CONTEXT_RE.sub(replace, stripped).translate(_ALWAYS_TABLE)
     return indent + (_line_start(body) if line_start and not indent else body)
 
 
