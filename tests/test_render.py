@@ -33,9 +33,10 @@ def test_default_formats_write_md_html_svg_and_the_catalog(cli: RunCli, valid_pr
     out = tmp_path / "site"
     result = cli("render", valid_project / "procedures", "--output", out, expect=0)
     expected = {f"{pid}.{ext}" for pid in PAGES for ext in ("md", "html", "svg")}
-    assert names(out) == expected | {"index.md", "index.html"}
+    # the project speaks English and it-access Polish: a catalog in each, linked
+    assert names(out) == expected | {"index.md", "index.html", "index.pl.md", "index.pl.html"}
     assert result.stdout == ""  # the product is the files; narration goes to stderr
-    assert "wrote 11 files" in result.stderr
+    assert "wrote 13 files" in result.stderr
     svg = (out / "complaint-handling.svg").read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml")
     assert "Register the" in svg and ">complaint<" in svg  # the title, wrapped to its box
@@ -45,7 +46,7 @@ def test_format_option_chooses_the_files(cli: RunCli, valid_project: Path, tmp_p
     out = tmp_path / "site"
     cli("render", valid_project / "procedures", "-o", out, "--format", "md,dot", expect=0)
     assert names(out) == {f"{pid}.{ext}" for pid in PAGES for ext in ("md", "dot")} | {
-        "index.md", "index.html"}
+        "index.md", "index.html", "index.pl.md", "index.pl.html"}
     assert (out / "it-access.dot").read_text(encoding="utf-8").startswith("digraph")
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "(it-access.md)" in index and "it-access.html" not in index
@@ -63,14 +64,14 @@ def test_a_png_warns_of_text_its_font_cannot_show(cli: RunCli, valid_project: Pa
     source = valid_project / "procedures" / "it-access.yaml"
     out = tmp_path / "site"
     result = cli("render", source, "-o", out, "--format", "svg,png", expect=0)
-    assert "warning" not in result.stderr  # Polish letters are in the font
+    assert "procflow: warning" not in result.stderr  # Polish letters are in the font
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("    title: ", "    title: 🚀 ", 1), encoding="utf-8")
     result = cli("render", source, "-o", out, "--format", "svg,png", expect=0)
     assert "procflow: warning:" in result.stderr and "it-access.yaml" in result.stderr
     assert "DejaVu Sans lacks, such as in '🚀" in result.stderr
     result = cli("render", source, "-o", out, "--format", "svg", expect=0)
-    assert "warning" not in result.stderr  # an SVG leaves glyphs to the browser
+    assert "procflow: warning" not in result.stderr  # an SVG leaves glyphs to the browser
 
 
 def test_a_folder_without_procedures_warns_and_writes_an_empty_catalog(
@@ -145,7 +146,7 @@ def test_without_a_diagram_engine_images_fail_in_one_line_but_md_and_dot_are_wri
     assert len(own_lines(result.stderr)) == 1  # besides the rules' warnings
     assert "pip install" in result.stderr
     assert names(out) == {f"{pid}.{ext}" for pid in PAGES for ext in ("md", "dot")} | {
-        "index.md", "index.html"}
+        "index.md", "index.html", "index.pl.md", "index.pl.html"}
     assert ".svg" not in (out / "complaint-handling.md").read_text(encoding="utf-8")
 
 
@@ -404,7 +405,7 @@ def test_a_terminal_sees_a_progress_bar_for_many_procedures(valid_project: Path,
         return b"".join(chunks).decode("utf-8", "replace")
 
     shown = stderr_of(many, terminal=True)
-    assert "rendering" in shown and "wrote 27 files for 25 procedures" in shown
+    assert "rendering" in shown and "wrote 29 files for 25 procedures" in shown  # with index.pl
     assert "rendering" not in stderr_of(many, terminal=False)  # no bar in logs
     few = tmp_path / "few" / "procedures"
     few.mkdir(parents=True)
@@ -636,8 +637,9 @@ def test_a_run_over_two_projects_renders_each_with_its_own_settings(
             + "{{ super() }}{% endblock %}", encoding="utf-8")
         text = (project / "procflow.yaml").read_text(encoding="utf-8")
         text = text.replace("language: en", f"language: {language}\ntemplates: tpl")
-        (project / "procflow.yaml").write_text(text.replace("name: Team lead", f"name: {lead}"),
-                                               encoding="utf-8")
+        (project / "procflow.yaml").write_text(
+            text.replace("name: {en: Team lead, pl: Kierownik zespołu}", f"name: {lead}"),
+            encoding="utf-8")
     (second / "procedures" / "it-access.yaml").unlink()
     (second / "procedures" / "phone-intake.yaml").unlink()
     (valid_project / "procedures" / "complaint-handling.yaml").unlink()

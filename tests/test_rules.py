@@ -188,4 +188,4 @@ def test_default_severities_follow_the_format() -> None:
                      **{f"PF10{n}": "warning" for n in range(1, 9)},
                      # the calendar rules are errors: such a calendar cannot count time
                      "PF109": "error", "PF110": "error", "PF111": "error", "PF112": "error",
-                     "PF113": "warning"}
+                     "PF113": "warning", "PF114": "warning"}

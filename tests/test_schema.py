@@ -164,3 +164,58 @@ def test_next_branches_and_end_exclude_each_other_in_both(validator, tmp_path: P
                     f"roles: [{{id: r, name: R}}]\nsteps:\n  - {step}\n  - {{id: b, title: B, "
                     "role: r}\n", encoding="utf-8")
     assert _verdicts(validator, path) == (accepted, accepted)
+
+
+SHIPPED_PROJECT = REPO / "schema" / "procflow.schema.json"
+
+
+@pytest.fixture(scope="module")
+def project_validator() -> jsonschema.Draft202012Validator:
+    from procflow.schema import project_schema
+
+    schema = project_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def test_shipped_project_schema_is_in_sync(cli) -> None:
+    assert SHIPPED_PROJECT.read_text(encoding="utf-8") == schema_text(project=True), (
+        "schema/procflow.schema.json is stale; regenerate it with: "
+        "procflow schema --project --output schema/procflow.schema.json")
+    assert cli("schema", "--project", expect=0).stdout == schema_text(project=True)
+
+
+def test_every_project_file_gets_the_same_verdict(project_validator, tmp_path: Path) -> None:
+    """Every procflow.yaml of the repository and under tests/, and translation maps good and
+    bad: the schema accepts exactly what procflow loads (the time zone, which only a time
+    zone database knows, aside)."""
+    from procflow.project import load_project
+    from procflow.yamlsafe import Limits, YamlFailure, parse
+
+    files = sorted(REPO.glob("procflow.yaml")) + sorted((REPO / "examples").rglob(
+        "procflow.yaml")) + sorted((REPO / "tests").rglob("procflow.yaml"))
+    names = ["Team lead", "{en: Team lead, pl: Kierownik zespołu}", "{pt-BR: Líder}", "{}",
+             "''", "{pl PL: x}", "{pl: ''}", "{pl: [x]}", "[Team lead]", "{pl: 1}"]
+    for k, name in enumerate(names):
+        path = tmp_path / f"names-{k}" / "procflow.yaml"
+        path.parent.mkdir()
+        path.write_text(f"procflow: 1\nroles:\n  - id: lead\n    name: {name}\n"
+                        f"    responsibilities: [{name}]\ncalendars:\n"
+                        f"  - {{id: office, name: {name}}}\n", encoding="utf-8")
+        files.append(path)
+    checked, disagree = 0, []
+    for path in files:
+        try:
+            data = parse(path.read_text(encoding="utf-8"), Limits())[0]
+        except (YamlFailure, UnicodeDecodeError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        project = load_project(path)
+        if any("time zone" in finding.message for finding in project.findings):
+            continue
+        checked += 1
+        verdicts = project_validator.is_valid(as_json(data)), not project.findings
+        if verdicts[0] != verdicts[1]:
+            disagree.append((str(path), verdicts, [f.message for f in project.findings]))
+    assert checked > 30 and disagree == []

@@ -97,6 +97,98 @@ class Role(Model):
     responsibilities: list[Text] = []
 
 
+#: text of ``procflow.yaml`` that procedures in several languages show (a shared role's name,
+#: a calendar's name): one text, or one per language, ``{en: Team lead, pl: Kierownik
+#: zespołu}``; ``in_language`` picks the one a page shows
+Translations = dict[str, str]
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+_LOCAL_TEXT_SCHEMA: JsonDict = {"anyOf": [
+    {"type": "string", "minLength": 1},
+    {"type": "object", "minProperties": 1,
+     "propertyNames": {"pattern": LANGUAGE_PATTERN, "maxLength": 35},
+     "additionalProperties": {"type": "string", "minLength": 1}}],
+    "description": "Text, or text per language: {en: Team lead, pl: Kierownik zespołu}",
+    "examples": ["Team lead", {"en": "Team lead", "pl": "Kierownik zespołu"}]}
+
+
+def _local_text(value: Any) -> Any:
+    """Check a text given plainly or per language with one plain message (a union's errors
+    would name pydantic's internals)."""
+    if isinstance(value, str):
+        if not value:
+            raise ValueError("the text is empty")
+        return value
+    if not isinstance(value, dict) or not value:
+        raise ValueError("expected text, or text per language such as "
+                         "{en: Team lead, pl: Kierownik zespołu}")
+    for tag, text in value.items():
+        if not isinstance(tag, str) or not _LANGUAGE.match(tag) or len(tag) > 35:
+            raise ValueError(f"'{tag}' is not a language tag such as en, pl or pt-BR "
+                             "(quote it if YAML reads it as something else: \"no\")")
+        if not isinstance(text, str) or not text:
+            raise ValueError(f"the {tag} text is not text (quote it if YAML reads it as a "
+                             "number or a date)" if text != "" else f"the {tag} text is empty")
+    return value
+
+
+LocalText = Annotated[str | Translations, BeforeValidator(_local_text),
+                      WithJsonSchema(_LOCAL_TEXT_SCHEMA)]
+
+
+def in_language(text: LocalText, *languages: str | None) -> str:
+    """The text of ``text`` for the first of ``languages`` it has, else the first translation
+    written; a plain string is the same in every language. A language matches a translation
+    of the same tag (case aside), then of its primary language (``pl-PL`` takes ``pl``).
+
+    The fallback every page, role card and catalog uses: the procedure's language, then the
+    project's language, then the first translation written."""
+    if isinstance(text, str):
+        return text
+    found = translation(text, *languages)
+    return found if found is not None else next(iter(text.values()))
+
+
+def translation(text: Translations, *languages: str | None) -> str | None:
+    """The translation ``in_language`` picks for one of ``languages``; None when ``text``
+    has none for any of them (no first-written fallback)."""
+    by_tag = {tag.lower(): value for tag, value in text.items()}
+    for language in languages:
+        if not language:
+            continue
+        tag = language.lower()
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate in by_tag:
+                return by_tag[candidate]
+    return None
+
+
+class SharedRole(Model):
+    """A role of ``procflow.yaml``, usable by id in every procedure; its name, department and
+    responsibilities may be given per language (``Translations``)."""
+
+    id: Slug
+    name: LocalText
+    department: LocalText | None = None
+    responsibilities: list[LocalText] = []
+
+    def in_language(self, *languages: str | None) -> Role:
+        """The role as a procedure in ``languages`` (first choice first) shows it."""
+        return Role(id=self.id, name=in_language(self.name, *languages),
+                    department=in_language(self.department, *languages)
+                    if self.department is not None else None,
+                    responsibilities=[in_language(item, *languages)
+                                      for item in self.responsibilities])
+
+    def texts(self) -> list[tuple[tuple[str | int, ...], LocalText]]:
+        """Every translatable text with its path under the role (for PF114)."""
+        found: list[tuple[tuple[str | int, ...], LocalText]] = [(("name",), self.name)]
+        if self.department is not None:
+            found.append((("department",), self.department))
+        found += [(("responsibilities", k), item)
+                  for k, item in enumerate(self.responsibilities)]
+        return found
+
+
 class Priority(Model):
     id: Slug
     name: Text
@@ -162,6 +254,13 @@ class Sla(Model):
                               "(such as waiting for the customer)")
     warn_before: DurationField | None = Field(default=None, description="How long before the "
                                               "breach a warning is due, on the SLA's clock")
+
+    @property
+    def shows_calendar(self) -> bool:
+        """Whether a page names the SLA's calendar (its own, else the default one): on the
+        business clock, or when it names one; a 24x7 clock that names none takes only the
+        default calendar's zone."""
+        return self.clock == "business" or self.calendar is not None
 
 
 class Escalation(Model):
@@ -263,6 +362,9 @@ class Calendar(Model):
     """Working time: hours per weekday (with breaks), holidays, exceptions, a time zone."""
 
     id: Slug
+    name: LocalText | None = Field(default=None, description="What pages call the calendar "
+                                   "(else its id); one text or one per language: {en: Office "
+                                   "hours, pl: Godziny biura}")
     timezone: Text = "UTC"
     days: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
     hours: HourRange | list[HourRange] | dict[WeekdayKey, DayHours] = Field(
@@ -317,6 +419,10 @@ class Calendar(Model):
         working = [length for length in lengths if length > 0]
         return sum(working) // len(working) if working else 0
 
+    def display_name(self, *languages: str | None) -> str:
+        """What a page in ``languages`` calls the calendar: its name, else its id."""
+        return in_language(self.name, *languages) if self.name is not None else self.id
+
 
 def day_ranges(value: str | list[str]) -> list[tuple[int, int]]:
     """The ranges of one day's hours, in minutes after midnight, in written order."""
@@ -367,7 +473,7 @@ class ProjectConfig(Model):
 
     procflow: Literal[1]
     language: LanguageTag | None = None
-    roles: list[Role] = []
+    roles: list[SharedRole] = []
     calendars: list[Calendar] = []
     default_calendar: Slug | None = None
     rules: RuleSettings = RuleSettings()

@@ -42,7 +42,18 @@ class Project:
 
     @property
     def shared_roles(self) -> dict[str, Role]:
-        return {role.id: role for role in self.config.roles}
+        """The shared roles, in the project's language."""
+        return self.shared_roles_in(None)
+
+    def shared_roles_in(self, language: str | None) -> dict[str, Role]:
+        """The shared roles as a page in ``language`` shows them (``model.in_language``: that
+        language, then the project's, then the first translation written)."""
+        return {role.id: role.in_language(language, self.config.language)
+                for role in self.config.roles}
+
+    def calendar_name(self, calendar: Calendar, language: str | None) -> str:
+        """What a page in ``language`` calls ``calendar`` (its name, else its id)."""
+        return calendar.display_name(language, self.config.language)
 
     def calendar(self, calendar_id: str | None) -> Calendar | None:
         wanted = calendar_id or self.config.default_calendar

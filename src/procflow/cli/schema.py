@@ -15,11 +15,16 @@ def schema(
     output: Path | None = output_option(
         "The file to write the schema to instead of printing it. "
         "Example: --output schema/procedure.schema.json"),
+    project: bool = typer.Option(
+        False, "--project",
+        help="The schema of the project file procflow.yaml instead (shared roles and "
+        "calendars, names per language). Example: --project -o schema/procflow.schema.json"),
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a procedure file, for editor completion.
 
     Point the editor at it with a first line such as
-    '# yaml-language-server: $schema=../schema/procedure.schema.json'.
+    '# yaml-language-server: $schema=../schema/procedure.schema.json'. With --project, the
+    schema of procflow.yaml.
 
     Example: procflow schema --output schema/procedure.schema.json
     """
@@ -27,7 +32,7 @@ def schema(
     from procflow.safe_write import write_text
     from procflow.schema import schema_text
 
-    text = schema_text()
+    text = schema_text(project)
     if output is None:
         typer.echo(text, nl=False)
         return

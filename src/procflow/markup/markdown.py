@@ -18,20 +18,38 @@ from markupsafe import Markup
 
 from procflow.findings import printable
 
-# Characters escaped wherever they are. Backslash escapes are used only where both CommonMark
-# and Python-Markdown (with its tables extension, as MkDocs runs it) honour them; the rest are
-# character references, which both decode. `<`, `>` and `&` as references so no raw HTML, no
-# autolink and no entity can come from user text; `|` so a table cell cannot end early.
-_EVERYWHERE = {
-    "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]",
-    "{": "\\{", "}": "\\}", "#": "\\#", "|": "\\|",
-    "&": "&amp;", "<": "&lt;", ">": "&gt;", "~": "&#126;",
+# What is escaped, and why. The targets are CommonMark with GFM tables, task lists and
+# strikethrough (GitHub, GitLab, Azure DevOps; markdown-it, cmark-gfm) and Python-Markdown
+# with tables, attr_list, md_in_html and tasklist (MkDocs). A character is escaped only where
+# one of them would read it as syntax, so the source stays readable: `{{ case_id }}`,
+# `>= 80%`, `snake_case`, `Q&A` and `a < b` are written as they are. Backslash escapes are
+# used only for characters both parsers honour them for; `&`, `<`, `>` and `~` take character
+# references, which both decode (Python-Markdown prints `\<` and `\~` as written).
+_ALWAYS = {
+    "`": "\\`",  # code spans (a lone one could pair with one in a neighbouring value)
+    "*": "\\*",  # emphasis: `*` can open and close inside a word (a*b*c)
+    "[": "\\[", "]": "\\]",  # links, images, reference definitions, task-list boxes
+    "|": "\\|",  # ends a table cell, even inside a code span
+    "~": "&#126;",  # GFM strikethrough (one tilde in cmark-gfm), fences at a line start
 }
-_EVERYWHERE_RE = re.compile("[" + re.escape("".join(_EVERYWHERE)) + "]")
-# What starts a block when it opens a line: a list item or a definition (Python-Markdown
-# def_list) marker followed by a blank, a setext underline or thematic break, an ordered list
-# item. (`*`, `_`, `#` and `>` are escaped everywhere.)
-_LINE_START_RE = re.compile(r"^(?:([-+=:])(?=[ \t]|$)|([-=])(?=[-= \t]*$)|(\d+)([.)])(?=[ \t]|$))")
+_ALWAYS_TABLE = str.maketrans(_ALWAYS)
+#: the characters whose escape depends on what stands around them
+_CONTEXT_RE = re.compile("[\\\\_&<>{#\ue000]")
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+#: `&` starts a character reference only before `name;`, `#digits;` or `#xhex;` (CommonMark
+#: wants a known name, Python-Markdown any letters and digits): only there is it `&amp;`
+_REFERENCE_RE = re.compile(r"#?[A-Za-z0-9]+;")
+_MARK = "\ue000"  # a private-use character: where a value starts in a page (see ``settle``)
+# What starts a block when it opens a line (in a paragraph, a list item or a quote): a quote
+# (`>`), an ATX heading (`#`; Python-Markdown needs no blank after it), a list item or a
+# definition (Python-Markdown def_list) marker followed by a blank, a setext underline or a
+# thematic break, an ordered list item. (`*` and `_` are escaped anyway.)
+_LINE_START_RE = re.compile(
+    r"^(?:([>#])|([-+=:])(?=[ \t]|$)|([-=])(?=[-= \t]*$)|(\d+)([.)])(?=[ \t]|$))")
+#: what may stand before a block's first character on its line: indentation, quote markers,
+#: list markers and a task-list box
+_BLOCK_PREFIX_RE = re.compile(
+    r"^[ \t]*(?:(?:&gt;|>|[-+*]|\d{1,9}[.)]|\[[ xX]\])[ \t]*)*$")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
@@ -45,7 +63,7 @@ def escape(text: object) -> str:
     """``text`` as inline Markdown that renders exactly as written, on one source line.
 
     Newlines become ``<br>`` so a value never ends a heading, list item or table row; a value
-    is escaped as if it opened a line, so it is safe wherever a template puts it.
+    is escaped as if it opened a line, so it is safe wherever a caller puts it.
     """
     if isinstance(text, Markup):
         return text
@@ -55,30 +73,102 @@ def escape(text: object) -> str:
 
 
 @functools.lru_cache(maxsize=8192)  # labels and names repeat on every page
-def _escape_text(text: str) -> str:
-    return "<br>".join(_escape_line(line) for line in _NEWLINE_RE.split(text))
+def _escape_text(text: str, line_start: bool = True) -> str:
+    lines = [_escape_line(line, line_start=False) for line in _NEWLINE_RE.split(text)]
+    if line_start:
+        lines[0] = _line_start(lines[0])
+    return "<br>".join(lines)
 
 
 @functools.lru_cache(maxsize=8192)
-def escaped(text: str) -> Raw:
-    """``escape(text)`` ready to print as is: what the Markdown templates print a value as."""
-    return Raw(_escape_text(text))
+def marked(text: str) -> Raw:
+    """``text`` escaped for a page template, its line-start escape left to ``settle``: a
+    value that could open a block (``>= 80%``, ``# 1``, ``- x``) is marked, and ``settle``
+    escapes it only where it does open a line, not in a table cell or after a label."""
+    body = _escape_text(text, line_start=False)
+    return Raw(_MARK + body if _line_start(body) != body else body)
 
 
-def _escape_line(line: str) -> str:
+def settle(page: str) -> str:
+    """A page with its ``marked`` values resolved: the line-start escape where a value opens a
+    block (nothing but indentation, quote and list markers before it on its line)."""
+    if _MARK not in page:
+        return page
+    lines = str.__new__(str, page).split("\n")  # plain text: Markup would escape for HTML
+    for index, line in enumerate(lines):
+        while _MARK in line:
+            at = line.index(_MARK)
+            rest = line[at + 1:]
+            if _BLOCK_PREFIX_RE.match(line[:at]):
+                rest = _line_start(rest)
+            line = line[:at] + rest
+        lines[index] = line
+    return "\n".join(lines)
+
+
+def _escape_line(line: str, line_start: bool = True) -> str:
     stripped = line.lstrip(" \t")
     # Leading blanks would start an indented code block at a line start: they become
     # non-breaking spaces, so indentation (in message bodies) stays visible and inert.
     indent = "&nbsp;" * (len(line) - len(stripped))
-    body = _EVERYWHERE_RE.sub(lambda m: _EVERYWHERE[m.group()], stripped)
+    tag_like = "<" in stripped
+
+    def replace(match: re.Match[str]) -> str:
+        char, at = match.group(), match.start()
+        after = stripped[at + 1:at + 2]
+        if char == "\\":  # an escape only before punctuation (and before our own `<br>`)
+            return "\\\\" if not after or after in _PUNCTUATION else "\\"
+        if char == "_":  # inside a word it never opens or closes emphasis, in either parser
+            before = stripped[at - 1:at]
+            return "_" if before.isalnum() and after.isalnum() else "\\_"
+        if char == "&":
+            return "&amp;" if _REFERENCE_RE.match(stripped, at + 1) else "&"
+        if char == "<":  # a tag, comment, autolink or e-mail link needs a letter, `/`, `!`,
+            # `?` after it, or a `>` (or no blank: the rest could meet one) further on
+            rest = stripped[at + 1:]
+            risky = (after.isascii() and after.isalpha()) or after in ("/", "!", "?", "") \
+                or ">" in rest or not any(blank in rest for blank in " \t")
+            return "&lt;" if risky else "<"
+        if char == ">":  # inline it closes nothing once `<` is escaped; tag-like text keeps
+            return "&gt;" if tag_like else ">"  # its pair for the reader (&lt;b&gt;)
+        if char == "{":  # Python-Markdown attr_list reads ` {.class}`, ` {: #id}`, `{k=v}`
+            return "\\{" if _attr_list(stripped, at) else "{"
+        if char == "#":  # closing hashes of a heading are dropped (both parsers)
+            return "\\#" if not stripped[at + 1:].strip(" \t") else "#"
+        return "&#57344;"  # the private-use mark, in user text: a character reference
+
+    # the context escapes read the text as written; then the characters escaped everywhere
+    # (no context escape writes one of them)
+    body = _CONTEXT_RE.sub(replace, stripped).translate(_ALWAYS_TABLE)
+    return indent + (_line_start(body) if line_start and not indent else body)
+
+
+def _attr_list(text: str, at: int) -> bool:
+    """Whether the ``{`` at ``at`` could start an attribute list of Python-Markdown's
+    attr_list: after a blank (or where the value starts), up to the line's last ``}`` with no
+    other ``}`` between (``{{ case_id }}`` has one, so it is no attribute list)."""
+    if at and text[at - 1] not in " \t":
+        return False
+    close = text.rfind("}")
+    if close <= at:
+        return False
+    inner = text[at + 1:close].lstrip(":").lstrip(" ")
+    return bool(inner) and "}" not in inner
+
+
+def _line_start(body: str) -> str:
+    """``body`` (already escaped inline) made safe to open a line."""
     match = _LINE_START_RE.match(body)
-    if match:
-        marker = match.group(1) or match.group(2)
-        if marker:
-            body = f"&#{ord(marker)};{body[1:]}"
-        else:
-            body = f"{match.group(3)}\\{match.group(4)}{body[match.end():]}"
-    return indent + body
+    if not match:
+        return body
+    marker = match.group(1) or match.group(2) or match.group(3)
+    if marker == "#":
+        return "\\" + body
+    if marker == ">":
+        return "&gt;" + body[1:]
+    if marker:
+        return f"&#{ord(marker)};{body[1:]}"
+    return f"{match.group(4)}\\{match.group(5)}{body[match.end():]}"
 
 
 def quote(text: str) -> Raw:
@@ -125,5 +215,12 @@ def _longest_backtick_run(text: str) -> int:
 
 
 def join(items: Iterable[object], separator: str = "") -> Raw:
-    """The ``join`` filter of the Markdown templates: every item escaped."""
-    return Raw(escape(separator).join(escape(item) for item in items))
+    """The ``join`` filter of the Markdown templates: every item escaped (the first may open
+    a line: ``marked``; the others follow the separator)."""
+    parts = [item if isinstance(item, Markup) else str(item) for item in items]
+    if not parts:
+        return Raw("")
+    first = parts[0] if isinstance(parts[0], Markup) else marked(parts[0])
+    rest = [part if isinstance(part, Markup) else _escape_text(part, False)
+            for part in parts[1:]]
+    return Raw(_escape_text(separator, False).join([first, *rest]))

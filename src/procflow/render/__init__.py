@@ -3,7 +3,8 @@
 For each procedure it writes ``<id>.md``, ``<id>.html`` and the diagram (``.svg``, ``.png``,
 ``.dot``) as asked, with ``--by-role`` a Markdown and HTML card per role
 (``<id>--<role>.md``), and always ``index.md`` and ``index.html``, a catalog of what it
-rendered. Pages come from jinja2 templates (``environment``) over view models (``pages``);
+rendered (and ``index.<language>.md``... when the procedures use several languages). Pages
+come from jinja2 templates (``environment``) over view models (``pages``);
 labels from ``i18n``; diagrams from ``diagram`` (what is drawn), ``dot_writer``, ``mermaid``
 and ``engine``; files go through
 ``write`` (staged, then moved into place together). Nothing here prints.
@@ -310,9 +311,9 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
     if procedure is None:
         return Rendered(Document(path, findings=document.findings))
     project = load_project(plan.project_file)  # cached: once per project and process
-    shared_roles = tuple(project.shared_roles.values())
     result = Rendered(Document(path, model=procedure),
                       procedure.language or project.config.language or "en", plan.key)
+    shared_roles = tuple(project.shared_roles_in(result.language).values())
     if plan.reuse is not None:
         return _reused(result, plan.reuse, shared_roles)
     formats, pages = settings.formats, result.pages
@@ -351,7 +352,8 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
     image = pages.get(".svg") or pages.get(".png")
     view = procedure_page(procedure, shared_roles=shared_roles, labels=labels, ext="md",
                           today=settings.today, by_role=settings.by_role, flow=flow,
-                          calendars=project.calendar)
+                          calendars=project.calendar,
+                          project_language=project.config.language)
     view.errors = list(plan.errors)
     cards = [role_card(view, role) for role in view.cards]
     result.cards.extend((RoleRef(role.id, role.name), {}) for role in view.cards)
@@ -414,21 +416,37 @@ def diagram_words(labels: Any) -> dict[str, str]:
 
 def _catalog(results: Sequence[Rendered], settings: Settings,
              source: Source) -> Iterable[tuple[str, str]]:
+    """The catalog pages: ``index.md``/``index.html`` in the main language, and when the
+    procedures use other languages, one more per language (``index.pl.md``...), every one
+    listing every procedure and linking to the others."""
+    from procflow.markup.markdown import Raw
     from procflow.project import project_for
     from procflow.render.environment import templates as compiled
-    from procflow.render.pages import Catalog, catalog_entry
+    from procflow.render.i18n import language_name
+    from procflow.render.pages import Catalog, CatalogLink, catalog_entry
+    from procflow.render.write import catalog_name
 
     templates = compiled(source)
-    # the catalog speaks the project's language (of the first file's project); without one,
-    # the procedures' language when they share it, else English
-    languages = {result.language for result in results}
+    # the main catalog speaks the project's language (of the first file's project); without
+    # one, the procedures' language when they share it, else English
+    languages = list(dict.fromkeys(result.language for result in results))
     project = project_for(results[0].document.path) if results else None
     project_language = project.config.language if project else None
-    language = project_language or (languages.pop() if len(languages) == 1 else "en")
+    main = project_language or (languages[0] if len(languages) == 1 else "en")
+    others = [language for language in dict.fromkeys(lang.lower() for lang in languages)
+              if language != main.lower()]
     entries = [catalog_entry(result.procedure,
                              {f".{fmt}": result.pages[f".{fmt}"] for fmt in FORMATS
-                              if f".{fmt}" in result.pages}, result.cards, settings.today)
+                              if f".{fmt}" in result.pages}, result.cards, settings.today,
+                             result.language)
                for result in results]
-    catalog = Catalog(templates.labels(language), language, entries, settings.today)
-    for ext in ("md", "html"):
-        yield f"index.{ext}", templates.render(f"index.{ext}.j2", catalog=catalog)
+    catalogs = {main: None, **{language: language for language in others}}
+    links = [CatalogLink(language, language_name(language),
+                         {f".{ext}": Raw(catalog_name(ext, file_language))
+                          for ext in ("md", "html")})
+             for language, file_language in catalogs.items()]
+    for link in links:
+        catalog = Catalog(templates.labels(link.language), link.language, entries,
+                          settings.today, [other for other in links if other is not link])
+        for ext in ("md", "html"):
+            yield link.files[f".{ext}"], templates.render(f"index.{ext}.j2", catalog=catalog)

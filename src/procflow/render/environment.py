@@ -49,10 +49,13 @@ def builtin_dir() -> Path:
 
 def _markdown_finalize(value: Any) -> Any:
     """Every printed value escaped for Markdown; ``Markup`` (what procflow built, and the
-    output of templates, blocks, ``super()`` and macros) as is."""
+    output of templates, blocks, ``super()`` and macros) as is. A value that could open a
+    block is marked; ``render`` settles the marks once the page's lines are known."""
     if type(value) is str:  # most values: one cached look-up
-        return markdown.escaped(value)
-    return value if isinstance(value, Markup) else markdown.escape(value)
+        return markdown.marked(value)
+    if isinstance(value, Markup):
+        return value
+    return markdown.marked(str(value)) if value is not None else ""
 
 
 def _markdown_concat(parts: Iterable[str]) -> markdown.Raw:
@@ -157,7 +160,8 @@ class Templates:
 
         environment = self._html if name.endswith(".html.j2") else self._markdown
         try:
-            return environment.get_template(name).render(**context)
+            text = environment.get_template(name).render(**context)
+            return text if environment is self._html else markdown.settle(text)
         except jinja2.TemplateSyntaxError as error:
             shown = display_path(Path(error.filename)) if error.filename else error.name
             raise TemplateProblem(f"template {shown}, line {error.lineno}: "

@@ -102,6 +102,24 @@ def _plural_rule(language: str) -> Locale:
         return Locale.parse(FALLBACK)
 
 
+def language_name(language: str) -> str:
+    """The language's name in itself (CLDR through Babel): ``pl`` -> "Polski", for links
+    between catalogs in several languages; the tag itself when Babel does not know it."""
+    from babel import UnknownLocaleError
+
+    try:
+        name = _locale_of(language).get_display_name() or language
+    except (UnknownLocaleError, ValueError):
+        return language
+    return name[:1].upper() + name[1:]
+
+
+def _locale_of(language: str) -> Locale:
+    from babel import Locale
+
+    return Locale.parse(language.replace("-", "_"))
+
+
 class Labels:
     """The labels of one language: ``labels("step_n", n=3)``, ``labels.plural("day", 2)``,
     ``labels.duration(Duration)``. Values are plain text: escaping is the page's job."""

@@ -157,9 +157,10 @@ class _Resolver:
     """Names for ids, built once per procedure."""
 
     def __init__(self, procedure: Procedure, shared_roles: Sequence[Role], labels: Labels,
-                 flow: Flow | None = None) -> None:
+                 flow: Flow | None = None, project_language: str | None = None) -> None:
         self.procedure = procedure
         self.labels = labels
+        self.project_language = project_language
         self.flow = flow or Flow(procedure)
         own = {role.id for role in procedure.roles}
         self.role_refs = {role_id: RoleRef(role_id, role.name, role, role_id not in own)
@@ -183,10 +184,13 @@ class _Resolver:
 def procedure_page(procedure: Procedure, *, shared_roles: Sequence[Role], labels: Labels,
                    ext: str, today: dt.date, by_role: bool = False,
                    flow: Flow | None = None,
-                   calendars: Callable[[str | None], Calendar | None] | None = None) -> Page:
+                   calendars: Callable[[str | None], Calendar | None] | None = None,
+                   project_language: str | None = None) -> Page:
     """The view of a whole procedure (``by_role``: it links to its role cards; ``flow``: the
-    procedure's, when the caller has it already)."""
-    names = _Resolver(procedure, shared_roles, labels, flow)
+    procedure's, when the caller has it already). ``shared_roles`` come in the page's
+    language already (``Project.shared_roles_in``); a calendar is named in ``labels.language``,
+    else in ``project_language`` (``model.in_language``)."""
+    names = _Resolver(procedure, shared_roles, labels, flow, project_language)
     steps = [_step_view(names, position, step) for position, step in enumerate(procedure.steps)]
     used = used_roles(procedure)
     roles = [ref for ref in names.role_refs.values() if not ref.shared or ref.id in used]
@@ -268,14 +272,15 @@ def _sla_row(names: _Resolver, sla: Sla,
 
     labels = names.labels
     calendar = calendars(sla.calendar) if calendars is not None else None
-    # a 24x7 clock that names no calendar takes only the zone of the default one
-    shown = calendar is not None and (sla.clock == "business" or sla.calendar is not None)
+    shown = calendar is not None and sla.shows_calendar
     words = describe_calendar(calendar, labels) if shown and calendar is not None else None
     return SlaRow(
         calendar_words=words, examples=tuple(worked_examples(sla, calendar, labels)),
         sla=sla, name=sla.name or sla.id, target=labels.duration(sla.target),
         priority=names.priorities.get(sla.priority, sla.priority) if sla.priority else None,
-        clock=labels(f"clock_{sla.clock}"), calendar=sla.calendar,
+        clock=labels(f"clock_{sla.clock}"),
+        calendar=calendar.display_name(labels.language, names.project_language)
+        if shown and calendar is not None else sla.calendar,
         start=names.step(sla.start) if sla.start else None,
         stop=names.step(sla.stop) if sla.stop else None,
     )
@@ -312,21 +317,41 @@ class CatalogEntry:
     review_due: dt.date | None
     overdue: bool
     cards: list[tuple[RoleRef, Mapping[str, str]]]  # suffix -> file name, per role
+    language: str = "en"  # the language of the procedure's pages (its title, its cards)
 
 
 def catalog_entry(procedure: Procedure, pages: Mapping[str, str],
-                  cards: Sequence[tuple[RoleRef, Mapping[str, str]]], today: dt.date
-                  ) -> CatalogEntry:
+                  cards: Sequence[tuple[RoleRef, Mapping[str, str]]], today: dt.date,
+                  language: str = "en") -> CatalogEntry:
     """A procedure's row in the catalog: ``pages`` and ``cards`` name the files it got."""
     due, overdue = review_due(procedure, today)
     return CatalogEntry(procedure, {suffix: Raw(name) for suffix, name in pages.items()}, due,
                         overdue, [(ref, {suffix: Raw(name) for suffix, name in files.items()})
-                                  for ref, files in cards])
+                                  for ref, files in cards], language)
+
+
+@dataclass(frozen=True)
+class CatalogLink:
+    """The catalog in another language: its tag, its name in itself ("Polski") and its file
+    per suffix (``.md``, ``.html``)."""
+
+    language: str
+    name: str
+    files: Mapping[str, str]
 
 
 @dataclass
 class Catalog:
+    """One catalog page: every procedure rendered, in the words of ``language``; ``others``
+    are the same catalog in the other languages the procedures use."""
+
     t: Labels
     language: str
     entries: list[CatalogEntry]
     today: dt.date
+    others: list[CatalogLink] = field(default_factory=list)
+
+    def foreign(self, entry: CatalogEntry) -> str | None:
+        """The procedure's language when it is not the catalog's (its title is marked with
+        it: ``lang`` in HTML, so screen readers read it right), else None."""
+        return entry.language if entry.language.lower() != self.language.lower() else None

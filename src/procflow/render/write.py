@@ -37,14 +37,20 @@ MANIFEST = ".procflow-files"  # what the last --prune run wrote (see ``Staging.c
 _MANIFEST_MAX = 64 * 1024 * 1024  # about 400,000 files listed
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*\.[a-z]+$")
+#: the catalog in a language other than the main one's: ``index.pl.md``, ``index.pt-br.html``
+#: (a procedure's page never has a dot in its stem, so the names cannot clash)
+_CATALOG_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+_CATALOG_NAME = re.compile(r"^index\.[a-z]{2,3}(-[a-z0-9]{2,8})*\.(md|html)$")
 _SUFFIXES = (".md", ".html", ".svg", ".png", ".dot")  # what render writes
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
 def producible(name: str) -> bool:
     """Whether procflow render can write a file of this name (``<id>.<format>``,
-    ``<id>--<role>.<format>``, ``index.md``...): only such names are ever pruned."""
-    return bool(_NAME.match(name)) and name.endswith(_SUFFIXES)
+    ``<id>--<role>.<format>``, ``index.md``, ``index.pl.md``...): only such names are ever
+    pruned."""
+    return (bool(_NAME.match(name)) and name.endswith(_SUFFIXES)) \
+        or bool(_CATALOG_NAME.match(name))
 
 
 def digest(data: bytes) -> str:
@@ -136,6 +142,17 @@ def file_name(procedure_id: str, suffix: str, role_id: str | None = None) -> str
     return f"{procedure_id}--{role_id}{suffix}" if role_id else f"{procedure_id}{suffix}"
 
 
+def catalog_name(ext: str, language: str | None = None) -> str:
+    """``index.<ext>``, or ``index.<language>.<ext>`` for the catalog in another language
+    (the tag lowercased: ``pt-BR`` -> ``index.pt-br.md``)."""
+    if language is None:
+        return f"index.{ext}"
+    tag = language.lower()
+    if not _CATALOG_LANGUAGE.match(tag) or len(tag) > 35:
+        raise ProcflowError(f"refusing to build a file name from the language {language!r}")
+    return f"index.{tag}.{ext}"
+
+
 def prepare_output(output: Path) -> Path:
     """Create the output folder if needed; return its resolved path."""
     if output.exists() and not output.is_dir():
@@ -149,7 +166,7 @@ def prepare_output(output: Path) -> Path:
 
 def write_staged(folder: Path, name: str, data: str | bytes) -> str:
     """Write one whole file into the staging folder (callable from worker processes)."""
-    if not _NAME.match(name):
+    if not (_NAME.match(name) or _CATALOG_NAME.match(name)):
         raise ProcflowError(f"refusing to write {name!r}: not a plain file name")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:

@@ -56,6 +56,7 @@ def all_rules() -> list[Rule]:
         pf111_unknown_holidays,
         pf112_business_clock_without_calendar,
         pf113_sla_never_met,
+        pf114_untranslated_shared_name,
     )
 
     modules = [pf001_not_yaml, pf002_unsafe_yaml, pf003_schema, pf004_duplicate_id,
@@ -64,7 +65,8 @@ def all_rules() -> list[Rule]:
                pf102_sla_unreachable, pf103_sla_unwatched, pf104_review_overdue,
                pf105_long_step, pf106_file_name, pf107_no_review, pf108_unused_template,
                pf109_no_working_time, pf110_bad_hours, pf111_unknown_holidays,
-               pf112_business_clock_without_calendar, pf113_sla_never_met]
+               pf112_business_clock_without_calendar, pf113_sla_never_met,
+               pf114_untranslated_shared_name]
     return [module.RULE for module in modules]
 
 

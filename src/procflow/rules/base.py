@@ -68,7 +68,7 @@ class RuleContext:
         """Every role the procedure may use: its own, then the project's shared roles."""
         from procflow.references import known_roles
 
-        return known_roles(self.procedure, self.project.config.roles)
+        return known_roles(self.procedure, self.project.shared_roles.values())
 
 
 @dataclass(frozen=True)
