@@ -18,6 +18,8 @@ import polars as pl
 
 from procflow.tickets.load import (
     ReadOptions,
+    bad_rows,
+    flag,
     missing_status_columns,
     parse_times,
     read_raw,
@@ -49,24 +51,23 @@ def load_pauses(path: Path, options: ReadOptions, pause_statuses: Iterable[str],
     wanted = [columns.column("id"), columns.column("status"), columns.column("at")]
     raw = read_raw(path, wanted)
     missing_status_columns(raw, wanted, path)
-    frame = raw.select(pl.col(wanted[0]).alias("id"), pl.col(wanted[1]).alias("status"),
-                       pl.col(wanted[2]).alias("at")).with_row_index("row", offset=1)
+    frame = raw.select(text_of(wanted[0]).alias("id"),
+                       text_of(wanted[1]).str.to_lowercase().alias("status"),
+                       pl.col(wanted[2]).alias("at"))
     at, problem = parse_times(frame["at"], "at", options)
-    parsed = frame.select(
-        "row", text_of("id").alias("id"), text_of("status").str.to_lowercase().alias("status"),
-        pl.lit(at).alias("at"),
-        pl.concat_list([pl.lit(problem) if problem is not None
-                        else pl.lit(None, dtype=pl.Utf8),
-                        pl.when(text_of("id").is_null() | (text_of("id") == ""))
-                        .then(pl.lit("id: missing")),
-                        pl.when(text_of("at").is_null() | (text_of("at") == ""))
-                        .then(pl.lit("at: missing"))]).list.drop_nulls().alias("problems"))
-    bad_mask = pl.col("problems").list.len() > 0
-    good = parsed.filter(~bad_mask).sort("id", "at")
+    at_text = frame["at"].cast(pl.Utf8).str.strip_chars()
+    bad, bad_mask = bad_rows([
+        problem,
+        flag(frame, frame["id"].is_null() | (frame["id"] == ""), pl.lit("id: missing")),
+        flag(frame, at_text.is_null() | (at_text == ""), pl.lit("at: missing"))], frame.height)
+    good = frame.with_columns(at)
+    if bad_mask is not None:
+        good = good.filter(pl.Series(~bad_mask))
     always = frozenset(status.strip().lower() for status in pause_statuses)
     kept = always | {status.strip().lower() for status in step_statuses}
-    intervals = (good.with_columns(pl.col("at").shift(-1).over("id").alias("end"))
+    good = good.sort("id", "at")
+    following = pl.col("id").shift(-1) == pl.col("id")  # sorted: the ticket's next change
+    intervals = (good.with_columns(pl.when(following).then(pl.col("at").shift(-1)).alias("end"))
                  .filter(pl.col("status").is_in(list(kept)))
                  .select("id", "status", pl.col("at").alias("start"), "end"))
-    return StatusChanges(intervals, parsed.filter(bad_mask).select("row", "problems"),
-                         frame.height, always)
+    return StatusChanges(intervals, bad, frame.height, always)
