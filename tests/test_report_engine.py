@@ -161,3 +161,18 @@ def test_bad_status_rows_are_listed_with_every_problem(tmp_path) -> None:
     start = int(dt.datetime(2026, 11, 2, 9, tzinfo=dt.timezone.utc).timestamp())
     assert changes.intervals.to_dicts() == [
         {"id": "T1", "status": "waiting", "start": start, "end": start + 7200}]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Warsaw", "America/Santiago", "Asia/Beirut",
+                                  "Australia/Lord_Howe", "UTC"])
+def test_months_are_those_of_the_local_calendar_at_every_month_boundary(zone: str) -> None:
+    """Tickets are grouped by the month of their creation in the report's zone; a second
+    before and at each month's start (some zones change their clocks at midnight) must fall
+    in the month polars' per-instant conversion gives."""
+    from procflow.tickets.compute import local_midnight, months_of
+
+    starts = [local_midnight(dt.date(2024 + k // 12, k % 12 + 1, 1), zone) for k in range(40)]
+    instants = pl.Series("created", [t + d for t in starts for d in (-3601, -1, 0, 1, 3600)]
+                         + [None], dtype=pl.Int64)
+    exact = pl.from_epoch(instants, "s").dt.convert_time_zone(zone).dt.strftime("%Y-%m")
+    assert months_of(instants, zone).to_list() == exact.to_list()

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from procflow.tickets.load import (
@@ -40,6 +41,18 @@ class StatusChanges:
     def for_statuses(self, statuses: frozenset[str]) -> StatusChanges:
         """Only the intervals in one of ``statuses`` (lower case)."""
         kept = self.intervals.filter(pl.col("status").is_in(list(statuses)))
+        return StatusChanges(kept, self.bad, self.rows, self.always)
+
+    def within(self, rows: np.ndarray) -> StatusChanges:
+        """For intervals placed on the rows of a table (``_i``): those of the rows of the mask
+        ``rows``, placed on the table of those rows only."""
+        if "_i" not in self.intervals.columns:
+            return self  # placed by id when measured
+        index = self.intervals["_i"].to_numpy()
+        keep = rows[index]
+        renumbered = np.cumsum(rows) - 1
+        kept = self.intervals.filter(pl.Series(keep)).with_columns(
+            pl.Series("_i", renumbered[index[keep]], dtype=pl.UInt32))
         return StatusChanges(kept, self.bad, self.rows, self.always)
 
 
