@@ -513,8 +513,9 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
     table, more = _check_relations(table, procedures, options)
     problems += more
     bad, bad_mask = bad_rows(problems, height)
+    table = table.drop("priority_text", "first_response_minutes")  # not copied below
     good = table if bad_mask is None else table.filter(pl.Series(~bad_mask))
-    return Tickets(good.drop("priority_text", "first_response_minutes"), bad, height, fields)
+    return Tickets(good, bad, height, fields)
 
 
 def _check_relations(table: pl.DataFrame, procedures: Mapping[str, Procedure],
