@@ -295,9 +295,20 @@ def _priority_ids(table: pl.DataFrame, procedures: Mapping[str, Procedure],
                   configured: Mapping[str, str]) -> pl.Series:
     """Each row's priority id: the export's value matched, without regard to case, against
     the ids and names of its procedure's priorities and ``report.priorities``. An export
-    has few distinct (procedure, priority) pairs: they are matched once and joined back."""
-    pairs = table.select("procedure", "priority_text")
-    keys = pairs.unique().with_columns(pl.col("priority_text").str.to_lowercase().alias("key"))
+    has few distinct (procedure, priority) pairs: each is matched once, and every row takes
+    its pair's answer by the pair's number (no join that would copy the text columns)."""
+    codes, keys = [], []
+    for name in ("procedure", "priority_text"):
+        values = table[name]
+        distinct = values.unique().drop_nulls()
+        keys.append(pl.concat([distinct, pl.Series([None], dtype=pl.Utf8)]))
+        codes.append(values.cast(pl.Enum(distinct)).to_physical().cast(pl.Int64)
+                     .fill_null(len(distinct)).to_numpy())
+    width = len(keys[1])
+    pair = codes[0] * width + codes[1]
+    distinct_pairs = np.unique(pl.Series(pair).unique().to_numpy())
+    pairs = pl.DataFrame({"procedure": keys[0].gather(distinct_pairs // width),
+                          "key": keys[1].gather(distinct_pairs % width).str.to_lowercase()})
     result = pl.lit(None, dtype=pl.Utf8)
     for procedure in procedures.values():
         if not procedure.priorities:
@@ -311,9 +322,8 @@ def _priority_ids(table: pl.DataFrame, procedures: Mapping[str, Procedure],
         result = pl.when(pl.col("procedure") == procedure.id).then(
             pl.col("key").replace_strict(names, default=None, return_dtype=pl.Utf8)
         ).otherwise(result)
-    keys = keys.select("procedure", "priority_text", result.alias("priority"))
-    return pairs.join(keys, on=["procedure", "priority_text"], how="left", nulls_equal=True,
-                      maintain_order="left")["priority"]
+    answers = pairs.with_columns(result.alias("priority"))["priority"]
+    return answers.gather(np.searchsorted(distinct_pairs, pair)).alias("priority")
 
 
 _NUMBERS = ("first_response_minutes", "reopened", "contacts", "csat", "nps")
