@@ -114,3 +114,65 @@ def test_overlapping_pauses_are_merged_and_clipped() -> None:
     assert list(zip(pauses.ticket.tolist(), pauses.start.tolist(), pauses.end.tolist(),
                     strict=True)) == \
         [(0, 10, 30), (0, 40, 45), (1, 5, 100)]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Warsaw", "Australia/Lord_Howe", "America/Santiago",
+                                  "America/St_Johns", "Asia/Kolkata"])
+def test_zone_table_converts_naive_times_as_the_exact_conversion_does(zone: str) -> None:
+    """The report converts naive times by a table of the zone's offsets; every second near
+    each change of offset (gaps, folds, half-hour changes, changes at midnight), and random
+    times, must come out as polars' exact ``replace_time_zone`` gives them. The hours the
+    table leaves to the exact way are those where the conversion is not steady."""
+    from procflow.tickets.load import ZoneOffsets
+
+    table = ZoneOffsets.of(zone, 2025, 2027)
+    rng = np.random.default_rng(3)
+    local = rng.integers(table.low - 86_400, table.high + 86_400, 200_000)
+    near = (table.changing.to_numpy() * 3600)[:, None] + np.arange(-7200, 7200, 59)
+    local = np.concatenate([local, near.ravel(), table.breaks - 1, table.breaks])
+    series = pl.Series("t", local, dtype=pl.Int64)
+    exact = pl.from_epoch(series, "s").dt.replace_time_zone(
+        zone, ambiguous="earliest", non_existent="null").dt.epoch("s")
+    unsure = pl.DataFrame({"t": series}).select(table.unsure(pl.col("t"))).to_series()
+    sure = ~unsure.to_numpy()
+    assert sure.mean() > 0.5
+    converted = table.to_utc(series)
+    assert converted.filter(pl.Series(sure)).to_list() == exact.filter(pl.Series(sure)).to_list()
+    assert exact.filter(pl.Series(sure)).null_count() == 0  # every gap time goes the exact way
+
+
+def test_bad_status_rows_are_listed_with_every_problem(tmp_path) -> None:
+    from procflow.tickets.columns import column_map
+    from procflow.tickets.load import ReadOptions
+    from procflow.tickets.statuses import load_pauses
+
+    path = tmp_path / "statuses.csv"
+    path.write_text("id,status,at\nT1,Waiting,2026-11-02 10:00\n,Waiting,soon\n"
+                    "T1,Open,2026-11-02 12:00\nT2,Waiting,\nT2,Waiting,2026-03-29 02:30\n",
+                    encoding="utf-8")
+    changes = load_pauses(path, ReadOptions(column_map(None, {}, {}), "Europe/Warsaw"),
+                          ["waiting"])
+    assert changes.bad.to_dicts() == [
+        {"row": 2, "problems": ["at: 'soon' is not a time (ISO 8601 expected; see "
+                                "--time-format)", "id: missing"]},
+        {"row": 4, "problems": ["at: missing"]},
+        {"row": 5, "problems": ["at: '2026-03-29 02:30' does not exist in Europe/Warsaw "
+                                "(the clocks jump forward)"]}]
+    start = int(dt.datetime(2026, 11, 2, 9, tzinfo=dt.timezone.utc).timestamp())
+    assert changes.intervals.to_dicts() == [
+        {"id": "T1", "status": "waiting", "start": start, "end": start + 7200}]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Warsaw", "America/Santiago", "Asia/Beirut",
+                                  "Australia/Lord_Howe", "UTC"])
+def test_months_are_those_of_the_local_calendar_at_every_month_boundary(zone: str) -> None:
+    """Tickets are grouped by the month of their creation in the report's zone; a second
+    before and at each month's start (some zones change their clocks at midnight) must fall
+    in the month polars' per-instant conversion gives."""
+    from procflow.tickets.compute import local_midnight, months_of
+
+    starts = [local_midnight(dt.date(2024 + k // 12, k % 12 + 1, 1), zone) for k in range(40)]
+    instants = pl.Series("created", [t + d for t in starts for d in (-3601, -1, 0, 1, 3600)]
+                         + [None], dtype=pl.Int64)
+    exact = pl.from_epoch(instants, "s").dt.convert_time_zone(zone).dt.strftime("%Y-%m")
+    assert months_of(instants, zone).to_list() == exact.to_list()

@@ -111,14 +111,16 @@ def response_chart(result: ProcedureResult, prefix: str) -> Markup | None:
     targets = [target for _, target in result.response_targets]
     top = float(np.quantile(hours, 0.98))
     top = max([top] + [t * 1.5 for t in targets]) or 1.0
-    axes.hist(np.clip(hours, 0, top), bins=40, range=(0, top), color=PALETTE[0])
+    # one filled step outline, not 40 bar artists: the same picture, drawn far faster
+    counts, edges = np.histogram(np.clip(hours, 0, top), bins=40, range=(0, top))
+    axes.stairs(counts, edges, fill=True, color=PALETTE[0])
     for index, (sla_id, target) in enumerate(result.response_targets):
         axes.axvline(target, color=PALETTE[(index + 1) % len(PALETTE)], linestyle="--",
                      linewidth=1.5, label=f"{sla_id}: {target:g} h")
     axes.set_xlabel("working hours to first response (the last bar holds the slowest 2%)")
     axes.set_ylabel("tickets")
     if result.response_targets:
-        axes.legend(fontsize=8, frameon=False)
+        axes.legend(fontsize=8, frameon=False, loc="upper right")  # "best" costs a search
     return _svg(figure, prefix, f"{result.procedure.title}: distribution of the working time "
                 "to first response, SLA targets dashed")
 

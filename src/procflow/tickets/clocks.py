@@ -248,9 +248,12 @@ class SlaClock:
                 going = ticket[~finished]
                 remaining[going] -= before[~finished]
                 current[going] = end[~finished]
-        base = self.clock.cumulative(current)
+        clock = self.clock
+        base = clock.cumulative(current)
         self.ensure_counted(int((base + remaining).max(initial=0)))
-        due = self._moment(self.clock.cumulative(current) + remaining)
+        if self.clock is not clock:  # extended: counted again on the new clock
+            base = self.clock.cumulative(current)
+        due = self._moment(base + remaining)
         result: Seconds = np.maximum(current, due)
         return result
 

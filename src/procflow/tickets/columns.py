@@ -30,7 +30,9 @@ REQUIRED = ("id", "created")
 ZENDESK = {"id": "Id", "priority": "Priority", "created": "Created at",
            "first_response_minutes": "First reply time in minutes", "resolved": "Solved at",
            "reopened": "Reopens", "csat": "Satisfaction Score"}
-#: Freshdesk's ticket export ("Customer interactions" counts the customer's replies)
+#: Freshdesk's ticket export ("Customer interactions" counts the customer's replies). Not
+#: confirmed by a Freshdesk help page (none listing the columns was found): these are the
+#: headers Freshdesk's export code gives them (README, "Is the procedure kept?")
 FRESHDESK = {"id": "Ticket ID", "priority": "Priority", "created": "Created time",
              "first_response": "Initial response time", "resolved": "Resolved time",
              "contacts": "Customer interactions"}

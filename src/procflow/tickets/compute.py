@@ -14,7 +14,9 @@ else a quarter of the target). Compliance = met / (met + breached + open_breache
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -214,8 +216,31 @@ def kpi_measure(kpi: Kpi, procedure: Procedure, settings: TicketReportSettings) 
     return defaults.get(kpi.id)
 
 
-def months_of(created: pl.Expr, zone: str) -> pl.Expr:
-    return pl.from_epoch(created, "s").dt.convert_time_zone(zone).dt.strftime("%Y-%m")
+def local_midnight(day: dt.date, zone: str) -> int:
+    """The instant (UTC epoch seconds) at which ``day`` begins in ``zone`` (when midnight
+    falls in a gap, the moment the clocks jump: Python's reading of a missing time)."""
+    return int(dt.datetime.combine(day, dt.time(), zoneinfo.ZoneInfo(zone)).timestamp())
+
+
+def months_of(created: pl.Series, zone: str) -> pl.Series:
+    """Each instant's month (``YYYY-MM``) in ``zone``: one sorted search over the instants
+    at which the months of the span begin, not a time-zone conversion per ticket (over a
+    span of more than a century, from a stray year, polars converts each one)."""
+    low, high = created.min(), created.max()
+    if not isinstance(low, int) or not isinstance(high, int) or high - low > 100 * 366 * 86_400:
+        return pl.from_epoch(created, "s").dt.convert_time_zone(zone).dt.strftime(
+            "%Y-%m").alias("month")
+    first, last = (dt.datetime.fromtimestamp(value, zoneinfo.ZoneInfo(zone))
+                   for value in (low, high))
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    months = [(first.year + (first.month - 1 + k) // 12, (first.month - 1 + k) % 12 + 1)
+              for k in range(count)]
+    starts = np.array([local_midnight(dt.date(year, month, 1), zone)
+                       for year, month in months[1:]], dtype=np.int64)
+    labels = pl.Series([f"{year:04d}-{month:02d}" for year, month in months], dtype=pl.Utf8)
+    index = np.searchsorted(starts, created.fill_null(low).to_numpy(), side="right")
+    return pl.select(pl.when(created.is_not_null()).then(labels.gather(index))
+                     ).to_series().alias("month")
 
 
 def ticket_pauses(scope: pl.DataFrame, changes: StatusChanges | None, starts: np.ndarray,
@@ -224,8 +249,9 @@ def ticket_pauses(scope: pl.DataFrame, changes: StatusChanges | None, starts: np
     each ticket's start and stop; a pause still running lasts until the stop."""
     if changes is None or changes.intervals.is_empty():
         return Pauses.empty()
-    positions = scope.select("id").with_row_index("_i")
-    joined = positions.join(changes.intervals, on="id", how="inner")
+    joined = changes.intervals
+    if "_i" not in joined.columns:  # not yet placed on the rows of ``scope``
+        joined = scope.select("id").with_row_index("_i").join(joined, on="id", how="inner")
     if joined.is_empty():
         return Pauses.empty()
     ticket = joined["_i"].cast(pl.Int64).to_numpy()
@@ -273,8 +299,11 @@ def measure_sla(sla: Sla, procedure: Procedure, tickets: pl.DataFrame, project: 
     """The SLA's counts, and (for the first-response figures) the row numbers in scope and
     their working seconds to the stop time (NaN while open)."""
     measure = sla_measure(sla, procedure, settings)
-    scope = tickets if sla.priority is None else tickets.filter(
-        pl.col("priority") == sla.priority)
+    scope = tickets
+    if sla.priority is not None:
+        in_scope = (tickets["priority"] == sla.priority).fill_null(False)
+        scope = tickets.filter(in_scope)
+        changes = changes and changes.within(in_scope.to_numpy())
     if changes is not None:  # the statuses that stop this SLA's clock
         steps = set(getattr(sla, "pause", ()))
         changes = changes.for_statuses(changes.always | {
@@ -415,13 +444,13 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
                  settings: TicketReportSettings, *, source: str, timezone: str, now: int,
                  period: Period, default_target: Target) -> Report:
     """Everything the outputs show, from the loaded tickets (see the module docstring)."""
-    frame = tickets.frame.with_columns(months_of(pl.col("created"), timezone).alias("month"))
-    if period.start or period.end:
-        day = pl.from_epoch("created", "s").dt.convert_time_zone(timezone).dt.strftime("%Y-%m-%d")
-        if period.start:
-            frame = frame.filter(day >= period.start)
-        if period.end:
-            frame = frame.filter(day <= period.end)
+    frame = tickets.frame.with_columns(months_of(tickets.frame["created"], timezone))
+    if period.start:
+        frame = frame.filter(pl.col("created") >= local_midnight(
+            dt.date.fromisoformat(period.start), timezone))
+    if period.end:
+        frame = frame.filter(pl.col("created") < local_midnight(
+            dt.date.fromisoformat(period.end) + dt.timedelta(days=1), timezone))
     frame = frame.filter(pl.col("created") <= now)
     warnings: list[str] = []
     results = []
@@ -431,9 +460,9 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
             continue
         targets, problems = compliance_targets(procedure, settings, default_target)
         warnings += problems
-        own_pauses = pauses and StatusChanges(  # this procedure's only: smaller joins below
-            pauses.intervals.join(own.select("id"), on="id", how="semi"), pauses.bad,
-            pauses.rows, pauses.always)
+        own_pauses = pauses and StatusChanges(  # this procedure's only, placed on its rows
+            own.select("id").with_row_index("_i").join(pauses.intervals, on="id", how="inner"),
+            pauses.bad, pauses.rows, pauses.always)
         fr_work = np.full(own.height, np.nan)
         own_rows = own["row"].to_numpy()  # ascending: the export's order is kept
         sla_results, response_targets = [], []

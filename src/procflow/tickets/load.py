@@ -13,11 +13,13 @@ with its row number (1 = the first data row) and every problem it has.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from procflow.errors import UsageError
@@ -127,8 +129,8 @@ def text_of(name: str) -> pl.Expr:
 
 
 def parse_times(column: pl.Series, name: str, options: ReadOptions
-                ) -> tuple[pl.Series, pl.Series | None]:
-    """(epoch seconds or null, problem text or null) for the time column ``name``.
+                ) -> tuple[pl.Series, Flags | None]:
+    """(epoch seconds or null, the problems) for the time column ``name``.
 
     A format that does not match costs as much as one that does, so the format is chosen on
     a sample and the others are tried only on the few values it leaves unparsed."""
@@ -172,26 +174,66 @@ def parse_times(column: pl.Series, name: str, options: ReadOptions
         pl.col("raw"), pl.lit(zone)))
     unparsed = flag(context, given & seconds.is_null() & ~gap, pl.format(
         "{}: '{}' is not a time{}", pl.lit(name), pl.col("raw"), pl.lit(hint)))
-    return seconds, merge_flags(len(raw), gaps, unparsed)
+    return seconds, merge_flags(gaps, unparsed)
 
 
-def flag(context: pl.DataFrame, mask: pl.Series, message: pl.Expr) -> pl.Series | None:
-    """The problem text at each row of ``mask`` (``message`` is evaluated on those rows of
-    ``context`` only: most rows are good), null elsewhere; None when no row is flagged."""
+@dataclass(frozen=True)
+class Flags:
+    """Problems of some rows: their positions (0-based) and one text each. Most rows are
+    good, so only the flagged ones are held (a full column of mostly empty texts per kind of
+    problem would cost more memory than the typed table)."""
+
+    at: pl.Series  # UInt32 positions
+    text: pl.Series  # Utf8
+
+    def within(self, positions: pl.Series) -> Flags:
+        """These flags, of a subset of rows, placed at the rows' ``positions`` in the whole."""
+        return Flags(positions.gather(self.at), self.text)
+
+    def dense(self, height: int) -> pl.Series:
+        """The problem text at each of ``height`` rows, null where there is none."""
+        return pl.repeat(None, height, dtype=pl.Utf8, eager=True).scatter(self.at, self.text)
+
+
+def flag(context: pl.DataFrame, mask: pl.Series, message: pl.Expr) -> Flags | None:
+    """The problem text of each row of ``mask`` (``message`` is evaluated on those rows of
+    ``context`` only); None when no row is flagged."""
     mask = mask.fill_null(False)
     if not mask.any():
         return None
     index = mask.arg_true()
-    texts = context.select(pl.all().gather(index)).select(message.alias("m"))["m"]
-    return pl.repeat(None, context.height, dtype=pl.Utf8, eager=True).scatter(index, texts)
+    texts = context.select(pl.all().gather(index)).with_columns(message.alias("m"))["m"]
+    return Flags(index, texts)
 
 
-def merge_flags(height: int, *flags: pl.Series | None) -> pl.Series | None:
-    """Flags of exclusive problems as one column (the first one set wins)."""
+def merge_flags(*flags: Flags | None) -> Flags | None:
+    """Flags of exclusive problems as one (at a row flagged twice, the first one wins)."""
     present = [f for f in flags if f is not None]
     if not present:
         return None
-    return pl.select(pl.coalesce(present)).to_series() if len(present) > 1 else present[0]
+    at, text = present[0].at, present[0].text
+    for other in present[1:]:
+        new = ~other.at.is_in(at.implode())
+        at = pl.concat([at, other.at.filter(new)])
+        text = pl.concat([text, other.text.filter(new)])
+    return Flags(at, text)
+
+
+def bad_rows(flags: list[Flags | None], height: int) -> tuple[pl.DataFrame, np.ndarray | None]:
+    """The bad rows (row number from 1, every problem in the order of ``flags``) and a mask
+    of them over ``height`` rows (None when all rows are good)."""
+    present = [f for f in flags if f is not None and len(f.at)]
+    if not present:
+        return pl.DataFrame(schema={"row": pl.UInt32, "problems": pl.List(pl.Utf8)}), None
+    found = pl.DataFrame({
+        "at": pl.concat([f.at.cast(pl.UInt32) for f in present]),
+        "kind": np.repeat(np.arange(len(present)), [len(f.at) for f in present]),
+        "text": pl.concat([f.text.cast(pl.Utf8) for f in present]),
+    }).drop_nulls("text").sort("at", "kind")
+    mask = np.zeros(height, dtype=bool)
+    mask[found["at"].to_numpy()] = True
+    bad = found.group_by("at", maintain_order=True).agg(pl.col("text").alias("problems"))
+    return bad.select((pl.col("at") + 1).alias("row"), "problems"), mask
 
 
 def _parsed(text: pl.Series, fmt: str, kind: str) -> pl.Series:
@@ -206,8 +248,8 @@ def _utc_seconds(parsed: pl.Series, kind: str, zone: str) -> pl.Series:
     return parsed.dt.epoch("s")
 
 
-def parse_numbers(column: pl.Series, name: str) -> tuple[pl.Series, pl.Series | None]:
-    """(value or null, problem text or null): numbers as written, ``,`` as the decimal
+def parse_numbers(column: pl.Series, name: str) -> tuple[pl.Series, Flags | None]:
+    """(value or null, the problems): numbers as written, ``,`` as the decimal
     mark too; Zendesk's good/bad for CSAT; out-of-range values are problems."""
     if column.dtype.is_numeric():
         value = column.cast(pl.Float64)
@@ -240,7 +282,6 @@ def parse_numbers(column: pl.Series, name: str) -> tuple[pl.Series, pl.Series | 
     out_of_range = out_of_range.fill_null(False)
     context = pl.DataFrame({"raw": raw})
     problem = merge_flags(
-        len(raw),
         flag(context, given & value.is_null(),
              pl.format("{}: '{}' is not a number", pl.lit(name), pl.col("raw"))),
         flag(context, given & out_of_range,
@@ -253,9 +294,21 @@ def parse_numbers(column: pl.Series, name: str) -> tuple[pl.Series, pl.Series | 
 def _priority_ids(table: pl.DataFrame, procedures: Mapping[str, Procedure],
                   configured: Mapping[str, str]) -> pl.Series:
     """Each row's priority id: the export's value matched, without regard to case, against
-    the ids and names of its procedure's priorities and ``report.priorities``."""
-    lowered = table["priority_text"].str.to_lowercase()
-    context = pl.DataFrame({"procedure": table["procedure"], "key": lowered})
+    the ids and names of its procedure's priorities and ``report.priorities``. An export
+    has few distinct (procedure, priority) pairs: each is matched once, and every row takes
+    its pair's answer by the pair's number (no join that would copy the text columns)."""
+    codes, keys = [], []
+    for name in ("procedure", "priority_text"):
+        values = table[name]
+        distinct = values.unique().drop_nulls()
+        keys.append(pl.concat([distinct, pl.Series([None], dtype=pl.Utf8)]))
+        codes.append(values.cast(pl.Enum(distinct)).to_physical().cast(pl.Int64)
+                     .fill_null(len(distinct)).to_numpy())
+    width = len(keys[1])
+    pair = codes[0] * width + codes[1]
+    distinct_pairs = np.unique(pl.Series(pair).unique().to_numpy())
+    pairs = pl.DataFrame({"procedure": keys[0].gather(distinct_pairs // width),
+                          "key": keys[1].gather(distinct_pairs % width).str.to_lowercase()})
     result = pl.lit(None, dtype=pl.Utf8)
     for procedure in procedures.values():
         if not procedure.priorities:
@@ -269,7 +322,8 @@ def _priority_ids(table: pl.DataFrame, procedures: Mapping[str, Procedure],
         result = pl.when(pl.col("procedure") == procedure.id).then(
             pl.col("key").replace_strict(names, default=None, return_dtype=pl.Utf8)
         ).otherwise(result)
-    return context.select(result.alias("priority")).to_series()
+    answers = pairs.with_columns(result.alias("priority"))["priority"]
+    return answers.gather(np.searchsorted(distinct_pairs, pair)).alias("priority")
 
 
 _NUMBERS = ("first_response_minutes", "reopened", "contacts", "csat", "nps")
@@ -285,23 +339,90 @@ def _best_format(sample: pl.Series, options: ReadOptions) -> tuple[str, str]:
     return max(_ISO_FORMATS, key=lambda item: _parsed(text, *item).count())
 
 
-def _fast_time(name: str, fmt: str, kind: str, zone: str) -> list[pl.Expr]:
-    """Epoch seconds in the likeliest format, and the text of the rows it leaves unread."""
-    raw = text_of(name)
+@dataclass(frozen=True)
+class ZoneOffsets:
+    """A zone's UTC offset as a step function of local wall-clock time (over some years),
+    so that
+    a million naive times become UTC by one sorted search instead of a time-zone lookup
+    each. The hours in which the offset changes (a gap or a fold) are not in the table:
+    their times go the exact way (``parse_times``), which also flags the gap's."""
+
+    low: int  # the local seconds covered: [low, high)
+    high: int
+    breaks: np.ndarray  # local seconds from which an offset holds, sorted
+    offsets: np.ndarray  # seconds east of UTC from each break on
+    changing: pl.Series  # local hours (seconds // 3600) that hold a change
+
+    @classmethod
+    @functools.cache
+    def of(cls, zone: str, first_year: int, last_year: int) -> ZoneOffsets:
+        """The table of ``zone`` from the start of ``first_year`` to the end of
+        ``last_year`` (1970-2200 at most: times outside go the exact way)."""
+        def offset(local: np.ndarray) -> np.ndarray:
+            utc = pl.from_epoch(pl.Series(local), "s").dt.replace_time_zone(
+                zone, ambiguous="earliest", non_existent="null").dt.epoch("s")
+            seconds: np.ndarray = (pl.Series(local) - utc).to_numpy().astype(np.float64)
+            return seconds  # NaN: a gap
+
+        low = (dt.date(max(first_year, 1970), 1, 1) - dt.date(1970, 1, 1)).days * 86_400
+        high = (dt.date(min(max(last_year, first_year), 2200) + 1, 1, 1)
+                - dt.date(1970, 1, 1)).days * 86_400
+        midnights = np.arange(low, high + 86_400, 86_400, dtype=np.int64)
+        daily = offset(midnights)
+        moved = (daily[1:] != daily[:-1]) | np.isnan(daily[1:]) | np.isnan(daily[:-1])
+        days = np.unique(np.concatenate([np.flatnonzero(moved), np.flatnonzero(moved) + 1]))
+        hours = (midnights[days][:, None] + 3600 * np.arange(24)).ravel()
+        start, end = offset(hours), offset(hours + 3599)
+        changing = (start != end) | np.isnan(start) | np.isnan(end)
+        steady_days = np.setdiff1d(np.arange(len(midnights)), days)
+        points = np.concatenate([midnights[steady_days], hours[~changing]])
+        values = np.concatenate([daily[steady_days], start[~changing]])
+        order = np.argsort(points, kind="stable")
+        points, values = points[order], values[order]
+        new = np.ones(len(points), dtype=bool)
+        new[1:] = values[1:] != values[:-1]
+        return cls(low, high, points[new], values[new].astype(np.int64),
+                   pl.Series(hours[changing] // 3600, dtype=pl.Int64))
+
+    def unsure(self, local: pl.Expr) -> pl.Expr:
+        """Times the table cannot convert: outside it, or in an hour that holds a change."""
+        return ((local < self.low) | (local >= self.high)
+                | (local // 3600).is_in(self.changing.implode()))
+
+    def to_utc(self, local: pl.Series) -> pl.Series:
+        """UTC epoch seconds of local wall-clock seconds the table covers (null stays)."""
+        values = local.fill_null(0).to_numpy()
+        index = np.maximum(np.searchsorted(self.breaks, values, side="right") - 1, 0)
+        utc = pl.Series(local.name, values - self.offsets[index], dtype=pl.Int64)
+        return pl.select(pl.when(local.is_not_null()).then(utc)).to_series().alias(local.name)
+
+
+def _zone_table(sample: pl.Series, fmt: str, zone: str) -> ZoneOffsets:
+    """The zone table for a column: from a year before its sample's earliest time (exports
+    are mostly in order) to two years after today's."""
+    years = _parsed(sample.cast(pl.Utf8).str.strip_chars(), fmt, "naive").dt.year()
+    first = years.min()
+    this_year = dt.date.today().year
+    return ZoneOffsets.of(zone, int(first) - 1 if first is not None else this_year - 5,  # type: ignore[arg-type]
+                          this_year + 2)
+
+
+def _fast_time(name: str, fmt: str, zone: ZoneOffsets | None) -> list[pl.Expr]:
+    """Epoch seconds in the likeliest format (UTC, or local wall-clock seconds that
+    ``zone.to_utc`` converts), and the text of the rows left to ``parse_times``: those it
+    does not read and those the zone table cannot convert. The text is not stripped here:
+    a value with spaces around it is left over, and ``parse_times`` reads it stripped."""
+    raw = pl.col(name).cast(pl.Utf8)
     parsed = raw.str.to_datetime(fmt, strict=False, time_unit="us",
-                                 time_zone="UTC" if kind == "aware" else None)
-    if kind != "aware":
-        parsed = parsed.dt.replace_time_zone("UTC" if kind == "utc" else zone,
-                                             ambiguous="earliest", non_existent="null")
+                                 time_zone=None if zone else "UTC")
     seconds = parsed.dt.epoch("s")
-    given = raw.is_not_null() & (raw != "")
-    return [seconds.alias(name), pl.when(given & seconds.is_null()).then(raw)
-            .alias(f"{name}__raw"), (~given).alias(f"{name}__empty")]
+    unsure = seconds.is_null() | (zone.unsure(seconds) if zone else pl.lit(False))
+    return [seconds.alias(name), pl.when((raw != "") & unsure).then(raw).alias(f"{name}__raw")]
 
 
-def _fast_number(name: str, dtype: pl.DataType) -> list[pl.Expr]:
+def _fast_number(name: str) -> list[pl.Expr]:
     """The number as a plain cast reads it, and the text of the rows to look at again (not
-    read, or out of range)."""
+    read, or out of range; ``parse_numbers`` tells blank text from a bad number)."""
     value = pl.col(name).cast(pl.Float64, strict=False)
     low, high = _RANGES.get(name, (None, None))
     odd = value.is_null() | value.is_nan() | value.is_infinite()
@@ -310,12 +431,11 @@ def _fast_number(name: str, dtype: pl.DataType) -> list[pl.Expr]:
     if high is not None:
         odd = odd | (value > high)
     raw = pl.col(name).cast(pl.Utf8)
-    given = raw.is_not_null() & (raw.str.strip_chars() != "")
-    return [value.alias(name), pl.when(given & odd).then(raw).alias(f"{name}__raw")]
+    return [value.alias(name), pl.when((raw != "") & odd).then(raw).alias(f"{name}__raw")]
 
 
 def _finish(table: pl.DataFrame, name: str, parse: Callable[[pl.Series], tuple[
-        pl.Series, pl.Series | None]]) -> tuple[pl.Series, pl.Series | None]:
+        pl.Series, Flags | None]]) -> tuple[pl.Series, Flags | None]:
     """The column with the rows the fast path left re-read by ``parse`` (all the slow
     forms and the problem texts), and their problems."""
     values = table[name]
@@ -325,10 +445,7 @@ def _finish(table: pl.DataFrame, name: str, parse: Callable[[pl.Series], tuple[
         return values, None
     fixed, problems = parse(leftover.gather(index))
     values = values.scatter(index, fixed.cast(values.dtype))
-    if problems is None:
-        return values, None
-    return values, pl.repeat(None, table.height, dtype=pl.Utf8, eager=True).scatter(
-        index, problems)
+    return values, problems.within(index) if problems is not None else None
 
 
 def load_tickets(path: Path, procedures: Mapping[str, Procedure],
@@ -354,15 +471,19 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
                  else pl.lit(None, dtype=pl.Utf8).alias("priority_text"))
     typed_times = [name for name in TIME_FIELDS if name in fields
                    and isinstance(schema[name], pl.Datetime)]
+    zones: dict[str, ZoneOffsets | None] = {}
     for name in TIME_FIELDS:
         if name in typed_times:
             exprs.append(pl.col(name))
         elif name in fields:
-            exprs += _fast_time(name, *_best_format(sample[name], options), options.timezone)
+            fmt, kind = _best_format(sample[name], options)
+            zones[name] = (_zone_table(sample[name], fmt, options.timezone)
+                           if kind == "naive" and options.timezone != "UTC" else None)
+            exprs += _fast_time(name, fmt, zones[name])
         else:
             exprs.append(pl.lit(None, dtype=pl.Int64).alias(name))
     for name in _NUMBERS:
-        exprs += (_fast_number(name, schema[name]) if name in fields
+        exprs += (_fast_number(name) if name in fields
                   else [pl.lit(None, dtype=pl.Float64).alias(name)])
     try:
         table = scan.select(exprs).collect(engine="streaming")
@@ -370,49 +491,45 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
         raise _unreadable(path, file_kind(path), error) from None
     height = table.height
     table = table.with_columns(pl.int_range(1, height + 1, dtype=pl.UInt32).alias("row"))
-    problems: list[pl.Series | None] = [
+    problems: list[Flags | None] = [
         flag(table, table["id"].is_null() | (table["id"] == ""), pl.lit("id: missing"))]
     for name in TIME_FIELDS:
         if name in typed_times:
             seconds, problem = parse_times(table[name], name, options)
-            table = table.with_columns(seconds)
-            problems.append(problem)
         elif name in fields:
+            zone = zones[name]
+            if zone is not None:
+                table = table.with_columns(zone.to_utc(table[name]))
             seconds, problem = _finish(
                 table, name, functools.partial(parse_times, name=name, options=options))
-            table = table.with_columns(seconds)
-            problems.append(problem)
-    if "created" in typed_times:
-        problems.append(flag(table, table["created"].is_null(), pl.lit("created: missing")))
-    else:
-        problems.append(flag(table, table["created__empty"], pl.lit("created: missing")))
+        else:
+            continue
+        table = table.with_columns(seconds)
+        problems.append(problem)
+        if name == "created":  # no time and no problem with it: none was given
+            flagged = problem.at if problem is not None else pl.Series([], dtype=pl.UInt32)
+            missing = seconds.is_null().to_numpy().copy()
+            missing[flagged.to_numpy()] = False
+            problems.append(flag(table, pl.Series(missing), pl.lit("created: missing")))
     for name in _NUMBERS:
         if name in fields:
             value, problem = _finish(table, name, functools.partial(parse_numbers, name=name))
             table = table.with_columns(value)
             problems.append(problem)
-    table = table.select(pl.exclude("^.*__(raw|empty)$")).with_columns(
+    table = table.select(pl.exclude("^.*__raw$")).with_columns(
         pl.coalesce([pl.col("first_response"),
                      pl.col("created") + (pl.col("first_response_minutes") * 60).round()
                      .cast(pl.Int64)]).alias("first_response"))
     table, more = _check_relations(table, procedures, options)
     problems += more
-    flags = [p for p in problems if p is not None]
-    if flags:
-        found = pl.DataFrame({f"p{i}": f for i, f in enumerate(flags)}).with_columns(
-            table["row"])
-        bad_mask = found.select(pl.any_horizontal(pl.exclude("row").is_not_null())).to_series()
-        bad = found.filter(bad_mask).select(
-            "row", pl.concat_list(pl.exclude("row")).list.drop_nulls().alias("problems"))
-        good = table.filter(~bad_mask)
-    else:
-        bad = pl.DataFrame(schema={"row": pl.UInt32, "problems": pl.List(pl.Utf8)})
-        good = table
-    return Tickets(good.drop("priority_text", "first_response_minutes"), bad, height, fields)
+    bad, bad_mask = bad_rows(problems, height)
+    table = table.drop("priority_text", "first_response_minutes")  # not copied below
+    good = table if bad_mask is None else table.filter(pl.Series(~bad_mask))
+    return Tickets(good, bad, height, fields)
 
 
 def _check_relations(table: pl.DataFrame, procedures: Mapping[str, Procedure],
-                     options: ReadOptions) -> tuple[pl.DataFrame, list[pl.Series | None]]:
+                     options: ReadOptions) -> tuple[pl.DataFrame, list[Flags | None]]:
     """The priority ids, and the problems between fields and against the procedures: the
     order of times, the procedure and priority known, ids unique."""
     table = table.with_columns(_priority_ids(table, procedures, options.priorities or {}))
@@ -428,8 +545,7 @@ def _check_relations(table: pl.DataFrame, procedures: Mapping[str, Procedure],
         unknown_priority=pl.col("priority").is_null())
     repeated = _repeated(table["id"])
     return table, [
-        merge_flags(table.height,
-                    flag(table, masks["no_procedure"], pl.lit("procedure: missing")),
+        merge_flags(flag(table, masks["no_procedure"], pl.lit("procedure: missing")),
                     flag(table, masks["unknown"] & ~masks["no_procedure"], pl.format(
                         "procedure: '{}' is not among the procedures read",
                         pl.col("procedure")))),
@@ -458,16 +574,14 @@ def _repeated(ids: pl.Series) -> pl.Series | None:
     return exact if exact.any() else None
 
 
-def _repeated_ids(table: pl.DataFrame, repeated: pl.Series) -> pl.Series | None:
+def _repeated_ids(table: pl.DataFrame, repeated: pl.Series) -> Flags | None:
     """Each ticket id given again is a bad row that names the row of its first use."""
     rows = table.select("row", "id").filter(repeated).with_columns(
         pl.col("row").min().over("id").alias("first"))
     later = rows.filter(pl.col("row") != pl.col("first"))
     texts = later.select(pl.format("id: '{}' repeats the ticket of row {}", pl.col("id"),
                                    pl.col("first")))
-    index = (later["row"].cast(pl.Int64) - 1)
-    return pl.repeat(None, table.height, dtype=pl.Utf8, eager=True).scatter(
-        index, texts.to_series())
+    return Flags(later["row"] - 1, texts.to_series())
 
 
 def missing_status_columns(frame: pl.DataFrame, wanted: list[str], path: Path) -> None:

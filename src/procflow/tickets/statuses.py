@@ -14,10 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from procflow.tickets.load import (
     ReadOptions,
+    bad_rows,
+    flag,
     missing_status_columns,
     parse_times,
     read_raw,
@@ -40,6 +43,18 @@ class StatusChanges:
         kept = self.intervals.filter(pl.col("status").is_in(list(statuses)))
         return StatusChanges(kept, self.bad, self.rows, self.always)
 
+    def within(self, rows: np.ndarray) -> StatusChanges:
+        """For intervals placed on the rows of a table (``_i``): those of the rows of the mask
+        ``rows``, placed on the table of those rows only."""
+        if "_i" not in self.intervals.columns:
+            return self  # placed by id when measured
+        index = self.intervals["_i"].to_numpy()
+        keep = rows[index]
+        renumbered = np.cumsum(rows) - 1
+        kept = self.intervals.filter(pl.Series(keep)).with_columns(
+            pl.Series("_i", renumbered[index[keep]], dtype=pl.UInt32))
+        return StatusChanges(kept, self.bad, self.rows, self.always)
+
 
 def load_pauses(path: Path, options: ReadOptions, pause_statuses: Iterable[str],
                 step_statuses: Iterable[str] = ()) -> StatusChanges:
@@ -49,24 +64,23 @@ def load_pauses(path: Path, options: ReadOptions, pause_statuses: Iterable[str],
     wanted = [columns.column("id"), columns.column("status"), columns.column("at")]
     raw = read_raw(path, wanted)
     missing_status_columns(raw, wanted, path)
-    frame = raw.select(pl.col(wanted[0]).alias("id"), pl.col(wanted[1]).alias("status"),
-                       pl.col(wanted[2]).alias("at")).with_row_index("row", offset=1)
+    frame = raw.select(text_of(wanted[0]).alias("id"),
+                       text_of(wanted[1]).str.to_lowercase().alias("status"),
+                       pl.col(wanted[2]).alias("at"))
     at, problem = parse_times(frame["at"], "at", options)
-    parsed = frame.select(
-        "row", text_of("id").alias("id"), text_of("status").str.to_lowercase().alias("status"),
-        pl.lit(at).alias("at"),
-        pl.concat_list([pl.lit(problem) if problem is not None
-                        else pl.lit(None, dtype=pl.Utf8),
-                        pl.when(text_of("id").is_null() | (text_of("id") == ""))
-                        .then(pl.lit("id: missing")),
-                        pl.when(text_of("at").is_null() | (text_of("at") == ""))
-                        .then(pl.lit("at: missing"))]).list.drop_nulls().alias("problems"))
-    bad_mask = pl.col("problems").list.len() > 0
-    good = parsed.filter(~bad_mask).sort("id", "at")
+    at_text = frame["at"].cast(pl.Utf8).str.strip_chars()
+    bad, bad_mask = bad_rows([
+        problem,
+        flag(frame, frame["id"].is_null() | (frame["id"] == ""), pl.lit("id: missing")),
+        flag(frame, at_text.is_null() | (at_text == ""), pl.lit("at: missing"))], frame.height)
+    good = frame.with_columns(at)
+    if bad_mask is not None:
+        good = good.filter(pl.Series(~bad_mask))
     always = frozenset(status.strip().lower() for status in pause_statuses)
     kept = always | {status.strip().lower() for status in step_statuses}
-    intervals = (good.with_columns(pl.col("at").shift(-1).over("id").alias("end"))
+    good = good.sort("id", "at")
+    following = pl.col("id").shift(-1) == pl.col("id")  # sorted: the ticket's next change
+    intervals = (good.with_columns(pl.when(following).then(pl.col("at").shift(-1)).alias("end"))
                  .filter(pl.col("status").is_in(list(kept)))
                  .select("id", "status", pl.col("at").alias("start"), "end"))
-    return StatusChanges(intervals, parsed.filter(bad_mask).select("row", "problems"),
-                         frame.height, always)
+    return StatusChanges(intervals, bad, frame.height, always)

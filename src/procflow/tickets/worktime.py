@@ -9,6 +9,7 @@ counted ``c`` seconds: the due time of a target.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,17 +52,24 @@ class WorkingClock:
     def total(self) -> int:
         return int(self.cum[-1] + self.ends[-1] - self.starts[-1]) if len(self.starts) else 0
 
+    @functools.cached_property
+    def _lookup(self) -> tuple[Seconds, Seconds, Seconds]:
+        """(starts, cumulative, widths) behind a first interval of width 0 that starts
+        before any instant: every instant then has an interval at or before it, and the
+        reading below needs no special case (fewer passes over a million instants)."""
+        before = np.array([-(2**62)], dtype=np.int64)
+        zero = np.zeros(1, dtype=np.int64)
+        return (np.concatenate([before, self.starts]), np.concatenate([zero, self.cum]),
+                np.concatenate([zero, self.ends - self.starts]))
+
     def cumulative(self, t: npt.ArrayLike) -> Seconds:
         """Working seconds counted from the first interval up to each instant of ``t``."""
         t = np.asarray(t, dtype=np.int64)
-        if not len(self.starts):
-            return np.zeros_like(t)
-        index = np.searchsorted(self.starts, t, side="right") - 1
-        before = index < 0
-        index = np.maximum(index, 0)
-        inside = np.minimum(t - self.starts[index], self.ends[index] - self.starts[index])
-        counted = self.cum[index] + np.maximum(inside, 0)
-        return np.where(before, 0, counted)
+        starts, cum, widths = self._lookup
+        index = np.searchsorted(starts, t, side="right") - 1
+        inside = np.clip(t - starts[index], 0, widths[index])
+        counted: Seconds = cum[index] + inside
+        return counted
 
     def between(self, t1: npt.ArrayLike, t2: npt.ArrayLike) -> Seconds:
         """Working seconds from ``t1`` to ``t2`` (negative when ``t2`` comes first)."""
