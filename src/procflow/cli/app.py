@@ -1,18 +1,22 @@
-"""The typer application and the options every command shares.
+"""The typer application, its table of commands and the error policy every command shares.
 
-Only typer is imported at the top of the CLI modules; each command imports the library core
-inside its function, so ``procflow --help`` and ``--version`` stay fast.
+Start-up is most of a pre-commit run, so nothing is imported before it is needed: the group
+knows each command's name and summary from ``COMMANDS`` and imports a command's module only
+when that command runs, completes or shows its own --help; each command imports the library
+core inside its function.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, NamedTuple, TextIO, TypeVar
 
 import typer
 import typer.core
@@ -44,8 +48,137 @@ def clean_choice_message(message: str) -> str:
             f"{did_you_mean(match['value'], choices)}")
 
 
+class Entry(NamedTuple):
+    """A command as the group lists it before its module is imported."""
+
+    module: str  #: the module under procflow.cli that registers it
+    summary: str  #: the first sentence of its help: all that ``procflow --help`` shows of it
+    hidden: bool = False
+
+
+#: every command in --help order; tests/test_cli_startup.py checks it against the modules
+COMMANDS: dict[str, Entry] = {
+    "validate": Entry("validate", "Check procedures: YAML safety, the schema, references, the "
+                      "flow and good practice."),
+    "fix": Entry("fix", "Fix what can be fixed mechanically, in place, keeping comments and "
+                 "formatting."),
+    "render": Entry("render", "Render procedures to Markdown (for wikis), HTML checklists and "
+                    "swimlane diagrams."),
+    "diff": Entry("diff", "Show what a change to procedures means: steps, roles, SLAs, "
+                  "escalations, who is affected, and the version bump it needs."),
+    "git-diff-driver": Entry("diff", "git's external diff program for procedure files (see "
+                             "the README); always exits 0.", hidden=True),
+    "review": Entry("review", "List procedures whose periodic review is overdue or due soon "
+                    "(review.last + review.every), and active ones with no review date, "
+                    "grouped by owner."),
+    "rules": Entry("rules", "List every rule (code, severity in this project, what it finds), "
+                   "or print one rule's page."),
+    "codeowners": Entry("codeowners", "Print, or with --write update, the CODEOWNERS block "
+                        "that makes each procedure's owner (owner.handle) the reviewer of "
+                        "changes to its file."),
+    "init": Entry("scaffold", "Set up procflow in a repository: procflow.yaml, procedures/ "
+                  "with a starter procedure, a pre-commit config and a CI workflow (--ci)."),
+    "new": Entry("scaffold", "Write procedures/ID.yaml from a starter: version 0.1.0, status "
+                 "draft, a review date, and the owner from git config user.name and "
+                 "user.email."),
+    "schema": Entry("schema", "Print the JSON Schema (draft 2020-12) of a procedure file, for "
+                    "editor completion."),
+    "report": Entry("report", "Are the procedures kept? SLA compliance and KPI values per "
+                    "procedure, SLA, priority and month, from the service desk's ticket "
+                    "export, on each SLA's calendar."),
+    "sla": Entry("sla", "SLA clocks: when a case is due, how that was counted, a calendar's "
+                 "working time."),
+}
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The group's commands by name, in ``COMMANDS`` order, each built on first access.
+
+    Reading a name imports its module (which registers it on ``app``) and builds its click
+    command, so typer's parameter machinery runs for the one command a run uses. Inside
+    ``summaries()`` a command not yet built is a stand-in with its name, summary and hidden
+    flag: enough for the command list of --help and for completing command names.
+    """
+
+    def __init__(self, built: dict[str, Any]) -> None:
+        self._built = dict(built)
+        self._extra = [name for name in built if name not in COMMANDS]
+        self._summarising = False
+
+    @contextlib.contextmanager
+    def summaries(self) -> Iterator[None]:
+        self._summarising = True
+        try:
+            yield
+        finally:
+            self._summarising = False
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._built:
+            return self._built[name]
+        entry = COMMANDS.get(name)
+        if entry is None:
+            raise KeyError(name)
+        if self._summarising:
+            return typer.core.TyperCommand(name, help=entry.summary, hidden=entry.hidden,
+                                           rich_markup_mode=None)
+        importlib.import_module(f"procflow.cli.{entry.module}")
+        self._built.update(_build_registered(exclude=self._built))
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        if name not in COMMANDS and name not in self._extra:
+            self._extra.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("procflow's commands cannot be removed")
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from self._extra
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + len(self._extra)
+
+
+def _build_registered(exclude: dict[str, Any]) -> dict[str, Any]:
+    """The click commands and groups registered on ``app`` and not in ``exclude``, by name
+    (the same typer calls ``typer.main.get_command`` makes for each)."""
+    short, markup = app.pretty_exceptions_short, app.rich_markup_mode
+    built: dict[str, Any] = {}
+    for info in app.registered_commands:
+        name = info.name or typer.main.get_command_name(info.callback.__name__)  # type: ignore[union-attr]
+        if name not in exclude:
+            built[name] = typer.main.get_command_from_info(
+                info, pretty_exceptions_short=short, rich_markup_mode=markup)
+    for group_info in app.registered_groups:
+        group = typer.main.get_group_from_info(
+            group_info, pretty_exceptions_short=short, rich_markup_mode=markup,
+            suggest_commands=app.suggest_commands)
+        if group.name and group.name not in exclude:
+            built[group.name] = group
+    return built
+
+
 class _Group(typer.core.TyperGroup):
-    """procflow's command group: bad option values explained in plain words."""
+    """procflow's command group: commands loaded when used (``COMMANDS``), bad option values
+    explained in plain words."""
+
+    def __init__(self, *, commands: dict[str, Any] | None = None, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _LazyCommands(commands or {})
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with self.commands.summaries():  # type: ignore[attr-defined]
+            super().format_commands(ctx, formatter)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        with self.commands.summaries():  # type: ignore[attr-defined]
+            return super().shell_complete(ctx, incomplete)
 
     def invoke(self, ctx: Any) -> Any:
         try:
