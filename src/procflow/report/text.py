@@ -50,24 +50,21 @@ def plain_lines(result: ValidationResult) -> Iterator[str]:
 
 
 def report(result: ValidationResult, stream: TextIO) -> None:
-    from rich.markup import escape
+    from procflow.markup.terminal import line_writer
 
-    from procflow.markup import terminal
-
-    console = terminal.console(stream)
+    write = line_writer(stream)
     shown: str | None = None  # the file whose lines are at hand (findings come sorted by file)
     lines: tuple[str, ...] = ()
     for finding in result.findings:
         if finding.file != shown:
             shown, lines = finding.file, _source_lines(finding.file)
         style = _STYLE[finding.severity.value]
-        console.print(
-            f"[bold]{escape(printable(finding.file))}:{finding.line}:{finding.column}[/bold]: "
-            f"[{style}]{finding.severity.value}[/{style}] [cyan]{finding.code}[/cyan] "
-            f"{escape(printable(finding.message))}"
-            + (" [dim]\\[fixable][/dim]" if finding.fix is not None else ""))
+        write([(f"{printable(finding.file)}:{finding.line}:{finding.column}", "bold"),
+               (": ", ""), (finding.severity.value, style), (" ", ""),
+               (finding.code, "cyan"), (" ", ""), (printable(finding.message), ""),
+               *([(" ", ""), ("[fixable]", "dim")] if finding.fix is not None else [])], None)
         snippet = _snippet(finding, lines)
         if snippet:
-            console.print(escape(snippet[0]), style="dim")
-            console.print(snippet[1], style=style)
-    console.print(summary(result), style="bold" if result.findings else "green")
+            write([(snippet[0], "")], "dim")
+            write([(snippet[1], "")], style)
+    write([(summary(result), "")], "bold" if result.findings else "green")
