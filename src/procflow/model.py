@@ -61,7 +61,10 @@ DurationField = Annotated[
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    #: validators are built at a model's first use, not at import: a run builds the few it
+    #: validates with (Procedure, ProjectConfig), not all twenty (start-up, issue 10)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False,
+                              defer_build=True)
 
 
 class Owner(Model):
@@ -476,8 +479,10 @@ class ProjectConfig(Model):
     roles: list[SharedRole] = []
     calendars: list[Calendar] = []
     default_calendar: Slug | None = None
-    rules: RuleSettings = RuleSettings()
-    limits: LimitSettings = LimitSettings()
+    # the defaults, made without validating (nothing to check) so importing this module
+    # builds no validator
+    rules: RuleSettings = RuleSettings.model_construct()
+    limits: LimitSettings = LimitSettings.model_construct()
     templates: Text | None = Field(default=None, description="Folder of template overrides, "
                                       "relative to procflow.yaml")
-    report: TicketReportSettings = TicketReportSettings()
+    report: TicketReportSettings = TicketReportSettings.model_construct()
