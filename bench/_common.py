@@ -72,6 +72,40 @@ def run(command: list[str], *, measure_memory: bool = False) -> tuple[float, int
     return elapsed, code, peak // 1024
 
 
+def compile_procflow() -> None:
+    """Byte-compile procflow's modules, as installing the package does: with an editable
+    checkout and ``PYTHONDONTWRITEBYTECODE`` set, every run would otherwise compile them
+    from source, a cost no installed procflow (nor its peers here) pays."""
+    package = subprocess.run([PYTHON, "-c", "import procflow, os; print(os.path.dirname("
+                              "procflow.__file__))"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    subprocess.run([PYTHON, "-m", "compileall", "-q", package], check=True)
+
+
+def load() -> str:
+    """The machine's load, to print beside figures measured on a shared machine."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
+def interleaved(repeats: int, commands: list[list[str]]) -> list[tuple[float, float]]:
+    """Each command's median (wall seconds, CPU seconds of the process) over ``repeats``
+    rounds that run every command once in turn, so a burst of load on a shared machine
+    falls on all of them alike. CPU time (user + system, children included) is what
+    the command itself costs; wall time adds the waiting for a core."""
+    walls: list[list[float]] = [[] for _ in commands]
+    cpus: list[list[float]] = [[] for _ in commands]
+    for _ in range(repeats):
+        for index, command in enumerate(commands):
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            _, _, usage = os.wait4(process.pid, 0)
+            walls[index].append(time.perf_counter() - start)
+            cpus[index].append(usage.ru_utime + usage.ru_stime)
+    return [(statistics.median(wall), statistics.median(cpu)) for wall, cpu in zip(walls, cpus)]
+
+
 def best_of(repeats: int, command: list[str]) -> float:
     """The median wall time of a command over ``repeats`` runs."""
     return statistics.median(run(command)[0] for _ in range(repeats))

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PROCFLOW, PYTHON, best_of, corpus, run, table  # noqa: E402
+from _common import PROCFLOW, PYTHON, best_of, compile_procflow, corpus, run, table  # noqa: E402
 
 PLAIN_LOOP = """
 import sys, yaml
@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     folder = corpus(args.corpus)
+    compile_procflow()
     n = args.repeats
     today = ["--today", "2026-11-22"]
 
