@@ -103,7 +103,7 @@ def interleaved(repeats: int, commands: list[list[str]]) -> list[tuple[float, fl
             _, _, usage = os.wait4(process.pid, 0)
             walls[index].append(time.perf_counter() - start)
             cpus[index].append(usage.ru_utime + usage.ru_stime)
-    return [(statistics.median(wall), statistics.median(cpu)) for wall, cpu in zip(walls, cpus)]
+    return [(statistics.median(wall), statistics.median(cpu)) for wall, cpu in zip(walls, cpus, strict=True)]
 
 
 def best_of(repeats: int, command: list[str]) -> float:

@@ -68,7 +68,8 @@ def main() -> None:
         if code is not None:
             commands[label] = [PYTHON, "-c", code]
     before = load()
-    measured = dict(zip(commands, interleaved(args.repeats, list(commands.values()))))
+    measured = dict(zip(commands, interleaved(args.repeats, list(commands.values())),
+                        strict=True))
     scratch.cleanup()
 
     wall, cpu = measured["validate"]
