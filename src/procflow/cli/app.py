@@ -73,9 +73,9 @@ COMMANDS: dict[str, Entry] = {
                     "grouped by owner."),
     "rules": Entry("rules", "List every rule (code, severity in this project, what it finds), "
                    "or print one rule's page."),
-    "codeowners": Entry("codeowners", "Print, or with --write update, the CODEOWNERS block "
-                        "that makes each procedure's owner (owner.handle) the reviewer of "
-                        "changes to its file."),
+    "codeowners": Entry("codeowners", "Print, or with --write (or -o FILE) update, the "
+                        "CODEOWNERS block that makes each procedure's owner (owner.handle) the "
+                        "reviewer of changes to its file."),
     "init": Entry("scaffold", "Set up procflow in a repository: procflow.yaml, procedures/ "
                   "with a starter procedure, a pre-commit config and a CI workflow (--ci)."),
     "new": Entry("scaffold", "Write procedures/ID.yaml from a starter: version 0.1.0, status "
