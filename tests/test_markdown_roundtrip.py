@@ -213,3 +213,22 @@ def test_a_value_that_opens_a_line_is_escaped_only_there(value: str, at_line_sta
 def test_what_a_target_needs_is_escaped_with_its_reason(value: str, written: str) -> None:
     assert escape(value) == written
     check_round_trip(value)
+
+
+def test_a_backslash_before_a_private_use_character_reads_back() -> None:
+    """Found by hypothesis: the character is written as a reference (`&#57344;`), so the
+    backslash before it needs its own escape or it would escape the `&`."""
+    check_round_trip("\\\ue000")
+
+
+@pytest.mark.parametrize("value", ["]:", "a ]: b", "{:}", "{}", "x {: }"])
+def test_found_by_a_longer_search_read_back(value: str) -> None:
+    """A reference definition `[\\]:](...)` and an empty attribute list at a heading's end
+    (Python-Markdown reads both)."""
+    check_round_trip(value)
+
+
+def test_an_attribute_list_closed_on_a_later_line_of_the_value_reads_back() -> None:
+    """The lines of a value are joined by `<br>` into one source line (found by hypothesis)."""
+    check_round_trip("{{\n{.c}")
+    assert escape("{{ case_id }}\nand {{ name }}") == "{{ case_id }}<br>and {{ name }}"

@@ -10,6 +10,7 @@ Nothing here knows about templates or files.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
@@ -28,13 +29,13 @@ from procflow.findings import printable
 _ALWAYS = {
     "`": "\\`",  # code spans (a lone one could pair with one in a neighbouring value)
     "*": "\\*",  # emphasis: `*` can open and close inside a word (a*b*c)
-    "[": "\\[", "]": "\\]",  # links, images, reference definitions, task-list boxes
+    "[": "\\[",  # links, images, reference definitions, task-list boxes (`]`: see below)
     "|": "\\|",  # ends a table cell, even inside a code span
     "~": "&#126;",  # GFM strikethrough (one tilde in cmark-gfm), fences at a line start
 }
 _ALWAYS_TABLE = str.maketrans(_ALWAYS)
 #: the characters whose escape depends on what stands around them
-_CONTEXT_RE = re.compile("[\\\\_&<>{#\ue000]")
+_CONTEXT_RE = re.compile("[\\\\_&<>{#\\]\ue000]")
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 #: `&` starts a character reference only before `name;`, `#digits;` or `#xhex;` (CommonMark
 #: wants a known name, Python-Markdown any letters and digits): only there is it `&amp;`
@@ -74,7 +75,14 @@ def escape(text: object) -> str:
 
 @functools.lru_cache(maxsize=8192)  # labels and names repeat on every page
 def _escape_text(text: str, line_start: bool = True) -> str:
-    lines = [_escape_line(line, line_start=False) for line in _NEWLINE_RE.split(text)]
+    parts = _NEWLINE_RE.split(text)
+    # the lines are joined by `<br>` into one source line: an attribute list of
+    # Python-Markdown may close on a later one, so each line knows the `}` after it
+    closing_after = [0] * len(parts)
+    for index in range(len(parts) - 2, -1, -1):
+        closing_after[index] = closing_after[index + 1] + parts[index + 1].count("}")
+    lines = [_escape_line(line, line_start=False, closing_after=closing_after[index])
+             for index, line in enumerate(parts)]
     if line_start:
         lines[0] = _line_start(lines[0])
     return "<br>".join(lines)
@@ -106,8 +114,10 @@ def settle(page: str) -> str:
     return "\n".join(lines)
 
 
-def _escape_line(line: str, line_start: bool = True) -> str:
+def _escape_line(line: str, line_start: bool = True, closing_after: int = 0) -> str:
+    """One line of a value; ``closing_after``: the ``}`` on later lines of its source line."""
     stripped = line.lstrip(" \t")
+    closing = [at for at, char in enumerate(stripped) if char == "}"]
     # Leading blanks would start an indented code block at a line start: they become
     # non-breaking spaces, so indentation (in message bodies) stays visible and inert.
     indent = "&nbsp;" * (len(line) - len(stripped))
@@ -116,8 +126,10 @@ def _escape_line(line: str, line_start: bool = True) -> str:
     def replace(match: re.Match[str]) -> str:
         char, at = match.group(), match.start()
         after = stripped[at + 1:at + 2]
-        if char == "\\":  # an escape only before punctuation (and before our own `<br>`)
-            return "\\\\" if not after or after in _PUNCTUATION else "\\"
+        if char == "\\":  # an escape only before punctuation (and before our own `<br>`
+            # and the mark, which is written as the character reference `&#57344;`)
+            escapes = not after or after in _PUNCTUATION or after == _MARK
+            return "\\\\" if escapes else "\\"
         if char == "_":  # inside a word it never opens or closes emphasis, in either parser
             before = stripped[at - 1:at]
             return "_" if before.isalnum() and after.isalnum() else "\\_"
@@ -131,8 +143,13 @@ def _escape_line(line: str, line_start: bool = True) -> str:
             return "&lt;" if risky else "<"
         if char == ">":  # inline it closes nothing once `<` is escaped; tag-like text keeps
             return "&gt;" if tag_like else ">"  # its pair for the reader (&lt;b&gt;)
-        if char == "{":  # Python-Markdown attr_list reads ` {.class}`, ` {: #id}`, `{k=v}`
-            return "\\{" if _attr_list(stripped, at) else "{"
+        if char == "{":  # Python-Markdown attr_list reads ` {.class}`, ` {: #id}`, `{k=v}`,
+            # even an empty ` {}` at a heading's end: after a blank (or where the value
+            # starts), up to the one `}` after it (`{{ case_id }}` has two: no attribute list)
+            later = len(closing) - bisect.bisect_right(closing, at) + closing_after
+            return "\\{" if later == 1 and (not at or stripped[at - 1] in " \t") else "{"
+        if char == "]":  # ends link text; before `:` Python-Markdown reads a reference
+            return "&#93;" if after == ":" else "\\]"  # definition, `\]` or not
         if char == "#":  # closing hashes of a heading are dropped (both parsers)
             return "\\#" if not stripped[at + 1:].strip(" \t") else "#"
         return "&#57344;"  # the private-use mark, in user text: a character reference
@@ -141,19 +158,6 @@ def _escape_line(line: str, line_start: bool = True) -> str:
     # (no context escape writes one of them)
     body = _CONTEXT_RE.sub(replace, stripped).translate(_ALWAYS_TABLE)
     return indent + (_line_start(body) if line_start and not indent else body)
-
-
-def _attr_list(text: str, at: int) -> bool:
-    """Whether the ``{`` at ``at`` could start an attribute list of Python-Markdown's
-    attr_list: after a blank (or where the value starts), up to the line's last ``}`` with no
-    other ``}`` between (``{{ case_id }}`` has one, so it is no attribute list)."""
-    if at and text[at - 1] not in " \t":
-        return False
-    close = text.rfind("}")
-    if close <= at:
-        return False
-    inner = text[at + 1:close].lstrip(":").lstrip(" ")
-    return bool(inner) and "}" not in inner
 
 
 def _line_start(body: str) -> str:
