@@ -65,8 +65,8 @@ def discover(paths: typing.Sequence[Path], problems: list[Finding] | None = None
         else:
             raise UsageError(f"no such file or folder: {printable(os.fsdecode(path))}")
     if unreadable and problems is None:
-        raise LoadFailed(f"{len(unreadable)} folder(s) cannot be read; run procflow validate "
-                         "for details", unreadable)
+        raise LoadFailed(f"{count_noun(len(unreadable), 'folder')} cannot be read; run procflow "
+                         "validate for details", unreadable)
     if problems is not None:
         problems += unreadable
     return list(found)

@@ -83,6 +83,7 @@ def report(
     from procflow.tickets import require_extra
 
     require_extra()
+    from procflow.findings import count_noun
     from procflow.tickets.run import ReportRequest, build, exit_code, writer
 
     request = ReportRequest(
@@ -94,5 +95,5 @@ def report(
     result, bad = build(request)
     emit(writer(output_format), result, output)
     if bad:
-        say(f"procflow report: {bad} bad row(s) left out (see the report)")
+        say(f"procflow report: {count_noun(bad, 'bad row')} left out (see the report)")
     raise typer.Exit(exit_code(result, bad, request, strict))

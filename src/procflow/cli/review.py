@@ -37,6 +37,7 @@ def review(
     Example: procflow review --within 30 --format md --fail-overdue
     """
     from procflow import review as reviews
+    from procflow.findings import count_noun
     from procflow.procedures import load_procedures
 
     documents = load_procedures(paths or [])
@@ -49,8 +50,8 @@ def review(
 
         missed, bad = review_now(tickets, list(paths or []), today)
         if bad:
-            say(f"procflow review: {bad} bad row(s) of {tickets.name} left out; procflow "
-                "report lists them")
+            say(f"procflow review: {count_noun(bad, 'bad row')} of {tickets.name} left out; "
+                "procflow report lists them")
     result = reviews.schedule(((d.model, d.display) for d in documents if d.model),
                               today, within, missed)
     emit(reviews.FORMATS[output_format], result)

@@ -5,6 +5,7 @@ changes), and never down."""
 from __future__ import annotations
 
 from procflow.diff.changes import BUMP_RANK, DiffReport, ProcedureDiff
+from procflow.findings import count_noun
 
 
 def _parts(version: str) -> tuple[int, int, int]:
@@ -49,8 +50,8 @@ def problem(diff: ProcedureDiff) -> str | None:
     if BUMP_RANK[got] >= BUMP_RANK[needed]:
         return None
     worst = [c for c in diff.changes if c.impact == diff.impact]
-    reason = worst[0].message + (f" (and {len(worst) - 1} more {diff.impact} change(s))"
-                                 if len(worst) > 1 else "")
+    more = count_noun(len(worst) - 1, f"more {diff.impact} change")
+    reason = worst[0].message + (f" (and {more})" if len(worst) > 1 else "")
     did = ("the version did not change" if got == "none"
            else f"{diff.old_version} → {diff.new_version} is only a {got} bump")
     return (f"{where}: needs a {needed} version bump (to {next_version(diff.old_version, needed)}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TextIO
 
+from procflow.findings import count_noun
 from procflow.tickets.charts import breaches_chart, compliance_chart, response_chart
 from procflow.tickets.compute import Report, format_value
 from procflow.tickets.output import (
@@ -40,7 +41,7 @@ def render_html(report: Report) -> str:
         bad=[("ticket export", report.bad.height, bad_row_summary(report.bad)),
              ("status file", report.status_bad.height, bad_row_summary(report.status_bad))],
         sla_rows=sla_rows, percent=percent, verdict=verdict, target_text=target_text,
-        format_value=format_value)
+        format_value=format_value, count_noun=count_noun)
 
 
 def write_html(report: Report, stream: TextIO) -> None:

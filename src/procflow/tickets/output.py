@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 import polars as pl
 
+from procflow.findings import count_noun
 from procflow.tickets.compute import Counts, KpiResult, Report, SlaResult, format_value
 
 #: bad rows listed by row number in text, md and html (json lists them all)
@@ -195,7 +196,7 @@ def write_text(report: Report, stream: TextIO) -> None:
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/yellow] {shown(warning)}")
     missed = report.missed
-    console.print(f"\n{len(missed)} target(s) missed" + (": " + shown("; ".join(missed))
+    console.print(f"\n{count_noun(len(missed), 'target')} missed" + (": " + shown("; ".join(missed))
                                                           if missed else "."),
                   style="bold red" if missed else "green")
 
@@ -203,7 +204,7 @@ def write_text(report: Report, stream: TextIO) -> None:
 def _text_bad_rows(console: Any, report: Report, shown: Any) -> None:
     for label, frame in (("ticket export", report.bad), ("status file", report.status_bad)):
         if frame.height:
-            console.print(f"\n[bold]{frame.height} bad row(s) in the {label}[/bold] "
+            console.print(f"\n[bold]{count_noun(frame.height, 'bad row')} in the {label}[/bold] "
                           "(left out of every figure; --format json lists them all):")
             for kind, count, rows in bad_row_summary(frame):
                 more = f" and {count - len(rows)} more" if count > len(rows) else ""
@@ -251,7 +252,7 @@ def write_markdown(report: Report, stream: TextIO) -> None:
             lines.append("")
     for label, frame in (("ticket export", report.bad), ("status file", report.status_bad)):
         if frame.height:
-            lines += [f"## {frame.height} bad row(s) in the {label}", ""]
+            lines += [f"## {count_noun(frame.height, 'bad row')} in the {label}", ""]
             for kind, count, rows in bad_row_summary(frame):
                 more = f" and {count - len(rows)} more" if count > len(rows) else ""
                 lines.append(f"- {escape(kind)}: {count} (rows {', '.join(map(str, rows))}{more})")
@@ -259,6 +260,7 @@ def write_markdown(report: Report, stream: TextIO) -> None:
     if report.warnings:
         lines += ["## Warnings", ""] + [f"- {escape(w)}" for w in report.warnings] + [""]
     missed = report.missed
-    lines += [f"**{len(missed)} target(s) missed.**" if missed else "All targets met.", ""]
+    lines += [f"**{count_noun(len(missed), 'target')} missed.**" if missed else "All targets met.",
+              ""]
     stream.write("\n".join(lines))
 

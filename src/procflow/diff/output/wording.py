@@ -9,6 +9,7 @@ import re
 from procflow.diff.changes import BUMP_RANK, Change, DiffReport, ProcedureDiff
 from procflow.diff.values import is_long
 from procflow.diff.version import bump
+from procflow.findings import count_noun
 
 #: a change's ``part`` -> its heading, in the order of the format
 PART_TITLES = {"procedure": "Procedure", "roles": "Roles", "priorities": "Priorities",
@@ -80,7 +81,7 @@ def grouped(diff: ProcedureDiff) -> list[tuple[str, list[Change]]]:
 def totals(report: DiffReport) -> str:
     counts = report.counts()
     said = ", ".join(f"{counts[s]} {s}" for s in ("changed", "added", "removed", "unchanged"))
-    return f"{len(report.procedures)} procedure(s): {said}"
+    return f"{count_noun(len(report.procedures), 'procedure')}: {said}"
 
 
 def text_diff(change: Change) -> list[str]:
