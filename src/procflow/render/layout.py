@@ -14,6 +14,7 @@ import functools
 import heapq
 import math
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Literal
@@ -41,6 +42,7 @@ DIAMOND_TEXT = 0.6  # the width of a diamond's text, as a share of the diamond's
 MAX_HEADER_LINES = 4
 NARROW_W = 64.0  # the least width of a lane with no box
 MAX_LABEL_LINES = 40  # edge labels are wrapped, not cut (the model bounds their length)
+SEARCH_TRIES = 40  # layouts the crossing search may try for one diagram
 BORDER_CLEAR = 6.0  # least distance of an edge running along a gap from the lane border there
 
 
@@ -231,7 +233,8 @@ class Route:
     gap_track: int = 0
     tracks: tuple[int, int] = (0, 0)
     label_lines: list[str] = field(default_factory=list)
-    # where the label lies: band, channel, x, y within the band, width, height
+    # where the label lies: band, channel, x, y within the band, width, height; or "rows",
+    # the first row, x, the last row, width, height
     label_box: tuple[str, int, float, float, float, float] | None = None
 
 
@@ -298,6 +301,75 @@ def _ghost_ranks(rank: list[int], links: list[Link], ghosts: set[int]) -> set[in
     return {k for k in ghosts if rank[links[k].target] <= rank[links[k].source]}
 
 
+
+def _cross(p: tuple[float, float], q: tuple[float, float], u: tuple[float, float],
+           v: tuple[float, float]) -> tuple[float, float] | None:
+    """Where an axis-parallel segment p-q crosses u-v at a right angle, inside both."""
+    if (p[1] == q[1]) == (u[1] == v[1]):
+        return None  # parallel
+    if p[1] != q[1]:
+        p, q, u, v = u, v, p, q  # p-q across, u-v along
+    x, y = u[0], p[1]
+    if min(p[0], q[0]) < x < max(p[0], q[0]) and min(u[1], v[1]) < y < max(u[1], v[1]):
+        return x, y
+    return None
+
+
+def _turning_runs(sketch: list[Sketch]) -> list[tuple[bool, float, Run]]:
+    """The middle segments of a sketch as runs: whether vertical, the line they lie on, and
+    the sides their neighbouring segments go on to (-1: towards smaller coordinates)."""
+    out = []
+    for before, (p, q), after in zip(sketch, sketch[1:], sketch[2:], strict=False):
+        vertical = p[0] == q[0]
+        axis = 0 if vertical else 1  # the coordinate the neighbours move along
+        along = 1 - axis
+        ends = ((p[along], -1 if before[0][axis] < before[1][axis] else 1),
+                (q[along], -1 if after[1][axis] < after[0][axis] else 1))
+        out.append((vertical, p[axis], Run(min(p[along], q[along]), max(p[along], q[along]),
+                                           ends)))
+    return out
+
+
+def _escalation_ranks(boxes: list[Box], links: list[Link], ranks: list[int]) -> None:
+    """Rows for the escalation boxes (those only escalation links reach), so that they do
+    not push the flow down: below every step they watch, in a row no step of its lane takes,
+    where the box adds the least height, preferably with rows between that are tall enough
+    for the label (it then lies beside the edge there, not in a channel of the flow); the
+    highest such row."""
+    into: dict[int, list[Link]] = {}
+    for link in links:
+        into.setdefault(link.target, []).append(link)
+    flow = [i for i, box in enumerate(boxes) if box.shape.kind != "escalation"]
+    rows = max((ranks[i] for i in flow), default=0) + 1
+    row_h = [0.0] * rows
+    taken = set()
+    for i in flow:
+        row_h[ranks[i]] = max(row_h[ranks[i]], boxes[i].h)
+        taken.add((boxes[i].shape.lane, ranks[i]))
+    for i, box in enumerate(boxes):
+        if box.shape.kind != "escalation" or {link.kind for link in into.get(i, [])} \
+                != {"escalation"}:
+            continue
+        lowest = max(ranks[link.source] + 1 for link in into[i])
+        if lowest >= rows:
+            continue
+        labelled = next((link for link in into[i] if link.label), into[i][0])
+        # beside an edge down the middle of a column a label has half of it and of a gap
+        lines, _ = wrap(labelled.label, (BOX_W + COL_GAP) / 2 - 9, SMALL_PT, MAX_LABEL_LINES)
+        label_h = len(lines) * SMALL_PT * LINE + 2 if labelled.label else 0.0
+
+        def cost(r: int, lane: int = box.shape.lane, h: float = box.h,
+                 above: int = ranks[labelled.source], label_h: float = label_h
+                 ) -> tuple[bool, float, bool, int]:
+            between = [row_h[q] for q in range(max(above + 1, r - 4), r)]  # as _label_beside
+            beside = sum(between) + 28.0 * (len(between) - 1) - 4 >= label_h
+            return (lane, r) in taken, max(0.0, h - row_h[r]), not beside, r
+
+        rank = min(range(lowest, rows), key=cost)
+        ranks[i] = rank
+        row_h[rank] = max(row_h[rank], box.h)
+
+
 class Layout:
     """Places boxes in a grid (a column per lane, more where a lane has several boxes in one
     row; a row per rank), routes every link orthogonally through the free channels between
@@ -308,28 +380,78 @@ class Layout:
         self.links = diagram.links
         self.boxes = [_box(shape) for shape in diagram.shapes]
         ranks, self.loops = _ranks(len(self.boxes), self.links)
+        _escalation_ranks(self.boxes, self.links, ranks)
         self.rows = max(ranks) + 1
-        cells: dict[tuple[int, int], list[int]] = {}
+        self.cells: dict[tuple[int, int], list[int]] = {}  # (lane, rank) -> boxes
         for index, box in enumerate(self.boxes):
             box.rank = ranks[index]
-            cells.setdefault((box.shape.lane, box.rank), []).append(index)
+            self.cells.setdefault((box.shape.lane, box.rank), []).append(index)
         self.lanes = len(diagram.lanes)
         self.lane_cols = [1] * self.lanes
-        for (lane, _), members in cells.items():
+        for (lane, _), members in self.cells.items():
             self.lane_cols[lane] = max(self.lane_cols[lane], len(members))
         self.lane_first = [0, *accumulate(self.lane_cols)][:-1]
         self.cols = sum(self.lane_cols)
-        self.occupied: set[tuple[int, int]] = set()
-        for (lane, rank), members in cells.items():
+        default = [0] * len(self.boxes)
+        for (lane, _), members in self.cells.items():
             for k, index in enumerate(members):
-                self.boxes[index].col = self.lane_first[lane] + k
-                self.occupied.add((self.boxes[index].col, rank))
+                default[index] = self.lane_first[lane] + k
+        self.chosen: dict[int, Route] = {}  # link -> a route the search settled on
+        self._arrange(default)
+        if self.crossing_count():  # few diagrams get here: search for fewer crossings
+            self._search(default)
+
+    def _search(self, default: list[int]) -> None:
+        """Fewer crossings, measured on the laid-out routes: other columns for the boxes
+        (``_reorderings``), then, one link at a time among those that cross, another of its
+        routes. Keeps the best arrangement found; bounded by ``SEARCH_TRIES`` layouts."""
+        best = (self.crossing_count(), default, dict(self.chosen))
+        tries = SEARCH_TRIES
+        for columns in self._reorderings(default):
+            if columns == best[1]:
+                continue
+            tries -= 1
+            self._arrange(columns)
+            if self.crossing_count() < best[0]:
+                best = (self.crossing_count(), columns, {})
+        self._arrange(best[1])
+        improved = True
+        while improved and best[0] and tries > 0:
+            improved = False
+            for k in sorted({k for pair in self._crossing_pairs() for k in pair}):
+                routes = {r.link: r for r in self.routes}
+                for route in self._candidates(k):
+                    if route == routes[k] or tries <= 0:
+                        continue
+                    tries -= 1
+                    self.chosen = {**best[2], k: route}
+                    self._arrange(best[1])
+                    if self.crossing_count() < best[0]:
+                        best = (self.crossing_count(), best[1], dict(self.chosen))
+                        improved = True
+                        break
+                self.chosen = dict(best[2])
+                self._arrange(best[1])
+                if improved or not best[0]:
+                    break
+
+    def _arrange(self, columns: list[int]) -> None:
+        """Everything that follows from the column of every box: routes, ports, tracks,
+        x and y of everything, labels."""
+        self.occupied: set[tuple[int, int]] = set()
+        for index, box in enumerate(self.boxes):
+            box.col = columns[index]
+            box.exits.clear()
+            box.entries.clear()
+            self.occupied.add((box.col, box.rank))
         placed: list[Route] = []
         self.runs: tuple[list[Sketch], list[Sketch]] = ([], [])  # placed: across, along
+        self.lines: list[tuple[bool, float, Run]] = []  # placed runs that turn at both ends
         for k in sorted(range(len(self.links)), key=self._reach):  # short links first
             placed.append(self._route(k))
             for segment in self._sketch(placed[-1]):
                 self.runs[segment[0][0] == segment[1][0]].append(_ordered(segment))
+            self.lines += _turning_runs(self._sketch(placed[-1]))
         self.routes = sorted(placed, key=lambda route: route.link)
         self._ports()
         self._gap_tracks()
@@ -338,10 +460,71 @@ class Layout:
         self._labels()
         self._rows()
 
-    def _route(self, k: int) -> Route:
-        """The route of a link, of those that pass no box: the one that crosses the fewest
-        routes already placed (sketched on the grid), then straight down rather than along
-        a column gap, then the shortest."""
+    def _reorderings(self, start: list[int]) -> Iterator[list[int]]:
+        """Other columns for the boxes of each lane, from barycentre sweeps (down, then up,
+        twice): each box goes towards the mean column of the boxes it links to in the rows
+        already swept, boxes of one lane and row keep distinct columns of their lane."""
+        neighbours: list[list[int]] = [[] for _ in self.boxes]
+        for link in self.links:
+            neighbours[link.source].append(link.target)
+            neighbours[link.target].append(link.source)
+        columns = list(start)
+        for downwards in (True, False, True, False):
+            rows = range(1, self.rows) if downwards else range(self.rows - 2, -1, -1)
+            for rank in rows:
+                for (lane, row), members in self.cells.items():
+                    if row != rank:
+                        continue
+                    wanted = {}
+                    for index in members:
+                        swept = [columns[n] for n in neighbours[index]
+                                 if (self.boxes[n].rank < rank) == downwards
+                                 and self.boxes[n].rank != rank]
+                        wanted[index] = sum(swept) / len(swept) if swept else columns[index]
+                    order = sorted(members, key=lambda i: (wanted[i], columns[i]))
+                    first, count = self.lane_first[lane], self.lane_cols[lane]
+                    previous = -1
+                    for k, index in enumerate(order):
+                        place = min(round(wanted[index]) - first, count - (len(order) - k))
+                        previous = max(previous + 1, place)
+                        columns[index] = first + previous
+            yield list(columns)
+
+    def crossing_count(self) -> int:
+        """How many times two routes cross, away from the boxes they share (the measure the
+        search minimises; tests/layout_counter.py counts the same on the SVG)."""
+        return len(self._crossing_pairs())
+
+    def _crossing_pairs(self) -> list[tuple[int, int]]:
+        """The links of each crossing (a pair once per crossing)."""
+        lines = []
+        for route in self.routes:
+            points = self._polyline(route)
+            link = self.links[route.link]
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            lines.append((link, list(zip(points, points[1:], strict=False)),
+                          (min(xs), min(ys), max(xs), max(ys))))
+        pairs = []
+        for a, (link_a, segments_a, box_a) in enumerate(lines):
+            for b, (link_b, segments_b, box_b) in enumerate(lines[a + 1:], start=a + 1):
+                if box_a[2] < box_b[0] or box_b[2] < box_a[0] or box_a[3] < box_b[1] \
+                        or box_b[3] < box_a[1]:
+                    continue
+                shared = [self.boxes[i] for i in {link_a.source, link_a.target}
+                          & {link_b.source, link_b.target}]
+                for p, q in segments_a:
+                    for u, v in segments_b:
+                        point = _cross(p, q, u, v)
+                        if point and not any(abs(point[0] - box.x) < box.w / 2 + 6
+                                             and abs(point[1] - box.y) < box.h / 2 + 6
+                                             for box in shared):
+                            pairs.append((self.routes[a].link, self.routes[b].link))
+        return pairs
+
+    def _candidates(self, k: int) -> list[Route]:
+        """The routes of a link that pass no box, in order of preference: straight down
+        (along the target's column, then the source's), then along the nearest column gap.
+        A link from one row to the next has only its first."""
         link = self.links[k]
         s, t = self.boxes[link.source], self.boxes[link.target]
         candidates = []
@@ -352,12 +535,19 @@ class Layout:
             if all((s.col, r) not in self.occupied for r in between):
                 candidates.append(Route(k, "down", t.rank - 1, through="source"))
             if candidates and t.rank == s.rank + 1:
-                return candidates[0]
-        candidates += sorted((Route(k, "via", s.rank, t.rank - 1, gap)
-                              for gap in range(self.cols + 1)),
-                             key=lambda r: (abs(s.col + 0.5 - r.gap) + abs(t.col + 0.5 - r.gap)))
+                return candidates[:1]
+        return candidates + sorted(
+            (Route(k, "via", s.rank, t.rank - 1, gap) for gap in range(self.cols + 1)),
+            key=lambda r: (abs(s.col + 0.5 - r.gap) + abs(t.col + 0.5 - r.gap)))
+
+    def _route(self, k: int) -> Route:
+        """The route of a link: the one chosen for it (``self.chosen``), or the first of its
+        candidates that crosses no route already placed (sketched on the grid), else the one
+        that crosses the fewest."""
+        if k in self.chosen:
+            return self.chosen[k]
         best: tuple[int, Route] | None = None
-        for route in candidates:  # in order of preference: the first without a crossing wins
+        for route in self._candidates(k):
             crossed = self._crossed(route)
             if best is None or crossed < best[0]:
                 best = (crossed, route)
@@ -367,15 +557,25 @@ class Layout:
         return best[1]
 
     def _crossed(self, route: Route) -> int:
-        """How many placed routes the sketch of ``route`` crosses."""
+        """How many placed routes the sketch of ``route`` crosses: where it cuts across
+        them, and where it runs beside one along a channel or gap such that no order of
+        their tracks keeps them apart (see ``_ordered_tracks``)."""
         across, along = self.runs
         count = 0
-        for segment in self._sketch(route):
+        sketch = self._sketch(route)
+        for segment in sketch:
             (x0, y0), (x1, y1) = _ordered(segment)
             if y0 == y1:  # across: count the placed runs along the columns that it cuts
                 count += sum(1 for (x, a), (_, b) in along if x0 < x < x1 and a < y0 < b)
             elif x0 == x1:
                 count += sum(1 for (a, y), (b, _) in across if y0 < y < y1 and a < x0 < b)
+        for vertical, at, run in _turning_runs(sketch):
+            for other_vertical, other_at, other in self.lines:
+                if vertical == other_vertical and at == other_at \
+                        and run.low < other.high and other.low < run.high:
+                    first = _leaves_inside(run, other, -1) or _leaves_inside(other, run, 1)
+                    second = _leaves_inside(other, run, -1) or _leaves_inside(run, other, 1)
+                    count += first and second
         return count
 
     def _reach(self, k: int) -> tuple[bool, bool, int]:
@@ -539,42 +739,139 @@ class Layout:
     def _labels(self) -> None:
         """Each edge label goes beside its edge, near the source (exit band) or near the
         target (entry band), whichever has more room free of crossing lines; labels that meet
-        in a band are stacked."""
+        in a band are stacked. The label of an escalation or a loop goes beside the edge's
+        vertical part, across the rows it passes, when they have room: there it does not
+        make a channel of the flow taller (nor push the first step away from Start)."""
         cross = self._crossings()
         placed: dict[tuple[str, int], list[tuple[float, float, float, float]]] = {}
-        for route in self.routes:
-            link = self.links[route.link]
-            if not link.label:
-                continue
-            exit_x, entry_x, _ = self._xs(route)
-            need = min(text_width(link.label, SMALL_PT) + 4, LABEL_W)
-            options = []
-            for band, channel, x in (("exit", self.boxes[link.source].rank, exit_x),
-                                     ("entry", self.boxes[link.target].rank - 1, entry_x)):
-                others = cross.get((band, channel), [])
-                lane_left, lane_right = self.lane_at(x)  # a label stays in its lane
-                left = max([c for c in others if c < x - 0.5] + [lane_left]) + 5
-                right = min([c for c in others if c > x + 0.5] + [lane_right]) - 5
-                prefer = (band == "entry") == (link.kind == "escalation")
-                for room, side in ((right - x - 4, 1), (x - 4 - left, -1)):
-                    options.append((min(room, need), prefer, side, band, channel, x, room))
-            _, _, side, band, channel, x, room = max(options)
-            lines, _ = wrap(link.label, max(min(room, LABEL_W), 40.0), SMALL_PT,
-                            MAX_LABEL_LINES)
-            w = max(text_width(line, SMALL_PT) for line in lines) + 4
-            h = len(lines) * SMALL_PT * LINE + 2
-            lane_left, lane_right = self.lane_at(x)
-            lx = min(max(x + 4 if side > 0 else x - 4 - w, lane_left + 2), lane_right - w - 2)
-            ly = 0.0
-            taken = placed.setdefault((band, channel), [])
-            for px, py, pw, ph in sorted(taken, key=lambda p: p[1]):
-                if px < lx + w and lx < px + pw and py < ly + h and ly < py + ph:
-                    ly = py + ph + 2
-            taken.append((lx, ly, w, h))
-            route.label_box = (band, channel, lx, ly, w, h)
-            route.label_lines = lines
+        self.row_h = [0.0] * self.rows
+        for box in self.boxes:
+            self.row_h[box.rank] = max(self.row_h[box.rank], box.h)
+        labelled = [route for route in self.routes if self.links[route.link].label]
+        beside = [route for route in labelled if self.links[route.link].kind == "escalation"
+                  or route.link in self.loops]
+        for route in labelled:
+            if route not in beside:
+                self._band_label(route, cross, placed)
+        spans: list[tuple[int, int, float, float]] = []  # rows and x of labels beside edges
+        for route in beside:
+            if not self._label_beside(route, placed, spans):
+                self._band_label(route, cross, placed)
         self.band_h = {key: max(y + h for _, y, _, h in boxes) + 2
                        for key, boxes in placed.items()}
+
+    def _band_label(self, route: Route, cross: dict[tuple[str, int], list[float]],
+                    placed: dict[tuple[str, int], list[tuple[float, float, float, float]]]
+                    ) -> None:
+        link = self.links[route.link]
+        exit_x, entry_x, _ = self._xs(route)
+        need = min(text_width(link.label, SMALL_PT) + 4, LABEL_W)
+        options = []
+        for band, channel, x in (("exit", self.boxes[link.source].rank, exit_x),
+                                 ("entry", self.boxes[link.target].rank - 1, entry_x)):
+            others = cross.get((band, channel), [])
+            lane_left, lane_right = self.lane_at(x)  # a label stays in its lane
+            left = max([c for c in others if c < x - 0.5] + [lane_left]) + 5
+            right = min([c for c in others if c > x + 0.5] + [lane_right]) - 5
+            prefer = (band == "entry") == (link.kind == "escalation")
+            for room, side in ((right - x - 4, 1), (x - 4 - left, -1)):
+                options.append((min(room, need), prefer, side, band, channel, x, room))
+        _, _, side, band, channel, x, room = max(options)
+        lines, _ = wrap(link.label, max(min(room, LABEL_W), 40.0), SMALL_PT, MAX_LABEL_LINES)
+        w = max(text_width(line, SMALL_PT) for line in lines) + 4
+        h = len(lines) * SMALL_PT * LINE + 2
+        lane_left, lane_right = self.lane_at(x)
+        lx = min(max(x + 4 if side > 0 else x - 4 - w, lane_left + 2), lane_right - w - 2)
+        ly = 0.0
+        taken = placed.setdefault((band, channel), [])
+        for px, py, pw, ph in sorted(taken, key=lambda p: p[1]):
+            if px < lx + w and lx < px + pw and py < ly + h and ly < py + ph:
+                ly = py + ph + 2
+        taken.append((lx, ly, w, h))
+        route.label_box = (band, channel, lx, ly, w, h)
+        route.label_lines = lines
+
+    def _label_beside(self, route: Route,
+                      placed: dict[tuple[str, int], list[tuple[float, float, float, float]]],
+                      spans: list[tuple[int, int, float, float]]) -> bool:
+        """Place the label of a route beside its vertical part, across the fewest rows (and
+        the channels between them) that it passes and that have room for it, nearest to the
+        target first, clear of boxes, other lines and labels."""
+        link = self.links[route.link]
+        s, t = self.boxes[link.source], self.boxes[link.target]
+        exit_x, entry_x, gap_x = self._xs(route)
+        if route.kind == "down":
+            x = entry_x if route.through == "target" else exit_x
+            passed = list(range(t.rank - 1, s.rank, -1))
+        else:
+            x = gap_x
+            low, high = sorted((route.turn, route.back))
+            passed = list(range(low + 1, high + 1))
+            if route.back > route.turn:
+                passed.reverse()
+        across: dict[int, list[tuple[float, float]]] = {}  # channel -> x of horizontal runs
+        for other in self.routes:
+            if other.link != route.link:
+                o_exit, o_entry, o_gap = self._xs(other)
+                if other.kind == "down":
+                    across.setdefault(other.turn, []).append((o_exit, o_entry))
+                else:
+                    across.setdefault(other.turn, []).append((o_exit, o_gap))
+                    across.setdefault(other.back, []).append((o_gap, o_entry))
+        for length in range(1, min(len(passed), 4) + 1):
+            for first in range(len(passed) - length + 1):
+                rows = passed[first:first + length]
+                top, bottom = min(rows), max(rows)
+                left, right = self.lane_at(x)
+                blocks: list[tuple[float, float]] = []  # x ranges the label must keep off
+                for box in self.boxes:
+                    if top <= box.rank <= bottom:
+                        blocks.append((box.x - box.w / 2, box.x + box.w / 2))
+                for row in rows:
+                    blocks += [(c, c) for c in self._verticals(row, route.link) if c != x]
+                for channel in range(top, bottom):
+                    blocks += [(min(a, b), max(a, b)) for a, b in across.get(channel, [])]
+                    for band in ("exit", "entry"):
+                        blocks += [(px, px + pw) for px, _, pw, _ in placed.get((band, channel),
+                                                                                [])]
+                blocks += [(a, b) for r0, r1, a, b in spans if r0 <= bottom and top <= r1]
+                if any(a < x - 0.5 and x + 0.5 < b for a, b in blocks):
+                    continue  # something lies across the edge here
+                left = max([b for a, b in blocks if b <= x + 0.5] + [left]) + 5
+                right = min([a for a, b in blocks if a >= x - 0.5] + [right]) - 5
+                height = sum(self.row_h[r] for r in rows) + 28.0 * (length - 1) - 4
+                for room, side in sorted(((right - x - 4, 1), (x - 4 - left, -1)),
+                                         reverse=True):
+                    if room < 40:
+                        continue
+                    lines, _ = wrap(link.label, min(room, LABEL_W), SMALL_PT,
+                                    MAX_LABEL_LINES)
+                    w = max(text_width(line, SMALL_PT) for line in lines) + 4
+                    h = len(lines) * SMALL_PT * LINE + 2
+                    if h > height:
+                        continue
+                    lx = x + 4 if side > 0 else x - 4 - w
+                    spans.append((top, bottom, lx, lx + w))
+                    route.label_box = ("rows", top, lx, float(bottom), w, h)
+                    route.label_lines = lines
+                    return True
+        return False
+
+    def _verticals(self, row: int, but: int) -> list[float]:
+        """x of the vertical parts of routes (other than link ``but``) that pass ``row``."""
+        out = []
+        for route in self.routes:
+            link = self.links[route.link]
+            if route.link == but:
+                continue
+            s, t = self.boxes[link.source].rank, self.boxes[link.target].rank
+            exit_x, entry_x, gap_x = self._xs(route)
+            if route.kind == "down" and s < row < t:
+                out.append(entry_x if route.through == "target" else exit_x)
+            elif route.kind == "via" and min(route.turn, route.back) < row \
+                    <= max(route.turn, route.back):
+                out.append(gap_x)
+        return out
 
     def _rows(self) -> None:
         """y of every channel and row, top to bottom (a header with the lane names first);
@@ -657,6 +954,10 @@ class Layout:
         if route.label_box is None:
             return None
         band, channel, x, y, w, h = route.label_box
+        if band == "rows":  # across rows ``channel`` to ``y``: in the middle of them
+            last = int(y)
+            return x + w / 2, (self.row_top[channel] + self.row_top[last]
+                               + self.row_h[last]) / 2
         return x + w / 2, self._band_y(band, channel) + y + h / 2
 
 
