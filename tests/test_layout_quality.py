@@ -2,8 +2,9 @@
 corpus and 200 diagrams of the generated corpus, the SVG has no overlap of any kind, no label
 across a lane border or cut short, no text outside its box, no line touching the next, no edge
 along a lane border or sharing a corridor, text of at least 9 pt (12 CSS px at natural size),
-and fewer edge crossings than Graphviz ``dot`` with one cluster per lane. The counter itself is
-tests/layout_counter.py; first it is shown to find each fault on a drawing that has it."""
+per diagram no more edge crossings than Graphviz ``dot`` with one cluster per lane, and no
+band between Start and the first step. The counter itself is tests/layout_counter.py; first it
+is shown to find each fault on a drawing that has it."""
 
 from __future__ import annotations
 
@@ -116,7 +117,7 @@ def test_escalations_do_not_push_the_first_step_away_from_start(path: Path) -> N
 
 @pytest.mark.slow
 @pytest.mark.skipif(not GEN_CORPUS.exists(), reason=f"no corpus generator at {GEN_CORPUS}")
-def test_200_generated_diagrams_have_none_of_the_faults_and_fewer_crossings_than_dot(
+def test_200_generated_diagrams_have_none_of_the_faults_and_no_more_crossings_than_dot(
         tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(GEN_CORPUS), str(tmp_path), "--procedures", "200",
                     "--steps", "25"], check=True)
@@ -125,6 +126,7 @@ def test_200_generated_diagrams_have_none_of_the_faults_and_fewer_crossings_than
         found = measure(path)
         assert found.faults() == {}, path.name
         assert found.smallest_text >= 9.0
-        ours += found.crossings
-        theirs += count(dot_svg(build(path))).crossings
-    assert ours < theirs, (ours, theirs)  # 25 against 211 when written
+        dot = count(dot_svg(build(path))).crossings
+        assert found.crossings <= dot, path.name
+        ours, theirs = ours + found.crossings, theirs + dot
+    assert ours < theirs, (ours, theirs)  # 23 against 418 when written

@@ -10,6 +10,7 @@ writes the DOT from a ``Layout``). Why procflow lays diagrams out itself: see ``
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import math
@@ -302,19 +303,6 @@ def _ghost_ranks(rank: list[int], links: list[Link], ghosts: set[int]) -> set[in
 
 
 
-def _cross(p: tuple[float, float], q: tuple[float, float], u: tuple[float, float],
-           v: tuple[float, float]) -> tuple[float, float] | None:
-    """Where an axis-parallel segment p-q crosses u-v at a right angle, inside both."""
-    if (p[1] == q[1]) == (u[1] == v[1]):
-        return None  # parallel
-    if p[1] != q[1]:
-        p, q, u, v = u, v, p, q  # p-q across, u-v along
-    x, y = u[0], p[1]
-    if min(p[0], q[0]) < x < max(p[0], q[0]) and min(u[1], v[1]) < y < max(u[1], v[1]):
-        return x, y
-    return None
-
-
 def _turning_runs(sketch: list[Sketch]) -> list[tuple[bool, float, Run]]:
     """The middle segments of a sketch as runs: whether vertical, the line they lie on, and
     the sides their neighbouring segments go on to (-1: towards smaller coordinates)."""
@@ -496,29 +484,31 @@ class Layout:
         return len(self._crossing_pairs())
 
     def _crossing_pairs(self) -> list[tuple[int, int]]:
-        """The links of each crossing (a pair once per crossing)."""
-        lines = []
-        for route in self.routes:
+        """The links of each crossing (a pair once per crossing): every horizontal part of a
+        route against the vertical parts of others within its x range (sorted by x)."""
+        across: list[tuple[float, float, float, int]] = []  # y, x from, x to, route
+        along: list[tuple[float, float, float, int]] = []  # x, y from, y to, route
+        for index, route in enumerate(self.routes):
             points = self._polyline(route)
-            link = self.links[route.link]
-            xs, ys = [p[0] for p in points], [p[1] for p in points]
-            lines.append((link, list(zip(points, points[1:], strict=False)),
-                          (min(xs), min(ys), max(xs), max(ys))))
+            for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+                if y0 == y1:
+                    across.append((y0, min(x0, x1), max(x0, x1), index))
+                elif x0 == x1:
+                    along.append((x0, min(y0, y1), max(y0, y1), index))
+        along.sort()
+        xs = [x for x, *_ in along]
         pairs = []
-        for a, (link_a, segments_a, box_a) in enumerate(lines):
-            for b, (link_b, segments_b, box_b) in enumerate(lines[a + 1:], start=a + 1):
-                if box_a[2] < box_b[0] or box_b[2] < box_a[0] or box_a[3] < box_b[1] \
-                        or box_b[3] < box_a[1]:
+        for y, x0, x1, a in across:
+            for x, y0, y1, b in along[bisect.bisect_right(xs, x0):bisect.bisect_left(xs, x1)]:
+                if a == b or not y0 < y < y1:
                     continue
-                shared = [self.boxes[i] for i in {link_a.source, link_a.target}
-                          & {link_b.source, link_b.target}]
-                for p, q in segments_a:
-                    for u, v in segments_b:
-                        point = _cross(p, q, u, v)
-                        if point and not any(abs(point[0] - box.x) < box.w / 2 + 6
-                                             and abs(point[1] - box.y) < box.h / 2 + 6
-                                             for box in shared):
-                            pairs.append((self.routes[a].link, self.routes[b].link))
+                link_a, link_b = self.links[self.routes[a].link], self.links[self.routes[b].link]
+                shared = {link_a.source, link_a.target} & {link_b.source, link_b.target}
+                if not any(abs(x - self.boxes[i].x) < self.boxes[i].w / 2 + 6
+                           and abs(y - self.boxes[i].y) < self.boxes[i].h / 2 + 6
+                           for i in shared):
+                    pairs.append((min(self.routes[a].link, self.routes[b].link),
+                                  max(self.routes[a].link, self.routes[b].link)))
         return pairs
 
     def _candidates(self, k: int) -> list[Route]:
@@ -754,6 +744,8 @@ class Layout:
             if route not in beside:
                 self._band_label(route, cross, placed)
         spans: list[tuple[int, int, float, float]] = []  # rows and x of labels beside edges
+        if beside:
+            self._lines_by_row()
         for route in beside:
             if not self._label_beside(route, placed, spans):
                 self._band_label(route, cross, placed)
@@ -809,28 +801,19 @@ class Layout:
             passed = list(range(low + 1, high + 1))
             if route.back > route.turn:
                 passed.reverse()
-        across: dict[int, list[tuple[float, float]]] = {}  # channel -> x of horizontal runs
-        for other in self.routes:
-            if other.link != route.link:
-                o_exit, o_entry, o_gap = self._xs(other)
-                if other.kind == "down":
-                    across.setdefault(other.turn, []).append((o_exit, o_entry))
-                else:
-                    across.setdefault(other.turn, []).append((o_exit, o_gap))
-                    across.setdefault(other.back, []).append((o_gap, o_entry))
         for length in range(1, min(len(passed), 4) + 1):
             for first in range(len(passed) - length + 1):
                 rows = passed[first:first + length]
                 top, bottom = min(rows), max(rows)
                 left, right = self.lane_at(x)
                 blocks: list[tuple[float, float]] = []  # x ranges the label must keep off
-                for box in self.boxes:
-                    if top <= box.rank <= bottom:
-                        blocks.append((box.x - box.w / 2, box.x + box.w / 2))
                 for row in rows:
-                    blocks += [(c, c) for c in self._verticals(row, route.link) if c != x]
+                    blocks += self.box_spans.get(row, [])
+                    blocks += [(c, c) for c, k in self.verticals.get(row, [])
+                               if k != route.link and c != x]
                 for channel in range(top, bottom):
-                    blocks += [(min(a, b), max(a, b)) for a, b in across.get(channel, [])]
+                    blocks += [(a, b) for a, b, k in self.across.get(channel, [])
+                               if k != route.link]
                     for band in ("exit", "entry"):
                         blocks += [(px, px + pw) for px, _, pw, _ in placed.get((band, channel),
                                                                                 [])]
@@ -857,21 +840,32 @@ class Layout:
                     return True
         return False
 
-    def _verticals(self, row: int, but: int) -> list[float]:
-        """x of the vertical parts of routes (other than link ``but``) that pass ``row``."""
-        out = []
+    def _lines_by_row(self) -> None:
+        """What a label beside an edge must keep off: the x span of the boxes of each row,
+        the x of the vertical parts of routes passing each row, the x span of the horizontal
+        runs in each channel (with their links)."""
+        self.box_spans: dict[int, list[tuple[float, float]]] = {}
+        for box in self.boxes:
+            self.box_spans.setdefault(box.rank, []).append((box.x - box.w / 2,
+                                                            box.x + box.w / 2))
+        self.verticals: dict[int, list[tuple[float, int]]] = {}
+        self.across: dict[int, list[tuple[float, float, int]]] = {}
         for route in self.routes:
             link = self.links[route.link]
-            if route.link == but:
-                continue
             s, t = self.boxes[link.source].rank, self.boxes[link.target].rank
             exit_x, entry_x, gap_x = self._xs(route)
-            if route.kind == "down" and s < row < t:
-                out.append(entry_x if route.through == "target" else exit_x)
-            elif route.kind == "via" and min(route.turn, route.back) < row \
-                    <= max(route.turn, route.back):
-                out.append(gap_x)
-        return out
+            if route.kind == "down":
+                x = entry_x if route.through == "target" else exit_x
+                passed = range(s + 1, t)
+                runs = [(route.turn, exit_x, entry_x)]
+            else:
+                x = gap_x
+                passed = range(min(route.turn, route.back) + 1, max(route.turn, route.back) + 1)
+                runs = [(route.turn, exit_x, gap_x), (route.back, gap_x, entry_x)]
+            for row in passed:
+                self.verticals.setdefault(row, []).append((x, route.link))
+            for channel, a, b in runs:
+                self.across.setdefault(channel, []).append((min(a, b), max(a, b), route.link))
 
     def _rows(self) -> None:
         """y of every channel and row, top to bottom (a header with the lane names first);
