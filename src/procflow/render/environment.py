@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
+import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -59,6 +60,9 @@ def _markdown_concat(parts: Iterable[str]) -> markdown.Raw:
     return markdown.Raw("".join(parts))
 
 
+_METHODS = (types.MethodType, types.BuiltinMethodType)
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """jinja2's immutable sandbox with its verdict on an attribute remembered per type of
     object and name: the verdict depends on nothing else (the attribute's value is not
@@ -67,6 +71,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._safe: dict[tuple[type, str], bool] = {}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``obj.attribute`` as jinja's sandbox gives it, without its checks when the
+        attribute was found safe on this type before and its value is not a method (only a
+        method can be ``str.format``, which the sandbox wraps)."""
+        if self._safe.get((type(obj), attribute)):
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                pass
+            else:
+                if not isinstance(value, _METHODS):
+                    return value
+        return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
