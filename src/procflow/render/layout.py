@@ -43,7 +43,8 @@ DIAMOND_TEXT = 0.6  # the width of a diamond's text, as a share of the diamond's
 MAX_HEADER_LINES = 4
 NARROW_W = 64.0  # the least width of a lane with no box
 MAX_LABEL_LINES = 40  # edge labels are wrapped, not cut (the model bounds their length)
-SEARCH_TRIES = 40  # layouts the crossing search may try for one diagram
+SEARCH_BUDGET = 360  # links the crossing search may lay out again for one diagram
+ROUTES_TRIED = 3  # other routes it tries for one link
 BORDER_CLEAR = 6.0  # least distance of an edge running along a gap from the lane border there
 
 
@@ -391,41 +392,46 @@ class Layout:
 
     def _search(self, default: list[int]) -> None:
         """Fewer crossings, measured on the laid-out routes: other columns for the boxes
-        (``_reorderings``), then, one link at a time among those that cross, another of its
-        routes. Keeps the best arrangement found; bounded by ``SEARCH_TRIES`` layouts."""
-        best = (self.crossing_count(), default, dict(self.chosen))
-        tries = SEARCH_TRIES
+        (``_reorderings``), then, for each link that crosses, its next few routes. Keeps the
+        best arrangement found. Bounded by ``SEARCH_BUDGET`` routed links, without labels
+        (they move lines apart, never across one another)."""
+        best, best_columns = self.crossing_count(), default
+        best_chosen: dict[int, Route] = {}
+        tries = max(2, SEARCH_BUDGET // max(len(self.links), 1))
+        seen = [default]
         for columns in self._reorderings(default):
-            if columns == best[1]:
+            if columns in seen:
                 continue
+            seen.append(columns)
             tries -= 1
-            self._arrange(columns)
-            if self.crossing_count() < best[0]:
-                best = (self.crossing_count(), columns, {})
-        self._arrange(best[1])
-        improved = True
-        while improved and best[0] and tries > 0:
-            improved = False
+            self._arrange(columns, labels=False)
+            crossings = self.crossing_count()
+            if crossings < best:
+                best, best_columns = crossings, columns
+                if not best:
+                    break
+        if best:
+            self._arrange(best_columns, labels=False)
+            routes = {route.link: route for route in self.routes}
             for k in sorted({k for pair in self._crossing_pairs() for k in pair}):
-                routes = {r.link: r for r in self.routes}
-                for route in self._candidates(k):
+                for route in self._candidates(k)[:ROUTES_TRIED]:
                     if route == routes[k] or tries <= 0:
                         continue
                     tries -= 1
-                    self.chosen = {**best[2], k: route}
-                    self._arrange(best[1])
-                    if self.crossing_count() < best[0]:
-                        best = (self.crossing_count(), best[1], dict(self.chosen))
-                        improved = True
+                    self.chosen = {**best_chosen, k: route}
+                    self._arrange(best_columns, labels=False)
+                    crossings = self.crossing_count()
+                    if crossings < best:
+                        best, best_chosen = crossings, dict(self.chosen)
                         break
-                self.chosen = dict(best[2])
-                self._arrange(best[1])
-                if improved or not best[0]:
+                if not best or tries <= 0:
                     break
+        self.chosen = best_chosen
+        self._arrange(best_columns)
 
-    def _arrange(self, columns: list[int]) -> None:
+    def _arrange(self, columns: list[int], labels: bool = True) -> None:
         """Everything that follows from the column of every box: routes, ports, tracks,
-        x and y of everything, labels."""
+        x and y of everything, labels (``labels=False``: none, for counting crossings)."""
         self.occupied: set[tuple[int, int]] = set()
         for index, box in enumerate(self.boxes):
             box.col = columns[index]
@@ -434,18 +440,22 @@ class Layout:
             self.occupied.add((box.col, box.rank))
         placed: list[Route] = []
         self.runs: tuple[list[Sketch], list[Sketch]] = ([], [])  # placed: across, along
-        self.lines: list[tuple[bool, float, Run]] = []  # placed runs that turn at both ends
+        # placed runs that turn at both ends, by direction (vertical?) and line
+        self.lines: dict[tuple[bool, float], list[Run]] = {}
         for k in sorted(range(len(self.links)), key=self._reach):  # short links first
             placed.append(self._route(k))
             for segment in self._sketch(placed[-1]):
                 self.runs[segment[0][0] == segment[1][0]].append(_ordered(segment))
-            self.lines += _turning_runs(self._sketch(placed[-1]))
+            for vertical, at, run in _turning_runs(self._sketch(placed[-1])):
+                self.lines.setdefault((vertical, at), []).append(run)
         self.routes = sorted(placed, key=lambda route: route.link)
         self._ports()
         self._gap_tracks()
         self._columns()
         self._channel_tracks()
-        self._labels()
+        self.band_h: dict[tuple[str, int], float] = {}
+        if labels:
+            self._labels()
         self._rows()
 
     def _reorderings(self, start: list[int]) -> Iterator[list[int]]:
@@ -489,18 +499,31 @@ class Layout:
         across: list[tuple[float, float, float, int]] = []  # y, x from, x to, route
         along: list[tuple[float, float, float, int]] = []  # x, y from, y to, route
         for index, route in enumerate(self.routes):
-            points = self._polyline(route)
-            for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-                if y0 == y1:
-                    across.append((y0, min(x0, x1), max(x0, x1), index))
-                elif x0 == x1:
-                    along.append((x0, min(y0, y1), max(y0, y1), index))
+            link = self.links[route.link]
+            exit_x, entry_x, gap_x = self._xs(route)
+            top = self.boxes[link.source].bottom(exit_x)
+            bottom = self.boxes[link.target].top(entry_x)
+            y1 = self._track_y(route.turn, route.tracks[0])
+            if route.kind == "down" and abs(exit_x - entry_x) < 0.01:
+                along.append((exit_x, top, bottom, index))
+                continue
+            along.append((exit_x, min(top, y1), max(top, y1), index))
+            if route.kind == "down":
+                across.append((y1, min(exit_x, entry_x), max(exit_x, entry_x), index))
+                along.append((entry_x, min(y1, bottom), max(y1, bottom), index))
+                continue
+            y2 = self._track_y(route.back, route.tracks[1])
+            across.append((y1, min(exit_x, gap_x), max(exit_x, gap_x), index))
+            along.append((gap_x, min(y1, y2), max(y1, y2), index))
+            across.append((y2, min(gap_x, entry_x), max(gap_x, entry_x), index))
+            along.append((entry_x, min(y2, bottom), max(y2, bottom), index))
         along.sort()
         xs = [x for x, *_ in along]
         pairs = []
-        for y, x0, x1, a in across:
-            for x, y0, y1, b in along[bisect.bisect_right(xs, x0):bisect.bisect_left(xs, x1)]:
-                if a == b or not y0 < y < y1:
+        for y, x0, x1, a in across:  # ends that touch a line count too: corners are round
+            for x, y0, y1, b in along[bisect.bisect_left(xs, x0 - 1):bisect.bisect_right(xs,
+                                                                                  x1 + 1)]:
+                if a == b or not y0 - 1 <= y <= y1 + 1:
                     continue
                 link_a, link_b = self.links[self.routes[a].link], self.links[self.routes[b].link]
                 shared = {link_a.source, link_a.target} & {link_b.source, link_b.target}
@@ -536,8 +559,11 @@ class Layout:
         that crosses the fewest."""
         if k in self.chosen:
             return self.chosen[k]
+        candidates = self._candidates(k)
+        if len(candidates) == 1:
+            return candidates[0]
         best: tuple[int, Route] | None = None
-        for route in self._candidates(k):
+        for route in candidates:
             crossed = self._crossed(route)
             if best is None or crossed < best[0]:
                 best = (crossed, route)
@@ -560,9 +586,8 @@ class Layout:
             elif x0 == x1:
                 count += sum(1 for (a, y), (b, _) in across if y0 < y < y1 and a < x0 < b)
         for vertical, at, run in _turning_runs(sketch):
-            for other_vertical, other_at, other in self.lines:
-                if vertical == other_vertical and at == other_at \
-                        and run.low < other.high and other.low < run.high:
+            for other in self.lines.get((vertical, at), ()):
+                if run.low < other.high and other.low < run.high:
                     first = _leaves_inside(run, other, -1) or _leaves_inside(other, run, 1)
                     second = _leaves_inside(other, run, -1) or _leaves_inside(run, other, 1)
                     count += first and second
@@ -749,8 +774,8 @@ class Layout:
         for route in beside:
             if not self._label_beside(route, placed, spans):
                 self._band_label(route, cross, placed)
-        self.band_h = {key: max(y + h for _, y, _, h in boxes) + 2
-                       for key, boxes in placed.items()}
+        self.band_h.update({key: max(y + h for _, y, _, h in boxes) + 2
+                            for key, boxes in placed.items()})
 
     def _band_label(self, route: Route, cross: dict[tuple[str, int], list[float]],
                     placed: dict[tuple[str, int], list[tuple[float, float, float, float]]]
