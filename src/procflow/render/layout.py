@@ -44,6 +44,7 @@ MAX_HEADER_LINES = 4
 NARROW_W = 64.0  # the least width of a lane with no box
 MAX_LABEL_LINES = 40  # edge labels are wrapped, not cut (the model bounds their length)
 SEARCH_BUDGET = 360  # links the crossing search may lay out again for one diagram
+SEARCH_LINKS = 40  # the most links of a diagram that gets the search
 ROUTES_TRIED = 3  # other routes it tries for one link
 BORDER_CLEAR = 6.0  # least distance of an edge running along a gap from the lane border there
 
@@ -387,7 +388,9 @@ class Layout:
                 default[index] = self.lane_first[lane] + k
         self.chosen: dict[int, Route] = {}  # link -> a route the search settled on
         self._arrange(default)
-        if self.crossing_count():  # few diagrams get here: search for fewer crossings
+        # a search for fewer crossings, where one crossing matters: larger diagrams have
+        # few for their size already, and the search's cost grows with the square of it
+        if len(self.links) <= SEARCH_LINKS and self.crossing_count():
             self._search(default)
 
     def _search(self, default: list[int]) -> None:
