@@ -710,3 +710,29 @@ def test_an_alias_bomb_in_a_label_catalogue_is_exit_2_in_small_memory(cli, repo:
         tracemalloc.stop()
     assert "label catalogue" in result.stderr and "alias" in result.stderr
     assert peak < 50_000_000
+
+
+def test_the_sandbox_remembers_jinjas_verdicts_and_still_refuses_twice() -> None:
+    """Rendering remembers the sandbox's verdict per type and attribute (issue 11, speed):
+    the verdicts are jinja's own, and an unsafe attribute stays unsafe on every look-up."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from procflow.render.environment import _Sandbox
+
+    ours, theirs = _Sandbox(), ImmutableSandboxedEnvironment()
+    objects = [[], {}, set(), "text", 1, len, lambda: 0, type, ImmutableSandboxedEnvironment]
+    names = ["append", "update", "add", "pop", "upper", "real", "__class__", "__globals__",
+             "mro", "__init__", "_private", "__code__", "items", "format"]
+    for _ in range(2):
+        for obj in objects:
+            for name in names:
+                value = getattr(obj, name, None)
+                assert ours.is_safe_attribute(obj, name, value) \
+                    == theirs.is_safe_attribute(obj, name, value), (obj, name)
+    for _ in range(2):  # the second time the verdicts come from memory
+        with pytest.raises(SecurityError):
+            ours.from_string("{{ items.append(1) }}").render(items=[])
+        # str.format stays wrapped by the sandbox: no way to a private attribute through it
+        assert ours.from_string("{{ text.format(text) }}").render(text="{0.__class__}") == ""
+        assert ours.from_string("{{ text.upper() }}").render(text="a") == "A"

@@ -2,8 +2,9 @@
 corpus and 200 diagrams of the generated corpus, the SVG has no overlap of any kind, no label
 across a lane border or cut short, no text outside its box, no line touching the next, no edge
 along a lane border or sharing a corridor, text of at least 9 pt (12 CSS px at natural size),
-and fewer edge crossings than Graphviz ``dot`` with one cluster per lane. The counter itself is
-tests/layout_counter.py; first it is shown to find each fault on a drawing that has it."""
+per diagram no more edge crossings than Graphviz ``dot`` with one cluster per lane, and no
+band between Start and the first step. The counter itself is tests/layout_counter.py; first it
+is shown to find each fault on a drawing that has it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from layout_counter import Counts, count, dot_svg
+from layout_counter import Counts, count, dot_svg, read
 from procflow.procedures import load_procedure
 from procflow.project import project_for
 from procflow.render import diagram, diagram_words, dot_writer, engine
@@ -74,16 +75,49 @@ def test_named_procedures_have_none_of_the_faults(path: Path) -> None:
     assert found.smallest_text >= 9.0
 
 
-def test_crossings_on_the_named_procedures_do_not_grow() -> None:
-    """Regression guard: dot gets 11 here, procflow 25, 20 of them in hostile-long (six
-    branches that all end in one step and are all watched by one escalation in another lane,
-    so the two fans must cross while lanes keep their order); the bench reports both."""
-    assert sum(measure(path).crossings for path in NAMED) <= 25
+@pytest.mark.parametrize("path", NAMED, ids=lambda p: p.stem)
+def test_each_diagram_has_no_more_crossings_than_dot_with_a_cluster_per_lane(
+        path: Path) -> None:
+    """Per diagram, procflow's layout crosses edges no more often than Graphviz ``dot`` laying
+    out the same graph (same node sizes and labels, one cluster per lane in the same order),
+    both counted on the SVG by the same counter. When written: 6 crossings in all (5 in
+    hostile-long) against dot's 12 to 14 (dot varies between runs: 6 to 9 on hostile-long)."""
+    drawn = build(path)
+    ours = count(engine.draw(dot_writer.dot_of(drawn, "m"), "svg")).crossings
+    assert ours <= count(dot_svg(drawn)).crossings
+
+
+def _vertical_gaps(path: Path) -> tuple[float, list[float]]:
+    """In the SVG: the gap between Start and the first step, and the gaps between two boxes
+    of one lane that a flow edge joins (the smallest of those is two rows' distance)."""
+    drawn = build(path)
+    nodes = read(engine.draw(dot_writer.dot_of(drawn, "m"), "svg")).nodes
+
+    def gap(upper: str, lower: str) -> float:
+        return nodes[lower].box[1] - nodes[upper].box[3]
+
+    steps = []
+    for link in drawn.links:
+        upper, lower = drawn.shapes[link.source], drawn.shapes[link.target]
+        if link.kind == "flow" and upper.lane == lower.lane and upper.kind != "start" \
+                and lower.kind in ("step", "decision") and 0 < gap(upper.name, lower.name):
+            steps.append(gap(upper.name, lower.name))
+    return gap("s0", "s1"), steps
+
+
+@pytest.mark.parametrize("path", NAMED, ids=lambda p: p.stem)
+def test_escalations_do_not_push_the_first_step_away_from_start(path: Path) -> None:
+    """Escalation boxes (and their labels) sit beside the flow, below the steps they watch,
+    so the first step follows Start as closely as two consecutive steps follow each other
+    (issue 11: "a large empty band lies between Start and the first step"). Before, the
+    gap was 120 to 200 pt on most bundled procedures, against 28 pt between two steps."""
+    start, steps = _vertical_gaps(path)
+    assert start <= 1.75 * min(steps, default=28.0), (start, steps)
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not GEN_CORPUS.exists(), reason=f"no corpus generator at {GEN_CORPUS}")
-def test_200_generated_diagrams_have_none_of_the_faults_and_fewer_crossings_than_dot(
+def test_200_generated_diagrams_have_none_of_the_faults_and_no_more_crossings_than_dot(
         tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(GEN_CORPUS), str(tmp_path), "--procedures", "200",
                     "--steps", "25"], check=True)
@@ -92,6 +126,7 @@ def test_200_generated_diagrams_have_none_of_the_faults_and_fewer_crossings_than
         found = measure(path)
         assert found.faults() == {}, path.name
         assert found.smallest_text >= 9.0
-        ours += found.crossings
-        theirs += count(dot_svg(build(path))).crossings
-    assert ours < theirs, (ours, theirs)  # 25 against 211 when written
+        dot = count(dot_svg(build(path))).crossings
+        assert found.crossings <= dot, path.name
+        ours, theirs = ours + found.crossings, theirs + dot
+    assert ours < theirs, (ours, theirs)  # 23 against 418 when written

@@ -10,10 +10,12 @@ writes the DOT from a ``Layout``). Why procflow lays diagrams out itself: see ``
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import math
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Literal
@@ -41,6 +43,9 @@ DIAMOND_TEXT = 0.6  # the width of a diamond's text, as a share of the diamond's
 MAX_HEADER_LINES = 4
 NARROW_W = 64.0  # the least width of a lane with no box
 MAX_LABEL_LINES = 40  # edge labels are wrapped, not cut (the model bounds their length)
+SEARCH_BUDGET = 360  # links the crossing search may lay out again for one diagram
+SEARCH_LINKS = 40  # the most links of a diagram that gets the search
+ROUTES_TRIED = 3  # other routes it tries for one link
 BORDER_CLEAR = 6.0  # least distance of an edge running along a gap from the lane border there
 
 
@@ -231,7 +236,8 @@ class Route:
     gap_track: int = 0
     tracks: tuple[int, int] = (0, 0)
     label_lines: list[str] = field(default_factory=list)
-    # where the label lies: band, channel, x, y within the band, width, height
+    # where the label lies: band, channel, x, y within the band, width, height; or "rows",
+    # the first row, x, the last row, width, height
     label_box: tuple[str, int, float, float, float, float] | None = None
 
 
@@ -298,6 +304,62 @@ def _ghost_ranks(rank: list[int], links: list[Link], ghosts: set[int]) -> set[in
     return {k for k in ghosts if rank[links[k].target] <= rank[links[k].source]}
 
 
+
+def _turning_runs(sketch: list[Sketch]) -> list[tuple[bool, float, Run]]:
+    """The middle segments of a sketch as runs: whether vertical, the line they lie on, and
+    the sides their neighbouring segments go on to (-1: towards smaller coordinates)."""
+    out = []
+    for before, (p, q), after in zip(sketch, sketch[1:], sketch[2:], strict=False):
+        vertical = p[0] == q[0]
+        axis = 0 if vertical else 1  # the coordinate the neighbours move along
+        along = 1 - axis
+        ends = ((p[along], -1 if before[0][axis] < before[1][axis] else 1),
+                (q[along], -1 if after[1][axis] < after[0][axis] else 1))
+        out.append((vertical, p[axis], Run(min(p[along], q[along]), max(p[along], q[along]),
+                                           ends)))
+    return out
+
+
+def _escalation_ranks(boxes: list[Box], links: list[Link], ranks: list[int]) -> None:
+    """Rows for the escalation boxes (those only escalation links reach), so that they do
+    not push the flow down: below every step they watch, in a row no step of its lane takes,
+    where the box adds the least height, preferably with rows between that are tall enough
+    for the label (it then lies beside the edge there, not in a channel of the flow); the
+    highest such row."""
+    into: dict[int, list[Link]] = {}
+    for link in links:
+        into.setdefault(link.target, []).append(link)
+    flow = [i for i, box in enumerate(boxes) if box.shape.kind != "escalation"]
+    rows = max((ranks[i] for i in flow), default=0) + 1
+    row_h = [0.0] * rows
+    taken = set()
+    for i in flow:
+        row_h[ranks[i]] = max(row_h[ranks[i]], boxes[i].h)
+        taken.add((boxes[i].shape.lane, ranks[i]))
+    for i, box in enumerate(boxes):
+        if box.shape.kind != "escalation" or {link.kind for link in into.get(i, [])} \
+                != {"escalation"}:
+            continue
+        lowest = max(ranks[link.source] + 1 for link in into[i])
+        if lowest >= rows:
+            continue
+        labelled = next((link for link in into[i] if link.label), into[i][0])
+        # beside an edge down the middle of a column a label has half of it and of a gap
+        lines, _ = wrap(labelled.label, (BOX_W + COL_GAP) / 2 - 9, SMALL_PT, MAX_LABEL_LINES)
+        label_h = len(lines) * SMALL_PT * LINE + 2 if labelled.label else 0.0
+
+        def cost(r: int, lane: int = box.shape.lane, h: float = box.h,
+                 above: int = ranks[labelled.source], label_h: float = label_h
+                 ) -> tuple[bool, float, bool, int]:
+            between = [row_h[q] for q in range(max(above + 1, r - 4), r)]  # as _label_beside
+            beside = sum(between) + 28.0 * (len(between) - 1) - 4 >= label_h
+            return (lane, r) in taken, max(0.0, h - row_h[r]), not beside, r
+
+        rank = min(range(lowest, rows), key=cost)
+        ranks[i] = rank
+        row_h[rank] = max(row_h[rank], box.h)
+
+
 class Layout:
     """Places boxes in a grid (a column per lane, more where a lane has several boxes in one
     row; a row per rank), routes every link orthogonally through the free channels between
@@ -308,40 +370,177 @@ class Layout:
         self.links = diagram.links
         self.boxes = [_box(shape) for shape in diagram.shapes]
         ranks, self.loops = _ranks(len(self.boxes), self.links)
+        _escalation_ranks(self.boxes, self.links, ranks)
         self.rows = max(ranks) + 1
-        cells: dict[tuple[int, int], list[int]] = {}
+        self.cells: dict[tuple[int, int], list[int]] = {}  # (lane, rank) -> boxes
         for index, box in enumerate(self.boxes):
             box.rank = ranks[index]
-            cells.setdefault((box.shape.lane, box.rank), []).append(index)
+            self.cells.setdefault((box.shape.lane, box.rank), []).append(index)
         self.lanes = len(diagram.lanes)
         self.lane_cols = [1] * self.lanes
-        for (lane, _), members in cells.items():
+        for (lane, _), members in self.cells.items():
             self.lane_cols[lane] = max(self.lane_cols[lane], len(members))
         self.lane_first = [0, *accumulate(self.lane_cols)][:-1]
         self.cols = sum(self.lane_cols)
-        self.occupied: set[tuple[int, int]] = set()
-        for (lane, rank), members in cells.items():
+        default = [0] * len(self.boxes)
+        for (lane, _), members in self.cells.items():
             for k, index in enumerate(members):
-                self.boxes[index].col = self.lane_first[lane] + k
-                self.occupied.add((self.boxes[index].col, rank))
+                default[index] = self.lane_first[lane] + k
+        self.chosen: dict[int, Route] = {}  # link -> a route the search settled on
+        self._arrange(default)
+        # a search for fewer crossings, where one crossing matters: larger diagrams have
+        # few for their size already, and the search's cost grows with the square of it
+        if len(self.links) <= SEARCH_LINKS and self.crossing_count():
+            self._search(default)
+
+    def _search(self, default: list[int]) -> None:
+        """Fewer crossings, measured on the laid-out routes: other columns for the boxes
+        (``_reorderings``), then, for each link that crosses, its next few routes. Keeps the
+        best arrangement found. Bounded by ``SEARCH_BUDGET`` routed links, without labels
+        (they move lines apart, never across one another)."""
+        best, best_columns = self.crossing_count(), default
+        best_chosen: dict[int, Route] = {}
+        tries = max(2, SEARCH_BUDGET // max(len(self.links), 1))
+        seen = [default]
+        for columns in self._reorderings(default):
+            if columns in seen:
+                continue
+            seen.append(columns)
+            tries -= 1
+            self._arrange(columns, labels=False)
+            crossings = self.crossing_count()
+            if crossings < best:
+                best, best_columns = crossings, columns
+                if not best:
+                    break
+        if best:
+            self._arrange(best_columns, labels=False)
+            routes = {route.link: route for route in self.routes}
+            for k in sorted({k for pair in self._crossing_pairs() for k in pair}):
+                for route in self._candidates(k)[:ROUTES_TRIED]:
+                    if route == routes[k] or tries <= 0:
+                        continue
+                    tries -= 1
+                    self.chosen = {**best_chosen, k: route}
+                    self._arrange(best_columns, labels=False)
+                    crossings = self.crossing_count()
+                    if crossings < best:
+                        best, best_chosen = crossings, dict(self.chosen)
+                        break
+                if not best or tries <= 0:
+                    break
+        self.chosen = best_chosen
+        self._arrange(best_columns)
+
+    def _arrange(self, columns: list[int], labels: bool = True) -> None:
+        """Everything that follows from the column of every box: routes, ports, tracks,
+        x and y of everything, labels (``labels=False``: none, for counting crossings)."""
+        self.occupied: set[tuple[int, int]] = set()
+        for index, box in enumerate(self.boxes):
+            box.col = columns[index]
+            box.exits.clear()
+            box.entries.clear()
+            self.occupied.add((box.col, box.rank))
         placed: list[Route] = []
         self.runs: tuple[list[Sketch], list[Sketch]] = ([], [])  # placed: across, along
+        # placed runs that turn at both ends, by direction (vertical?) and line
+        self.lines: dict[tuple[bool, float], list[Run]] = {}
         for k in sorted(range(len(self.links)), key=self._reach):  # short links first
             placed.append(self._route(k))
             for segment in self._sketch(placed[-1]):
                 self.runs[segment[0][0] == segment[1][0]].append(_ordered(segment))
+            for vertical, at, run in _turning_runs(self._sketch(placed[-1])):
+                self.lines.setdefault((vertical, at), []).append(run)
         self.routes = sorted(placed, key=lambda route: route.link)
         self._ports()
         self._gap_tracks()
         self._columns()
         self._channel_tracks()
-        self._labels()
+        self.band_h: dict[tuple[str, int], float] = {}
+        if labels:
+            self._labels()
         self._rows()
 
-    def _route(self, k: int) -> Route:
-        """The route of a link, of those that pass no box: the one that crosses the fewest
-        routes already placed (sketched on the grid), then straight down rather than along
-        a column gap, then the shortest."""
+    def _reorderings(self, start: list[int]) -> Iterator[list[int]]:
+        """Other columns for the boxes of each lane, from barycentre sweeps (down, then up,
+        twice): each box goes towards the mean column of the boxes it links to in the rows
+        already swept, boxes of one lane and row keep distinct columns of their lane."""
+        neighbours: list[list[int]] = [[] for _ in self.boxes]
+        for link in self.links:
+            neighbours[link.source].append(link.target)
+            neighbours[link.target].append(link.source)
+        columns = list(start)
+        for downwards in (True, False, True, False):
+            rows = range(1, self.rows) if downwards else range(self.rows - 2, -1, -1)
+            for rank in rows:
+                for (lane, row), members in self.cells.items():
+                    if row != rank:
+                        continue
+                    wanted = {}
+                    for index in members:
+                        swept = [columns[n] for n in neighbours[index]
+                                 if (self.boxes[n].rank < rank) == downwards
+                                 and self.boxes[n].rank != rank]
+                        wanted[index] = sum(swept) / len(swept) if swept else columns[index]
+                    order = sorted(members, key=lambda i: (wanted[i], columns[i]))
+                    first, count = self.lane_first[lane], self.lane_cols[lane]
+                    previous = -1
+                    for k, index in enumerate(order):
+                        place = min(round(wanted[index]) - first, count - (len(order) - k))
+                        previous = max(previous + 1, place)
+                        columns[index] = first + previous
+            yield list(columns)
+
+    def crossing_count(self) -> int:
+        """How many times two routes cross, away from the boxes they share (the measure the
+        search minimises; tests/layout_counter.py counts the same on the SVG)."""
+        return len(self._crossing_pairs())
+
+    def _crossing_pairs(self) -> list[tuple[int, int]]:
+        """The links of each crossing (a pair once per crossing): every horizontal part of a
+        route against the vertical parts of others within its x range (sorted by x)."""
+        across: list[tuple[float, float, float, int]] = []  # y, x from, x to, route
+        along: list[tuple[float, float, float, int]] = []  # x, y from, y to, route
+        for index, route in enumerate(self.routes):
+            link = self.links[route.link]
+            exit_x, entry_x, gap_x = self._xs(route)
+            top = self.boxes[link.source].bottom(exit_x)
+            bottom = self.boxes[link.target].top(entry_x)
+            y1 = self._track_y(route.turn, route.tracks[0])
+            if route.kind == "down" and abs(exit_x - entry_x) < 0.01:
+                along.append((exit_x, top, bottom, index))
+                continue
+            along.append((exit_x, min(top, y1), max(top, y1), index))
+            if route.kind == "down":
+                across.append((y1, min(exit_x, entry_x), max(exit_x, entry_x), index))
+                along.append((entry_x, min(y1, bottom), max(y1, bottom), index))
+                continue
+            y2 = self._track_y(route.back, route.tracks[1])
+            across.append((y1, min(exit_x, gap_x), max(exit_x, gap_x), index))
+            along.append((gap_x, min(y1, y2), max(y1, y2), index))
+            across.append((y2, min(gap_x, entry_x), max(gap_x, entry_x), index))
+            along.append((entry_x, min(y2, bottom), max(y2, bottom), index))
+        along.sort()
+        xs = [x for x, *_ in along]
+        pairs = []
+        for y, x0, x1, a in across:  # ends that touch a line count too: corners are round
+            for x, y0, y1, b in along[bisect.bisect_left(xs, x0 - 1):bisect.bisect_right(xs,
+                                                                                  x1 + 1)]:
+                if a == b or not y0 - 1 <= y <= y1 + 1:
+                    continue
+                link_a, link_b = self.links[self.routes[a].link], self.links[self.routes[b].link]
+                shared = {link_a.source, link_a.target} & {link_b.source, link_b.target}
+                if not any(abs(x - self.boxes[i].x) < self.boxes[i].w / 2 + 6
+                           and abs(y - self.boxes[i].y) < self.boxes[i].h / 2 + 6
+                           for i in shared):
+                    pairs.append((min(self.routes[a].link, self.routes[b].link),
+                                  max(self.routes[a].link, self.routes[b].link)))
+        return pairs
+
+    def _candidates(self, k: int) -> list[Route]:
+        """The routes of a link that pass no box, in order of preference: straight down
+        (along the target's column, then the source's), then along the nearest column gap.
+        A link from one row to the next has only its first."""
         link = self.links[k]
         s, t = self.boxes[link.source], self.boxes[link.target]
         candidates = []
@@ -352,12 +551,22 @@ class Layout:
             if all((s.col, r) not in self.occupied for r in between):
                 candidates.append(Route(k, "down", t.rank - 1, through="source"))
             if candidates and t.rank == s.rank + 1:
-                return candidates[0]
-        candidates += sorted((Route(k, "via", s.rank, t.rank - 1, gap)
-                              for gap in range(self.cols + 1)),
-                             key=lambda r: (abs(s.col + 0.5 - r.gap) + abs(t.col + 0.5 - r.gap)))
+                return candidates[:1]
+        return candidates + sorted(
+            (Route(k, "via", s.rank, t.rank - 1, gap) for gap in range(self.cols + 1)),
+            key=lambda r: (abs(s.col + 0.5 - r.gap) + abs(t.col + 0.5 - r.gap)))
+
+    def _route(self, k: int) -> Route:
+        """The route of a link: the one chosen for it (``self.chosen``), or the first of its
+        candidates that crosses no route already placed (sketched on the grid), else the one
+        that crosses the fewest."""
+        if k in self.chosen:
+            return self.chosen[k]
+        candidates = self._candidates(k)
+        if len(candidates) == 1:
+            return candidates[0]
         best: tuple[int, Route] | None = None
-        for route in candidates:  # in order of preference: the first without a crossing wins
+        for route in candidates:
             crossed = self._crossed(route)
             if best is None or crossed < best[0]:
                 best = (crossed, route)
@@ -367,15 +576,24 @@ class Layout:
         return best[1]
 
     def _crossed(self, route: Route) -> int:
-        """How many placed routes the sketch of ``route`` crosses."""
+        """How many placed routes the sketch of ``route`` crosses: where it cuts across
+        them, and where it runs beside one along a channel or gap such that no order of
+        their tracks keeps them apart (see ``_ordered_tracks``)."""
         across, along = self.runs
         count = 0
-        for segment in self._sketch(route):
+        sketch = self._sketch(route)
+        for segment in sketch:
             (x0, y0), (x1, y1) = _ordered(segment)
             if y0 == y1:  # across: count the placed runs along the columns that it cuts
                 count += sum(1 for (x, a), (_, b) in along if x0 < x < x1 and a < y0 < b)
             elif x0 == x1:
                 count += sum(1 for (a, y), (b, _) in across if y0 < y < y1 and a < x0 < b)
+        for vertical, at, run in _turning_runs(sketch):
+            for other in self.lines.get((vertical, at), ()):
+                if run.low < other.high and other.low < run.high:
+                    first = _leaves_inside(run, other, -1) or _leaves_inside(other, run, 1)
+                    second = _leaves_inside(other, run, -1) or _leaves_inside(run, other, 1)
+                    count += first and second
         return count
 
     def _reach(self, k: int) -> tuple[bool, bool, int]:
@@ -539,42 +757,143 @@ class Layout:
     def _labels(self) -> None:
         """Each edge label goes beside its edge, near the source (exit band) or near the
         target (entry band), whichever has more room free of crossing lines; labels that meet
-        in a band are stacked."""
+        in a band are stacked. The label of an escalation or a loop goes beside the edge's
+        vertical part, across the rows it passes, when they have room: there it does not
+        make a channel of the flow taller (nor push the first step away from Start)."""
         cross = self._crossings()
         placed: dict[tuple[str, int], list[tuple[float, float, float, float]]] = {}
+        self.row_h = [0.0] * self.rows
+        for box in self.boxes:
+            self.row_h[box.rank] = max(self.row_h[box.rank], box.h)
+        labelled = [route for route in self.routes if self.links[route.link].label]
+        beside = [route for route in labelled if self.links[route.link].kind == "escalation"
+                  or route.link in self.loops]
+        for route in labelled:
+            if route not in beside:
+                self._band_label(route, cross, placed)
+        spans: list[tuple[int, int, float, float]] = []  # rows and x of labels beside edges
+        if beside:
+            self._lines_by_row()
+        for route in beside:
+            if not self._label_beside(route, placed, spans):
+                self._band_label(route, cross, placed)
+        self.band_h.update({key: max(y + h for _, y, _, h in boxes) + 2
+                            for key, boxes in placed.items()})
+
+    def _band_label(self, route: Route, cross: dict[tuple[str, int], list[float]],
+                    placed: dict[tuple[str, int], list[tuple[float, float, float, float]]]
+                    ) -> None:
+        link = self.links[route.link]
+        exit_x, entry_x, _ = self._xs(route)
+        need = min(text_width(link.label, SMALL_PT) + 4, LABEL_W)
+        options = []
+        for band, channel, x in (("exit", self.boxes[link.source].rank, exit_x),
+                                 ("entry", self.boxes[link.target].rank - 1, entry_x)):
+            others = cross.get((band, channel), [])
+            lane_left, lane_right = self.lane_at(x)  # a label stays in its lane
+            left = max([c for c in others if c < x - 0.5] + [lane_left]) + 5
+            right = min([c for c in others if c > x + 0.5] + [lane_right]) - 5
+            prefer = (band == "entry") == (link.kind == "escalation")
+            for room, side in ((right - x - 4, 1), (x - 4 - left, -1)):
+                options.append((min(room, need), prefer, side, band, channel, x, room))
+        _, _, side, band, channel, x, room = max(options)
+        lines, _ = wrap(link.label, max(min(room, LABEL_W), 40.0), SMALL_PT, MAX_LABEL_LINES)
+        w = max(text_width(line, SMALL_PT) for line in lines) + 4
+        h = len(lines) * SMALL_PT * LINE + 2
+        lane_left, lane_right = self.lane_at(x)
+        lx = min(max(x + 4 if side > 0 else x - 4 - w, lane_left + 2), lane_right - w - 2)
+        ly = 0.0
+        taken = placed.setdefault((band, channel), [])
+        for px, py, pw, ph in sorted(taken, key=lambda p: p[1]):
+            if px < lx + w and lx < px + pw and py < ly + h and ly < py + ph:
+                ly = py + ph + 2
+        taken.append((lx, ly, w, h))
+        route.label_box = (band, channel, lx, ly, w, h)
+        route.label_lines = lines
+
+    def _label_beside(self, route: Route,
+                      placed: dict[tuple[str, int], list[tuple[float, float, float, float]]],
+                      spans: list[tuple[int, int, float, float]]) -> bool:
+        """Place the label of a route beside its vertical part, across the fewest rows (and
+        the channels between them) that it passes and that have room for it, nearest to the
+        target first, clear of boxes, other lines and labels."""
+        link = self.links[route.link]
+        s, t = self.boxes[link.source], self.boxes[link.target]
+        exit_x, entry_x, gap_x = self._xs(route)
+        if route.kind == "down":
+            x = entry_x if route.through == "target" else exit_x
+            passed = list(range(t.rank - 1, s.rank, -1))
+        else:
+            x = gap_x
+            low, high = sorted((route.turn, route.back))
+            passed = list(range(low + 1, high + 1))
+            if route.back > route.turn:
+                passed.reverse()
+        for length in range(1, min(len(passed), 4) + 1):
+            for first in range(len(passed) - length + 1):
+                rows = passed[first:first + length]
+                top, bottom = min(rows), max(rows)
+                left, right = self.lane_at(x)
+                blocks: list[tuple[float, float]] = []  # x ranges the label must keep off
+                for row in rows:
+                    blocks += self.box_spans.get(row, [])
+                    blocks += [(c, c) for c, k in self.verticals.get(row, [])
+                               if k != route.link and c != x]
+                for channel in range(top, bottom):
+                    blocks += [(a, b) for a, b, k in self.across.get(channel, [])
+                               if k != route.link]
+                    for band in ("exit", "entry"):
+                        blocks += [(px, px + pw) for px, _, pw, _ in placed.get((band, channel),
+                                                                                [])]
+                blocks += [(a, b) for r0, r1, a, b in spans if r0 <= bottom and top <= r1]
+                if any(a < x - 0.5 and x + 0.5 < b for a, b in blocks):
+                    continue  # something lies across the edge here
+                left = max([b for a, b in blocks if b <= x + 0.5] + [left]) + 5
+                right = min([a for a, b in blocks if a >= x - 0.5] + [right]) - 5
+                height = sum(self.row_h[r] for r in rows) + 28.0 * (length - 1) - 4
+                for room, side in sorted(((right - x - 4, 1), (x - 4 - left, -1)),
+                                         reverse=True):
+                    if room < 40:
+                        continue
+                    lines, _ = wrap(link.label, min(room, LABEL_W), SMALL_PT,
+                                    MAX_LABEL_LINES)
+                    w = max(text_width(line, SMALL_PT) for line in lines) + 4
+                    h = len(lines) * SMALL_PT * LINE + 2
+                    if h > height:
+                        continue
+                    lx = x + 4 if side > 0 else x - 4 - w
+                    spans.append((top, bottom, lx, lx + w))
+                    route.label_box = ("rows", top, lx, float(bottom), w, h)
+                    route.label_lines = lines
+                    return True
+        return False
+
+    def _lines_by_row(self) -> None:
+        """What a label beside an edge must keep off: the x span of the boxes of each row,
+        the x of the vertical parts of routes passing each row, the x span of the horizontal
+        runs in each channel (with their links)."""
+        self.box_spans: dict[int, list[tuple[float, float]]] = {}
+        for box in self.boxes:
+            self.box_spans.setdefault(box.rank, []).append((box.x - box.w / 2,
+                                                            box.x + box.w / 2))
+        self.verticals: dict[int, list[tuple[float, int]]] = {}
+        self.across: dict[int, list[tuple[float, float, int]]] = {}
         for route in self.routes:
             link = self.links[route.link]
-            if not link.label:
-                continue
-            exit_x, entry_x, _ = self._xs(route)
-            need = min(text_width(link.label, SMALL_PT) + 4, LABEL_W)
-            options = []
-            for band, channel, x in (("exit", self.boxes[link.source].rank, exit_x),
-                                     ("entry", self.boxes[link.target].rank - 1, entry_x)):
-                others = cross.get((band, channel), [])
-                lane_left, lane_right = self.lane_at(x)  # a label stays in its lane
-                left = max([c for c in others if c < x - 0.5] + [lane_left]) + 5
-                right = min([c for c in others if c > x + 0.5] + [lane_right]) - 5
-                prefer = (band == "entry") == (link.kind == "escalation")
-                for room, side in ((right - x - 4, 1), (x - 4 - left, -1)):
-                    options.append((min(room, need), prefer, side, band, channel, x, room))
-            _, _, side, band, channel, x, room = max(options)
-            lines, _ = wrap(link.label, max(min(room, LABEL_W), 40.0), SMALL_PT,
-                            MAX_LABEL_LINES)
-            w = max(text_width(line, SMALL_PT) for line in lines) + 4
-            h = len(lines) * SMALL_PT * LINE + 2
-            lane_left, lane_right = self.lane_at(x)
-            lx = min(max(x + 4 if side > 0 else x - 4 - w, lane_left + 2), lane_right - w - 2)
-            ly = 0.0
-            taken = placed.setdefault((band, channel), [])
-            for px, py, pw, ph in sorted(taken, key=lambda p: p[1]):
-                if px < lx + w and lx < px + pw and py < ly + h and ly < py + ph:
-                    ly = py + ph + 2
-            taken.append((lx, ly, w, h))
-            route.label_box = (band, channel, lx, ly, w, h)
-            route.label_lines = lines
-        self.band_h = {key: max(y + h for _, y, _, h in boxes) + 2
-                       for key, boxes in placed.items()}
+            s, t = self.boxes[link.source].rank, self.boxes[link.target].rank
+            exit_x, entry_x, gap_x = self._xs(route)
+            if route.kind == "down":
+                x = entry_x if route.through == "target" else exit_x
+                passed = range(s + 1, t)
+                runs = [(route.turn, exit_x, entry_x)]
+            else:
+                x = gap_x
+                passed = range(min(route.turn, route.back) + 1, max(route.turn, route.back) + 1)
+                runs = [(route.turn, exit_x, gap_x), (route.back, gap_x, entry_x)]
+            for row in passed:
+                self.verticals.setdefault(row, []).append((x, route.link))
+            for channel, a, b in runs:
+                self.across.setdefault(channel, []).append((min(a, b), max(a, b), route.link))
 
     def _rows(self) -> None:
         """y of every channel and row, top to bottom (a header with the lane names first);
@@ -657,6 +976,10 @@ class Layout:
         if route.label_box is None:
             return None
         band, channel, x, y, w, h = route.label_box
+        if band == "rows":  # across rows ``channel`` to ``y``: in the middle of them
+            last = int(y)
+            return x + w / 2, (self.row_top[channel] + self.row_top[last]
+                               + self.row_h[last]) / 2
         return x + w / 2, self._band_y(band, channel) + y + h / 2
 
 
