@@ -176,7 +176,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
 
 
 EDIT = st.tuples(st.sampled_from(["retitle", "role", "remove", "insert", "move", "rename",
-                                  "next", "end", "checklist", "sla", "template", "loop"]),
+                                  "next", "end", "checklist", "sla", "template", "loop",
+                                  "branch", "decision", "when"]),
                  st.integers(0, 1000), st.integers(0, 1000))
 
 
@@ -219,6 +220,15 @@ def edit(data: dict[str, Any], what: str, a: int, b: int) -> None:
     elif what == "loop" and i > j and "branches" not in step:
         step.pop("end", None)
         step["next"] = steps[j]["id"]
+    elif what == "branch" and step.get("branches"):
+        step["branches"][b % len(step["branches"])]["next"] = steps[j]["id"]
+    elif what == "decision" and "branches" not in step:
+        step.pop("next", None)
+        step.pop("end", None)
+        step["branches"] = [{"when": f"Outcome {b}", "next": steps[j]["id"]},
+                            {"when": "Otherwise", "next": steps[(j + 1) % len(steps)]["id"]}]
+    elif what == "when" and step.get("branches"):
+        step["branches"][b % len(step["branches"])]["when"] += " (checked)"
 
 
 #: the random edits of a run come from this seed (a new one each run, printed on failure;
