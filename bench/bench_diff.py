@@ -85,7 +85,9 @@ def one_procedure(size: int, folder: Path, repeats: int) -> tuple[str, ...]:
     out = folder / f"steps-{size}"
     subprocess.run([PYTHON, str(GEN_CORPUS), str(out), "--procedures", "1", "--steps",
                     str(size)], check=True)
-    old = next(out.glob("*.yaml"))
+    # its own project file: outside a repository the search stops at the file's folder
+    (out / "procflow.yaml").write_bytes((folder / "procflow.yaml").read_bytes())
+    old = next(out.glob("procedure-*.yaml"))
     new = folder / f"new-{size}.yaml"
     data = mutate(yaml.safe_load(old.read_text(encoding="utf-8")))
     new.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=True), encoding="utf-8")
@@ -148,8 +150,10 @@ def main() -> None:
     rows = [("measure", "load s", "seconds", "ratio", "goal")]
     with tempfile.TemporaryDirectory(prefix="procflow-bench-diff-") as scratch:
         folder = Path(scratch)
-        # the 4,000-step file is over the default 2 MB bound of one procedure file
-        (folder / "procflow.yaml").write_text("procflow: 1\nlimits: {max_bytes: 20000000}\n")
+        # the 4,000-step file is over the default bounds of one procedure file (2 MB, 1,000
+        # steps)
+        (folder / "procflow.yaml").write_text(
+            "procflow: 1\nlimits: {max_bytes: 20000000, max_steps: 10000}\n")
         for size in (int(s) for s in args.sizes.split(",")):
             rows.append(one_procedure(size, folder, args.repeats))
         rows += whole_tree(folder, corpus(args.corpus), args.repeats)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from procflow.project import load_project
+
 CASES = Path(__file__).parent / "diff_cases"
 BASE = (CASES / "base.yaml").read_text(encoding="utf-8")
 PHONE = (CASES / "folders" / "old" / "phone-intake.yaml").read_text(encoding="utf-8")
@@ -110,6 +112,114 @@ def test_a_file_that_does_not_load_at_a_revision(cli, repo: Path) -> None:
     git(repo, "commit", "-qam", "broken")
     result = cli("diff", "--base", "HEAD~1", "--head", "HEAD", expect=2)
     assert "HEAD:procedures/complaint-handling.yaml:" in result.stderr and "PF001" in result.stderr
+
+
+# --- the project file (calendars) read at each revision ------------------------------------
+
+CALENDARS = CASES / "calendar-changed"
+#: what the calendar-changed case reports: its calendars' hours, holidays and zone changed
+CALENDAR_CHANGES = {"slas[answer].calendar": ("breaking", "tightened"),
+                    "slas[resolve].calendar": ("breaking", "loosened"),
+                    "slas[callback].calendar": ("breaking", None),
+                    "slas[shift].calendar": ("breaking", None),
+                    "slas[named].calendar": ("cosmetic", None)}
+
+
+@pytest.fixture
+def calendar_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """One commit with the old calendars and a procedure on them; the second changes only
+    procflow.yaml (office hours longer, a company day off, Prague's calendar moved to
+    Warsaw's zone, earlier shifts, the same hours written per weekday)."""
+    root = tmp_path / "repo"
+    (root / "procedures").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (root / "procflow.yaml").write_bytes((CALENDARS / "old" / "procflow.yaml").read_bytes())
+    (root / "procedures" / "service.yaml").write_bytes(
+        (CALENDARS / "old" / "service.yaml").read_bytes())
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "first")
+    (root / "procflow.yaml").write_bytes((CALENDARS / "new" / "procflow.yaml").read_bytes())
+    git(root, "commit", "-qam", "calendars only")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return root
+
+
+def calendar_changes(stdout: str) -> dict[str, tuple[str, str | None]]:
+    [service] = json.loads(stdout)["procedures"]
+    assert service["id"] == "service" and service["status"] == "changed"
+    return {c["path"]: (c["impact"], c.get("direction")) for c in service["changes"]}
+
+
+def test_a_commit_that_changes_only_the_calendars(cli, calendar_repo: Path) -> None:
+    out = cli("diff", "--base", "HEAD~1", "--head", "HEAD", "-f", "json", expect=0).stdout
+    assert calendar_changes(out) == CALENDAR_CHANGES
+    back = cli("diff", "--base", "HEAD", "--head", "HEAD~1", "-f", "json", expect=0).stdout
+    swap = {"tightened": "loosened", "loosened": "tightened", None: None}
+    assert calendar_changes(back) == {path: (impact, swap[direction])
+                                      for path, (impact, direction) in CALENDAR_CHANGES.items()}
+    text = cli("diff", "--base", "HEAD~1", "--head", "HEAD", expect=0).stdout
+    assert "its calendar 'office' changed" in text and "tightened" in text
+    assert cli("diff", "--base", "HEAD", "--head", "HEAD", "--exit-code", expect=0)
+
+
+def test_calendars_of_the_working_tree_against_a_revision(cli, calendar_repo: Path) -> None:
+    out = cli("diff", "--base", "HEAD~1", "-f", "json", expect=0).stdout
+    assert calendar_changes(out) == CALENDAR_CHANGES
+    (calendar_repo / "procflow.yaml").write_bytes(
+        (CALENDARS / "old" / "procflow.yaml").read_bytes())  # back as it was, uncommitted
+    load_project.cache_clear()  # one process per command for a user; here, one for all
+    assert cli("diff", "--base", "HEAD~1", "--exit-code", expect=0)
+    assert calendar_changes(cli("diff", "--base", "HEAD", "-f", "json").stdout) == {
+        path: (impact, {"tightened": "loosened", "loosened": "tightened"}.get(direction or ""))
+        for path, (impact, direction) in CALENDAR_CHANGES.items()}
+
+
+def test_each_revision_has_its_own_project_folder(cli, calendar_repo: Path) -> None:
+    """A project file added below the procedures' folder governs them from that commit on."""
+    nested = calendar_repo / "procedures" / "procflow.yaml"
+    nested.write_text("procflow: 1\ncalendars:\n  - {id: office, timezone: Europe/Warsaw, "
+                      "hours: '08:00-20:00'}\ndefault_calendar: office\n", encoding="utf-8")
+    git(calendar_repo, "add", ".")
+    git(calendar_repo, "commit", "-qm", "a project file for the procedures' folder")
+    found = calendar_changes(cli("diff", "--base", "HEAD~1", "--head", "HEAD", "-f", "json",
+                                 expect=0).stdout)
+    assert found["slas[answer].calendar"] == ("breaking", "tightened")  # 8-18 -> 8-20
+
+
+@pytest.mark.parametrize("broken", ["procflow: 1\ncalendars: [{id: office, hours: 25:00}\n",
+                                    "procflow: 1\ncalendars: {id: office}\n"])
+def test_a_broken_project_file_at_a_revision(cli, calendar_repo: Path, broken: str) -> None:
+    (calendar_repo / "procflow.yaml").write_text(broken, encoding="utf-8")
+    git(calendar_repo, "commit", "-qam", "broken project file")
+    result = cli("diff", "--base", "HEAD~1", "--head", "HEAD", expect=2)
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert "project file (procflow.yaml) at HEAD has problems" in result.stderr
+    assert "HEAD:procflow.yaml:" in result.stderr
+    # the same file in the working tree (uncommitted) also stops the diff
+    git(calendar_repo, "reset", "-q", "--hard", "HEAD~1")
+    (calendar_repo / "procflow.yaml").write_text(broken, encoding="utf-8")
+    load_project.cache_clear()
+    result = cli("diff", "--base", "HEAD", expect=2)
+    assert "procflow.yaml has problems" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_hostile_project_file_at_a_revision_is_not_read(cli, calendar_repo: Path,
+                                                          tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("procflow: 1\ncalendars: [{id: office, hours: '00:00-23:59'}]\n")
+    (calendar_repo / "procflow.yaml").unlink()
+    (calendar_repo / "procflow.yaml").symlink_to(secret)
+    git(calendar_repo, "add", "-A")
+    git(calendar_repo, "commit", "-qm", "a link out of the repository")
+    result = cli("diff", "--base", "HEAD~1", "--head", "HEAD", expect=2)
+    assert "HEAD:procflow.yaml:1:1" in result.stderr and "outside the repository" in result.stderr
+    (calendar_repo / "procflow.yaml").unlink()
+    (calendar_repo / "procflow.yaml").write_bytes(b"procflow: 1\n# " + b"x" * 3_000_000 + b"\n")
+    git(calendar_repo, "add", "-A")
+    git(calendar_repo, "commit", "-qm", "a huge project file")
+    result = cli("diff", "--base", "HEAD~2", "--head", "HEAD", expect=2)
+    assert "over the bound" in result.stderr and "HEAD:procflow.yaml" in result.stderr
 
 
 # --- the git diff driver ---------------------------------------------------------------------

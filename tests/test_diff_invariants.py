@@ -12,6 +12,8 @@ generated corpus (``shared/bench/gen_corpus.py``, hypothesis):
 from __future__ import annotations
 
 import copy
+import os
+import random
 import re
 import subprocess
 import sys
@@ -20,7 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 from test_diff_cases import CASES, NAMES, sides
 
@@ -174,7 +176,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
 
 
 EDIT = st.tuples(st.sampled_from(["retitle", "role", "remove", "insert", "move", "rename",
-                                  "next", "end", "checklist", "sla", "template", "loop"]),
+                                  "next", "end", "checklist", "sla", "template", "loop",
+                                  "branch", "decision", "when"]),
                  st.integers(0, 1000), st.integers(0, 1000))
 
 
@@ -217,13 +220,31 @@ def edit(data: dict[str, Any], what: str, a: int, b: int) -> None:
     elif what == "loop" and i > j and "branches" not in step:
         step.pop("end", None)
         step["next"] = steps[j]["id"]
+    elif what == "branch" and step.get("branches"):
+        step["branches"][b % len(step["branches"])]["next"] = steps[j]["id"]
+    elif what == "decision" and "branches" not in step:
+        step.pop("next", None)
+        step.pop("end", None)
+        step["branches"] = [{"when": f"Outcome {b}", "next": steps[j]["id"]},
+                            {"when": "Otherwise", "next": steps[(j + 1) % len(steps)]["id"]}]
+    elif what == "when" and step.get("branches"):
+        step["branches"][b % len(step["branches"])]["when"] += " (checked)"
 
 
-# derandomized: CI replays the same examples every run. A random run found a mirror case
-# (a move paired with a skip in one direction only) that is open in issue 12.
-@settings(max_examples=40, deadline=None, derandomize=True,
+#: the random edits of a run come from this seed (a new one each run, printed on failure;
+#: ``PROCFLOW_DIFF_SEED=N`` replays a run)
+SEED = int(os.environ.get("PROCFLOW_DIFF_SEED") or random.SystemRandom().randrange(2**32))
+#: how many random edit sequences a run tries (thousands when hunting: ``PROCFLOW_DIFF_EXAMPLES``)
+EXAMPLES = int(os.environ.get("PROCFLOW_DIFF_EXAMPLES") or 60)
+
+
+# counterexamples random runs found, kept so that they always run: two moves made a skip
+# in one direction only (the skip checks shared one budget, spent in each direction's order)
+@example(which=0, edits=[("move", 0, 3), ("move", 0, 1)])
+@seed(SEED)
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(which=st.integers(0, 2), edits=st.lists(EDIT, min_size=1, max_size=4))
+@given(which=st.integers(0, 2), edits=st.lists(EDIT, min_size=1, max_size=6))
 def test_random_edits_mirror_and_self_diffs_are_empty(corpus: list[dict[str, Any]],
                                                       tmp_path_factory: pytest.TempPathFactory,
                                                       which: int,
@@ -236,6 +257,11 @@ def test_random_edits_mirror_and_self_diffs_are_empty(corpus: list[dict[str, Any
     old, new = folder / "old.yaml", folder / "new.yaml"
     old.write_text(yaml.safe_dump(before, sort_keys=False, allow_unicode=True), encoding="utf-8")
     new.write_text(yaml.safe_dump(after, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    assert only(new, new).changes == ()
-    assert_mirror(old, new)
-    assert only(new, reformatted(new, folder / "again.yaml")).changes == ()
+    try:
+        assert only(new, new).changes == ()
+        assert_mirror(old, new)
+        assert only(new, reformatted(new, folder / "again.yaml")).changes == ()
+    except AssertionError as failure:
+        failure.add_note(f"random edits from seed {SEED}: PROCFLOW_DIFF_SEED={SEED} replays "
+                         f"this run; which={which}, edits={edits}")
+        raise

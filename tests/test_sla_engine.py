@@ -203,7 +203,9 @@ def _setups(draw: Any) -> tuple[Any, ...]:
     ranges = [(first, first + length)]
     if draw(st.booleans()):  # a second range after a break
         brk = draw(st.integers(1, 6)) * 15
-        ranges.append((first + length + brk, first + length + brk + draw(st.integers(1, 16)) * 30))
+        second = first + length + brk
+        # ending by 23:30: pandas cannot write 24:00 (and later is no time of day at all)
+        ranges.append((second, min(second + draw(st.integers(1, 16)) * 30, 23 * 60 + 30)))
     holidays = draw(st.lists(st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), max_size=40,
                              unique=True))
     start = draw(st.datetimes(dt.datetime(2026, 1, 1), dt.datetime(2026, 12, 31)))
@@ -301,3 +303,38 @@ def test_due_times_agree_with_a_minute_walk_across_dst_and_pauses(setup: tuple[A
     expected = _walk(zone, weekdays, ranges, set(holidays), instant(start), minutes, paused)
     # the walk stops right after the last minute it counts: the earliest moment, as here
     assert ours.due == expected
+
+
+# --- many due times at once (sla.batch) ------------------------------------------------------
+
+_TARGETS = st.sampled_from(["1s", "30m", "4h", "8h", "1d", "2d", "1w", "P2DT4H", "P1DT30M",
+                            "3w", "52w"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_dst_setups(), _TARGETS, st.sampled_from(["business", "calendar"]),
+       st.lists(st.integers(-200 * 86400, 200 * 86400), min_size=1, max_size=60))
+def test_many_due_times_at_once_are_the_due_times_one_by_one(
+        setup: tuple[Any, ...], target: str, clock: str, offsets: list[int]) -> None:
+    """The arrays answer like ``compute_due`` for every start: across DST changes (those
+    fall back to it), holidays, breaks and starts at night, on both clocks."""
+    from procflow.sla.batch import due_times
+
+    zone_name, weekdays, ranges, start, holidays, _, _ = setup
+    calendar = Calendar(id="c", timezone=zone_name, days=[d.lower() for d in weekdays],
+                        holidays=holidays, hours=[f"{_hhmm(a)}-{_hhmm(b)}" for a, b in ranges])
+    first = int(start.replace(tzinfo=zoneinfo.ZoneInfo(zone_name)).timestamp())
+    starts = [first + offset for offset in offsets]
+    sla = Sla(id="s", target=target, clock=clock)
+    assert due_times(sla, calendar, starts) == [compute_due(sla, calendar, s).due
+                                                for s in starts]
+
+
+def test_many_due_times_of_the_christmas_example() -> None:
+    from procflow.sla.batch import due_times
+
+    start = parse_instant("2026-12-23T15:30", WARSAW)
+    sla = Sla(id="first-response", target="4h", clock="business")
+    [due_at] = due_times(sla, OFFICE, [start])  # 23 Dec 15:30 -> Christmas, a weekend
+    assert due_at == parse_instant("2026-12-28T11:30", WARSAW)
+    assert due_times(sla, OFFICE, []) == []

@@ -96,7 +96,14 @@ def load_project(path: Path | None) -> Project:
     """Load a project file; a broken one gives findings and default settings."""
     if path is None:
         return DEFAULT_PROJECT
-    document = load_document(path, ProjectConfig, Limits())
+    return project_from(path)
+
+
+def project_from(path: Path, raw: bytes | None = None, label: str | None = None) -> Project:
+    """The project file at ``path``, or ``raw`` bytes that came from there (a git blob, named
+    ``label`` in diagnostics), read with the default bounds whatever it says itself; a
+    broken one gives findings and default settings."""
+    document = load_document(path, ProjectConfig, Limits(), raw=raw, label=label)
     if document.model is None:
         return Project(path, findings=document.findings)
     project = Project(path, document.model, document.findings)

@@ -10,6 +10,7 @@ share one bounded budget, so a change touching many steps cannot go quadratic.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,9 +23,13 @@ from procflow.model import Procedure
 END = "(end)"
 #: steps visited by all skip checks together, as a multiple of the number of steps, and by
 #: one check: a skip is found when the skipped step leads to the new target within this many
-#: steps (a skip is local; a far one is still reported as the edge change itself)
+#: steps (a skip is local; a far one is still reported as the edge change itself). The
+#: budget is shared out evenly before any walk (never less than SKIP_LEAST steps a check):
+#: the same checks get the same reach whichever version is the old one, so ``diff A B`` and
+#: ``diff B A`` find the same skips.
 SKIP_BUDGET = 2
 SKIP_REACH = 64
+SKIP_LEAST = 4
 #: the steps of a loop a message names (``old`` or ``new`` lists them all)
 LOOP_NAMES = 6
 
@@ -209,37 +214,48 @@ def _skips(story: FlowStory, before: Graph, after: Graph,
            ) -> None:
     """After a shared step X the flow went to A and now goes to B, where A (still there and
     reachable) led on to B: those cases now skip A. The mirror: now pass through A. Steps
-    added or removed in between are looked through (X -> new N -> B still skips A)."""
-    budget = [SKIP_BUDGET * (len(before.names) + len(after.names))]
+    added or removed in between are looked through (X -> new N -> B still skips A).
+
+    A check in one direction is the same walk as its mirror in the other (a skip of A on
+    the old graph is a pass through A on the new one, read backwards), so with the reach of
+    every walk fixed up front the two directions report mirrored changes."""
+    checks: list[tuple[str, str, Graph, frozenset[str], bool]] = []
     for key, (was, now) in differs.items():
-        for skipped in sorted((was - now) & reachable):
-            goes = _reached_from(before, skipped, now - was, budget)
-            if goes:
-                story.add(skipped, Change(
-                    f"steps[{skipped}].skipped", "changed", NOTABLE,
-                    f"after step '{key}' the flow now skips '{skipped}' and goes straight to "
-                    f"{_names(goes)}", f"{key} → {skipped}", f"{key} → {_names(goes)}"))
-        for passed in sorted((now - was) & reachable):
-            goes = _reached_from(after, passed, was - now, budget)
-            if goes:
-                story.add(passed, Change(
-                    f"steps[{passed}].skipped", "changed", NOTABLE,
-                    f"after step '{key}' the flow now passes through '{passed}' on its way to "
-                    f"{_names(goes)}", f"{key} → {_names(goes)}", f"{key} → {passed}"))
+        checks += [(key, skipped, before, now - was, True)
+                   for skipped in sorted((was - now) & reachable)]
+        checks += [(key, passed, after, was - now, False)
+                   for passed in sorted((now - was) & reachable)]
+    if not checks:
+        return
+    reach = max(SKIP_LEAST, min(SKIP_REACH, SKIP_BUDGET * (len(before.names) + len(after.names))
+                                // len(checks)))
+    for key, step, graph, wanted, skips in checks:
+        goes = _reached_from(graph, step, wanted, reach)
+        if not goes:
+            continue
+        if skips:
+            story.add(step, Change(
+                f"steps[{step}].skipped", "changed", NOTABLE,
+                f"after step '{key}' the flow now skips '{step}' and goes straight to "
+                f"{_names(goes)}", f"{key} → {step}", f"{key} → {_names(goes)}"))
+        else:
+            story.add(step, Change(
+                f"steps[{step}].skipped", "changed", NOTABLE,
+                f"after step '{key}' the flow now passes through '{step}' on its way to "
+                f"{_names(goes)}", f"{key} → {_names(goes)}", f"{key} → {step}"))
 
 
-def _reached_from(graph: Graph, start: str, wanted: Set[str], budget: list[int]) -> set[str]:
-    """Which of ``wanted`` (step names or END) a walk from ``start`` meets (bounded)."""
+def _reached_from(graph: Graph, start: str, wanted: Set[str], reach: int) -> set[str]:
+    """Which of ``wanted`` (step names or END) a walk from ``start`` meets within ``reach``
+    steps, nearest first."""
     if start == END or not wanted:
         return set()
     index = graph.index
     seen = {index[start]}
-    todo = [index[start]]
+    todo = deque([index[start]])
     found: set[str] = set()
-    reach = SKIP_REACH
-    while todo and budget[0] > 0 and reach > 0:
-        i = todo.pop(0)  # nearest first (at most SKIP_REACH of them)
-        budget[0] -= 1
+    while todo and reach > 0 and len(found) < len(wanted):
+        i = todo.popleft()
         reach -= 1
         for _, target in graph.edges(i):
             if target in wanted:

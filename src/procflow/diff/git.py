@@ -3,8 +3,10 @@
 git runs with argument lists (never a shell), plumbing commands only (``rev-parse``,
 ``ls-tree``, ``cat-file``: no configured diff programs or textconv filters run), and
 ``--end-of-options`` before every revision; a revision that starts with ``-`` is refused
-before git is called at all. Blobs are read at the revision without checking anything out.
-Procedures are paired by id afterwards, so renamed and moved files are followed.
+before git is called at all. Blobs are read at the revision without checking anything
+out, each procedure with the ``procflow.yaml`` that governs it at that revision (so a
+calendar changed between two commits is reported), every blob's size checked before it is
+read. Procedures are paired by id afterwards, so renamed and moved files are followed.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from procflow.diff.tree import Source, disk_source
-from procflow.errors import EnvironmentProblem, UsageError
-from procflow.findings import excerpt, printable
+from procflow.errors import EnvironmentProblem, LoadFailed, UsageError
+from procflow.findings import Finding, excerpt, printable
 from procflow.procedures import discover, is_procedure_path
-from procflow.project import project_for
+from procflow.project import DEFAULT_PROJECT, Project, project_for, project_from
+from procflow.roots import PROJECT_FILE
+from procflow.yamlsafe import Limits
 
 
 def check_revision(revision: str) -> None:
@@ -76,9 +80,11 @@ class Repository:
         return PurePosixPath(Path(inside)).as_posix()
 
     def sources_at(self, revision: str, roots: Sequence[str]) -> list[Source]:
-        """The procedure files below ``roots`` at a revision, with their bytes. A symbolic
-        link is followed only to a file of the same revision inside the repository; a link
-        out of it and a blob over the size bound are not read (their findings say why)."""
+        """The procedure files below ``roots`` at a revision, with their bytes and the
+        project file that governs each at that revision (its calendars and limits). A
+        symbolic link is followed only to a file of the same revision inside the
+        repository; a link out of it and a blob over the size bound are not read (their
+        findings say why)."""
         commit = self.commit(revision)
         listing = self.git("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit)
         blobs: dict[str, tuple[str, str]] = {}  # every file of the revision: (mode, blob)
@@ -93,27 +99,72 @@ class Repository:
         link_texts = self.blobs(link_blobs, 4096)
         found = {path: _follow(path, blobs, link_texts) for path in blobs
                  if _is_procedure(path, roots)}
-        max_bytes = project_for(self.cwd).limits.max_bytes
-        contents = self.blobs(sorted({blob for blob, _ in found.values() if blob}), max_bytes)
+        projects = self._projects_at(revision, found, blobs, link_texts)
+        bounds = {blob: projects[path].limits.max_bytes
+                  for path, (blob, _) in found.items() if blob}
+        contents = self.blobs(sorted(bounds), bounds)
         sources = []
         for path, (blob, problem) in sorted(found.items()):
             data = contents.get(blob) if blob else None
             if blob and data is None:
-                problem = (f"the file at {revision} is over the bound of {max_bytes:,} bytes "
-                           "(limits.max_bytes in procflow.yaml); not read")
+                problem = (f"the file at {revision} is over the bound of "
+                           f"{projects[path].limits.max_bytes:,} bytes (limits.max_bytes in "
+                           "procflow.yaml); not read")
             sources.append(Source(path, printable(path), self.top / path,
-                                  printable(f"{revision}:{path}"), data=data, problem=problem))
+                                  printable(f"{revision}:{path}"), data=data, problem=problem,
+                                  settings=projects[path]))
         return sources
 
-    def blobs(self, names: list[str], max_bytes: int) -> dict[str, bytes]:
+    def _projects_at(self, revision: str, found: dict[str, tuple[str, str | None]],
+                     blobs: dict[str, tuple[str, str]], link_texts: dict[str, bytes]
+                     ) -> dict[str, Project]:
+        """Per procedure file, the ``procflow.yaml`` that governs it at the revision: the
+        nearest one in its folder or above, up to the repository root, as on disk. Each is
+        hostile input like the procedures: size checked before it is read, loaded with the
+        default bounds; one that is broken, too large or a link out of the revision stops
+        the diff (``LoadFailed``: its findings, exit 2), as comparing calendars against
+        default settings would report changes nobody made."""
+        governing: dict[str, str | None] = {}
+        for path in found:
+            folder = posixpath.dirname(path)
+            while True:
+                candidate = posixpath.join(folder, PROJECT_FILE) if folder else PROJECT_FILE
+                if candidate in blobs or not folder:
+                    governing[path] = candidate if candidate in blobs else None
+                    break
+                folder = posixpath.dirname(folder)
+        loaded: dict[str | None, Project] = {None: DEFAULT_PROJECT}
+        findings: list[Finding] = []
+        wanted = sorted({name for name in governing.values() if name is not None})
+        followed = {name: _follow(name, blobs, link_texts) for name in wanted}
+        limit = Limits().max_bytes
+        contents = self.blobs(sorted({blob for blob, _ in followed.values() if blob}), limit)
+        for name, (blob, problem) in followed.items():
+            label = printable(f"{revision}:{name}")
+            data = contents.get(blob) if blob else None
+            if data is None:
+                problem = problem or (f"the project file at {revision} is over the bound of "
+                                      f"{limit:,} bytes; not read")
+                findings.append(Finding(label, 1, 1, "PF001", problem))
+                continue
+            loaded[name] = project_from(self.top / name, data, label)
+            findings += loaded[name].findings
+        if findings:
+            raise LoadFailed(f"the project file (procflow.yaml) at {printable(revision)} has "
+                             "problems; nothing was compared", sorted(findings))
+        return {path: loaded[name] for path, name in governing.items()}
+
+    def blobs(self, names: list[str], max_bytes: int | dict[str, int]) -> dict[str, bytes]:
         """Read many blobs with one ``git cat-file --batch``, their sizes checked first
-        (``--batch-check``): a blob over ``max_bytes`` is left out, never read."""
+        (``--batch-check``): a blob over ``max_bytes`` (one bound, or one per blob) is left
+        out, never read."""
         if not names:
             return {}
+        bound = max_bytes.__getitem__ if isinstance(max_bytes, dict) else lambda _: max_bytes
         asked = "".join(f"{name}\n" for name in names).encode()
         sizes = self.git("cat-file", "--batch-check", stdin=asked)
         wanted = [name for name, line in zip(names, sizes.splitlines(), strict=True)
-                  if int(line.split()[2]) <= max_bytes]
+                  if int(line.split()[2]) <= bound(name)]
         if not wanted:
             return {}
         out = self.git("cat-file", "--batch", stdin="".join(f"{n}\n" for n in wanted).encode())
@@ -202,6 +253,9 @@ def git_sources(base: str, head: str | None, paths: Sequence[Path], cwd: Path
     roots = [repository.relative(path) for path in paths] or repository.default_roots()
     old = repository.sources_at(base, roots)
     new = repository.sources_at(head, roots) if head else repository.working_tree(roots)
+    if not head:  # the working tree's project file is held to the same standard
+        for project in {id(s.governing()): s.governing() for s in new}.values():
+            project.require_loaded()
     if not old and not new:
         where = ", ".join(roots)
         raise UsageError(f"no procedure files under {where} at {base} or "

@@ -22,7 +22,7 @@ from procflow.loader import load_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
 from procflow.procedures import discover
-from procflow.project import project_for
+from procflow.project import Project, project_for
 from procflow.roots import link_outside
 
 
@@ -32,11 +32,12 @@ class Source:
 
     key: str  # where it sits below its side's root: pairs the files that stayed in place
     file: str  # how reports name it
-    project: Path  # where its procflow.yaml is looked for (limits, calendars)
+    project: Path  # where its procflow.yaml is looked for (limits, calendars) on disk
     label: str  # how diagnostics name it
     path: Path | None = None  # the file on disk, or
     data: bytes | None = None  # its bytes (from git), or
     problem: str | None = None  # why it is not read (a link out of the tree, too large)
+    settings: Project | None = None  # or its project file, read with it at its revision
 
     def read(self) -> bytes | None:
         """Its bytes; None when the file cannot be read, is over the size bound or is a
@@ -45,7 +46,11 @@ class Source:
         if self.data is not None or self.problem is not None:
             return self.data
         assert self.path is not None
-        return read_bounded(self.path, project_for(self.project).limits.max_bytes)
+        return read_bounded(self.path, self.governing().limits.max_bytes)
+
+    def governing(self) -> Project:
+        """Its project: the one read with it at its revision, else the one on disk."""
+        return self.settings or project_for(self.project)
 
 
 def read_bounded(path: Path, max_bytes: int) -> bytes | None:
@@ -93,7 +98,7 @@ class _Settled:
             self.broken.append(source.label)
             return None
         document = load_document(source.path or Path(source.label), Procedure,
-                                 project_for(source.project).limits, raw=data, label=source.label)
+                                 source.governing().limits, raw=data, label=source.label)
         document.release_text()
         if document.model is None:
             self.findings += document.findings
@@ -166,8 +171,8 @@ def _diff(old: Procedure | None, new: Procedure | None, old_source: Source | Non
     assert shown is not None
     return diff_procedure(
         old, new, file=shown.file, old_file=old_source.file if old_source else None,
-        old_calendars=project_for((old_source or shown).project).calendar,
-        new_calendars=project_for(shown.project).calendar, keep_models=keep_models)
+        old_calendars=(old_source or shown).governing().calendar,
+        new_calendars=shown.governing().calendar, keep_models=keep_models)
 
 
 def _pair_by_id(loose: list[tuple[str, Procedure, Source]], keep_models: bool

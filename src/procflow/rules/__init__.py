@@ -14,20 +14,20 @@ project rules (PF109-PF111) check the calendars of ``procflow.yaml``.
 from __future__ import annotations
 
 from procflow.rules.base import (
+    CalendarRule,
     LoadRule,
     ProjectRule,
     Rule,
     RuleContext,
     TreeEntry,
     TreeRule,
-    calendar_issues,
     configured_severity,
     entries_by_id,
     issue,
 )
 
-__all__ = ["LoadRule", "ProjectRule", "Rule", "RuleContext", "TreeEntry", "TreeRule",
-           "all_rules", "calendar_issues", "configured_severity", "entries_by_id", "issue",
+__all__ = ["CalendarRule", "LoadRule", "ProjectRule", "Rule", "RuleContext", "TreeEntry",
+           "TreeRule", "all_rules", "configured_severity", "entries_by_id", "issue",
            "rules_by_code"]
 
 

@@ -101,14 +101,19 @@ class ProjectRule(Rule):
         return ()
 
 
-def calendar_issues(code: str, project: Project) -> Iterable[Issue]:
-    """The problems of the project's calendars that rule ``code`` reports."""
-    from procflow.sla.calendar import calendar_problems
+class CalendarRule(ProjectRule):
+    """A rule on the calendars of ``procflow.yaml`` (PF109-PF111): the SLA engine finds every
+    fault of a calendar once (``sla.calendar.calendar_problems``), each with its rule code;
+    a calendar rule reports those with its own code, placed at the calendar's node."""
 
-    for index, calendar in enumerate(project.config.calendars):
-        for problem in calendar_problems(calendar):
-            if problem.code == code:
-                yield Issue(code, problem.message, ("calendars", index, *problem.path))
+    def check_project(self, project: Project) -> Iterable[Issue]:
+        from procflow.sla.calendar import calendar_problems
+
+        for index, calendar in enumerate(project.config.calendars):
+            for problem in calendar_problems(calendar):
+                if problem.code == self.code:
+                    yield Issue(self.code, problem.message,
+                                ("calendars", index, *problem.path))
 
 
 class TreeRule(Rule):

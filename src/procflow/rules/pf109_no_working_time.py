@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from procflow.findings import Issue
-from procflow.project import Project
-from procflow.rules.base import ProjectRule, calendar_issues
+from procflow.rules.base import CalendarRule
 
 
-class NoWorkingTime(ProjectRule):
+class NoWorkingTime(CalendarRule):
     """Finds calendars in `procflow.yaml` whose regular week has no working time: no working
     days (`days: []`), or hours that are all empty (`[]`) or reversed.
 
@@ -63,9 +59,6 @@ class NoWorkingTime(ProjectRule):
 
     code = "PF109"
     summary = "a calendar with no working time in its week"
-
-    def check_project(self, project: Project) -> Iterable[Issue]:
-        return calendar_issues(self.code, project)
 
 
 RULE = NoWorkingTime()

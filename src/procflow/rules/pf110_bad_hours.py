@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from procflow.findings import Issue
-from procflow.project import Project
-from procflow.rules.base import ProjectRule, calendar_issues
+from procflow.rules.base import CalendarRule
 
 
-class BadHours(ProjectRule):
+class BadHours(CalendarRule):
     """Finds hour ranges in a calendar of `procflow.yaml` (in `hours` or in `exceptions`)
     that end before they start (`"17:00-09:00"`, `"08:00-08:00"`), and ranges of the same day
     that overlap (`["08:00-12:30", "12:00-16:00"]`).
@@ -68,9 +64,6 @@ class BadHours(ProjectRule):
 
     code = "PF110"
     summary = "working hours that end before they start, or overlap"
-
-    def check_project(self, project: Project) -> Iterable[Issue]:
-        return calendar_issues(self.code, project)
 
 
 RULE = BadHours()

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from procflow.findings import Issue
-from procflow.project import Project
-from procflow.rules.base import ProjectRule, calendar_issues
+from procflow.rules.base import CalendarRule
 
 
-class UnknownHolidays(ProjectRule):
+class UnknownHolidays(CalendarRule):
     """Finds calendars whose `holidays: {country: ..., subdivision: ...}` names a country or
     a subdivision that the `holidays` package does not know (codes are ISO 3166-1 for
     countries, ISO 3166-2 without the country for subdivisions: `{country: DE, subdivision:
@@ -63,9 +59,6 @@ class UnknownHolidays(ProjectRule):
 
     code = "PF111"
     summary = "public holidays of an unknown country or subdivision"
-
-    def check_project(self, project: Project) -> Iterable[Issue]:
-        return calendar_issues(self.code, project)
 
 
 RULE = UnknownHolidays()
