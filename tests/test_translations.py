@@ -213,3 +213,15 @@ def test_a_project_in_polish_with_english_procedures_links_to_the_english_catalo
     assert english.startswith("# Procedures\n") and "[Polski](index.md)" in english
     page = (out / "complaint.md").read_text(encoding="utf-8")
     assert "Team lead (shared)" in page and "(Calendar: Office hours)" in page
+
+
+def test_the_diff_diagram_names_shared_lanes_in_the_procedures_language(
+        cli: RunCli, project: Path, tmp_path: Path) -> None:
+    old = project / "procedures" / "reklamacja.yaml"
+    new = project / "procedures" / "nowa.yaml"
+    new.write_text(POLISH.replace("title: Zamknij sprawę", "title: Zamknij sprawę i podziękuj"),
+                   encoding="utf-8")
+    page = cli("diff", old, new, "-f", "html", expect=0).stdout
+    lanes = re.findall(r"<text[^>]*>([^<]*)</text>", page)
+    assert "Kierownik zespołu" in lanes  # the shared role's lane, in Polish
+    assert "Team lead" not in page and "team-lead" not in lanes

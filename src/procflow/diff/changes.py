@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from procflow.model import Procedure
+    from procflow.model import Procedure, Role
 
 Impact = Literal["breaking", "notable", "cosmetic"]
 Kind = Literal["added", "removed", "changed", "moved", "renamed"]
@@ -90,6 +90,8 @@ class ProcedureDiff:
     #: the loaded procedures, kept only when a report needs them (the html diagram)
     old: Procedure | None = field(default=None, compare=False, repr=False)
     new: Procedure | None = field(default=None, compare=False, repr=False)
+    #: the project's shared roles as the procedure's language names them (the diagram's lanes)
+    shared_roles: tuple[Role, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def impact(self) -> Impact | None:

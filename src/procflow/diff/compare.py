@@ -22,7 +22,7 @@ from procflow.diff.match import Matching, kept_in_order, keyed, match, pair_text
 from procflow.diff.sideeffects import side_effects
 from procflow.diff.values import get, is_long, plain, same_words, show, tokens
 from procflow.flow import Flow
-from procflow.model import Calendar, Procedure, Sla
+from procflow.model import Calendar, Procedure, Role, Sla
 
 #: a side's calendars by id (None: its default calendar); None for an unknown one
 Calendars = Callable[["str | None"], "Calendar | None"]
@@ -34,8 +34,8 @@ def no_calendars(calendar: str | None) -> Calendar | None:
 
 def diff_procedure(old: Procedure | None, new: Procedure | None, *, file: str,
                    old_file: str | None = None, old_calendars: Calendars = no_calendars,
-                   new_calendars: Calendars = no_calendars, keep_models: bool = False
-                   ) -> ProcedureDiff:
+                   new_calendars: Calendars = no_calendars, keep_models: bool = False,
+                   shared_roles: tuple[Role, ...] = ()) -> ProcedureDiff:
     """The diff of one procedure; ``old`` or ``new`` is None when it was added or removed."""
     present = new or old
     assert present is not None
@@ -52,7 +52,8 @@ def diff_procedure(old: Procedure | None, new: Procedure | None, *, file: str,
         status = "changed" if changes or old.version != new.version else "unchanged"
     return ProcedureDiff(present.id, status, file, old_file, old.version if old else None,
                          new.version if new else None, tuple(changes), tuple(sorted(roles)),
-                         old if keep_models else None, new if keep_models else None)
+                         old if keep_models else None, new if keep_models else None,
+                         shared_roles if keep_models else ())
 
 
 class Comparison:

@@ -167,12 +167,15 @@ def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: b
 
 def _diff(old: Procedure | None, new: Procedure | None, old_source: Source | None,
           new_source: Source | None, keep_models: bool) -> ProcedureDiff:
-    shown = new_source or old_source
-    assert shown is not None
+    shown, present = new_source or old_source, new or old
+    assert shown is not None and present is not None
+    project = shown.governing()
+    shared_roles = project.shared_roles_in(present.language or project.config.language)
     return diff_procedure(
         old, new, file=shown.file, old_file=old_source.file if old_source else None,
         old_calendars=(old_source or shown).governing().calendar,
-        new_calendars=shown.governing().calendar, keep_models=keep_models)
+        new_calendars=project.calendar, keep_models=keep_models,
+        shared_roles=tuple(shared_roles.values()))
 
 
 def _pair_by_id(loose: list[tuple[str, Procedure, Source]], keep_models: bool

@@ -11,9 +11,11 @@ is a ghost link, and the new version's own links are exactly those of its flow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from procflow.diff.changes import ProcedureDiff
 from procflow.flow import Flow
-from procflow.model import Procedure
+from procflow.model import Procedure, Role
 from procflow.render.diagram import Diagram, Link, Shape, build, clean, lanes_for
 
 SIGNS = {"added": "+", "changed": "\u0394", "removed": "\u00d7"}
@@ -41,19 +43,22 @@ def renames(diff: ProcedureDiff) -> dict[str, str]:
 
 
 def change_diagram(old: Procedure | None, new: Procedure, marked: dict[str, str],
-                   renamed: dict[str, str] | None = None) -> Diagram:
-    """The new version's diagram with marks, plus the ghosts of what ``old`` had."""
+                   renamed: dict[str, str] | None = None, shared_roles: Sequence[Role] = ()
+                   ) -> Diagram:
+    """The new version's diagram with marks, plus the ghosts of what ``old`` had; lanes of
+    ``shared_roles`` (the project's, named in the procedure's language) as the page draws
+    them."""
     roles = list(new.roles)
     known = {role.id for role in roles}
     roles += [role for role in (old.roles if old else []) if role.id not in known]
     steps = [step.model_copy(update={"title": f"{SIGNS[marked[step.id]]} {step.title}"})
              if step.id in marked else step for step in new.steps]
     drawn = new.model_copy(update={"steps": steps, "roles": roles})
-    base = build(drawn, marks=marked)
+    base = build(drawn, marks=marked, shared_roles=shared_roles)
     if old is None:
         return base
     shapes, links = list(base.shapes), list(base.links)
-    lane_of = {role.id: i for i, role in enumerate(lanes_for(drawn))}
+    lane_of = {role.id: i for i, role in enumerate(lanes_for(drawn, shared_roles))}
     where = {step.id: i + 1 for i, step in enumerate(new.steps)}  # build: step i is shape i+1
     rename = renamed or {}
     old_flow = Flow(old)
@@ -89,6 +94,6 @@ def svg(diff: ProcedureDiff) -> str:
     from procflow.render.engine import draw
 
     assert diff.new is not None
-    picture = change_diagram(diff.old, diff.new, marks(diff), renames(diff))
+    picture = change_diagram(diff.old, diff.new, marks(diff), renames(diff), diff.shared_roles)
     drawn = draw(dot_of(picture, diff.new.id), "svg")
     return str(inline_svg(drawn, diff.new.id, f"Changes to {diff.new.title}"))
