@@ -6,7 +6,6 @@
   order with the working seconds counted before each, so ``worked(t)`` (working seconds up to
   an instant) and ``instant(w)`` (its inverse) are a bisect each, whatever the target.
 - ``due``: the due and warning times of an SLA for a case, with pause intervals taken out.
-- ``batch``: the due times of one SLA for many starts at once (numpy arrays over the table).
 - ``explain``: the timeline that was counted, and a calendar's days listed.
 - ``words``: a calendar and an SLA described in the page's language.
 

@@ -143,24 +143,6 @@ class IntervalTable:
     cumulative: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Columns:
-    """The built table of a ``WorkingTime`` as columns, for array code (``sla.batch``): per
-    interval its UTC start and end, the working seconds before and after it, its working
-    day and its local start (seconds after midnight); per working day its first and last
-    interval and whether its UTC offset is one all day."""
-
-    starts: list[int]
-    ends: list[int]
-    cumulative: list[int]
-    cum_ends: list[int]
-    interval_day: list[int]
-    local_start: list[int]
-    day_first: list[int]
-    day_last: list[int]
-    day_steady: list[bool]
-
-
 class WorkingTime:
     """The working time of one calendar, counted; extended a year at a time as needed."""
 
@@ -286,12 +268,6 @@ class WorkingTime:
         """Whether ``day`` is a day off by the holidays, and its name if it has one."""
         names = self._holidays(day.year)
         return day in names, names.get(day)
-
-    def columns(self) -> Columns:
-        """The table built so far (the lists themselves: read them, do not change them)."""
-        return Columns(self.table.starts, self.table.ends, self.table.cumulative,
-                       self._cum_ends, self._interval_day, self._local_start, self._day_first,
-                       self._day_last, self._day_steady)
 
     # ---- instants and local time -------------------------------------------------------
 
