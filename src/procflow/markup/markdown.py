@@ -79,7 +79,7 @@ def _escape_text(text: str, line_start: bool = True) -> str:
     # the lines are joined by `<br>` into one source line: an attribute list of
     # Python-Markdown may close on a later one, so each line knows the `}` after it
     closing_after = [0] * len(parts)
-    for index in range(len(parts) - 2, -1, -1):
+    for index in range(len(parts) - 2 if "{" in text else -1, -1, -1):
         closing_after[index] = closing_after[index + 1] + parts[index + 1].count("}")
     lines = [_escape_line(line, line_start=False, closing_after=closing_after[index])
              for index, line in enumerate(parts)]
@@ -117,7 +117,7 @@ def settle(page: str) -> str:
 def _escape_line(line: str, line_start: bool = True, closing_after: int = 0) -> str:
     """One line of a value; ``closing_after``: the ``}`` on later lines of its source line."""
     stripped = line.lstrip(" \t")
-    closing = [at for at, char in enumerate(stripped) if char == "}"]
+    closing = [at for at, char in enumerate(stripped) if char == "}"] if "{" in stripped else []
     # Leading blanks would start an indented code block at a line start: they become
     # non-breaking spaces, so indentation (in message bodies) stays visible and inert.
     indent = "&nbsp;" * (len(line) - len(stripped))
