@@ -39,8 +39,9 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*\.[a-z]+$")
 #: the catalog in a language other than the main one's: ``index.pl.md``, ``index.pt-br.html``
 #: (a procedure's page never has a dot in its stem, so the names cannot clash)
-_CATALOG_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
-_CATALOG_NAME = re.compile(r"^index\.[a-z]{2,3}(-[a-z0-9]{2,8})*\.(md|html)$")
+_TAG = r"[a-z]{2,3}(-[a-z0-9]{2,8})*"  # model.LANGUAGE_PATTERN, lowercased
+_CATALOG_LANGUAGE = re.compile(f"^{_TAG}$")
+_CATALOG_NAME = re.compile(rf"^index\.{_TAG}\.(md|html)$")
 _SUFFIXES = (".md", ".html", ".svg", ".png", ".dot")  # what render writes
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 
