@@ -51,10 +51,6 @@ class Project:
         return {role.id: role.in_language(language, self.config.language)
                 for role in self.config.roles}
 
-    def calendar_name(self, calendar: Calendar, language: str | None) -> str:
-        """What a page in ``language`` calls ``calendar`` (its name, else its id)."""
-        return calendar.display_name(language, self.config.language)
-
     def calendar(self, calendar_id: str | None) -> Calendar | None:
         wanted = calendar_id or self.config.default_calendar
         return next((c for c in self.config.calendars if c.id == wanted), None)
