@@ -32,9 +32,11 @@ def repository_root(start: Path) -> Path | None:
 
 def search_boundary(start: Path) -> Path:
     """The highest folder whose ``procflow.yaml`` may govern ``start``: the repository root;
-    outside a repository the higher of the working folder (when ``start`` is below it) and
-    the folder above the nearest ``procedures/`` folder on the way up (the layout ``procflow
-    init`` makes), else ``start``'s own folder: never an unrelated parent such as ``/tmp``."""
+    outside a repository the higher of the working folder (when ``start`` is below it and
+    the working folder holds a ``procflow.yaml``: the user is in their project) and the folder
+    above the nearest ``procedures/`` folder on the way up (the layout ``procflow init``
+    makes), else ``start``'s own folder: never an unrelated parent such as ``/tmp``, even when
+    the command runs from ``/`` or the home folder."""
     folder = Path(os.path.abspath(start))
     if not folder.is_dir():
         folder = folder.parent
@@ -46,7 +48,8 @@ def search_boundary(start: Path) -> Path:
         cwd = Path.cwd()
     except OSError:  # the working folder was deleted
         cwd = None
-    if cwd is not None and (folder == cwd or cwd in folder.parents):
+    if cwd is not None and (folder == cwd or cwd in folder.parents) and (
+            cwd / PROJECT_FILE).is_file():
         stops.append(cwd)
     stops += [above.parent for above in (folder, *folder.parents)
               if above.name == "procedures"][:1]

@@ -18,7 +18,7 @@ from procflow import __version__
 from procflow.errors import UsageError
 from procflow.findings import display_path, printable
 from procflow.procedures import discover
-from procflow.safe_write import write_text
+from procflow.safe_write import check_target, write_text
 
 REPOSITORY_URL = "https://github.com/procflow/procflow"
 STARTER_PROCEDURE = "phone-request"
@@ -204,8 +204,12 @@ def init_project(root: Path, *, today: dt.date, ci: str = "github",
     existing files are kept and reported skipped."""
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root} is a file; name a folder to initialise")
+    files = project_files(ci, install)
+    for relative in files:  # every new file checked first: a refusal leaves no half project
+        if not (root / relative).exists() and not (root / relative).is_symlink():
+            check_target(root / relative, root)
     outcomes = []
-    for relative, text in project_files(ci, install).items():
+    for relative, text in files.items():
         path = root / relative
         if path.exists() or path.is_symlink():
             outcomes.append(Outcome(path, "it already exists"))

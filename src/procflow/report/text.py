@@ -24,14 +24,24 @@ def _source_lines(file: str) -> tuple[str, ...]:
         return ()
 
 
+#: the most of a source line shown around a finding's column, before and after it
+_WINDOW = 60
+
+
 def _snippet(finding: Finding, lines: tuple[str, ...]) -> tuple[str, str] | None:
-    """The finding's source line and a caret under its column, from the file's ``lines``."""
+    """The finding's source line and a caret under its column, from the file's ``lines``:
+    a short window of the line around the column (a long line may hold a secret, and the
+    caret must stay under the column that libyaml named, however far along the line)."""
     if not 0 < finding.line <= len(lines):
         return None
-    source = printable(lines[finding.line - 1].replace("\t", " ")[:200])
+    line = lines[finding.line - 1].replace("\t", " ")
+    at = min(max(finding.column - 1, 0), len(line))
+    start = max(at - _WINDOW, 0)
+    before = ("…" if start else "") + printable(line[start:at])
+    after = printable(line[at:at + _WINDOW]) + ("…" if len(line) > at + _WINDOW else "")
     gutter = f"{finding.line:>5} | "
-    caret = " " * (len(gutter) - 2) + "| " + " " * min(finding.column - 1, len(source)) + "^"
-    return gutter + source, caret
+    caret = " " * (len(gutter) - 2) + "| " + " " * len(before) + "^"
+    return gutter + before + after, caret
 
 
 def summary(result: ValidationResult) -> str:
