@@ -102,8 +102,14 @@ class Finding:
                 f"{self.code} {printable(self.message)}")
 
     def __post_init__(self) -> None:
-        if len(self.message) > MAX_MESSAGE:
-            object.__setattr__(self, "message", self.message[:MAX_MESSAGE] + "…")
+        # A message is text for people, shown in every format (JSON and SARIF too, which
+        # escape C0 controls but not bidi or zero-width characters): it passes the printable
+        # filter once, here, whatever a rule quoted (PF106 quotes the file name).
+        message = printable(self.message)
+        if len(message) > MAX_MESSAGE:
+            message = message[:MAX_MESSAGE] + "…"
+        if message is not self.message:
+            object.__setattr__(self, "message", message)
         # A file name that is not UTF-8 carries lone surrogates into the file and the message
         # (PF106 quotes the name): escape them here, once, so no output format can fail on them.
         for name in ("file", "message"):

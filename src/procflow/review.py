@@ -150,7 +150,9 @@ def write_text(result: Schedule, stream: TextIO) -> None:
 
 
 def write_markdown(result: Schedule, stream: TextIO) -> None:
-    from procflow.markup.markdown import escape
+    # file names in a code span, as in `procflow diff --format md`: one escaping path for a
+    # name in a pull-request comment (control and bidi characters shown as escapes)
+    from procflow.markup.markdown import code_span, escape
 
     lines = ["# Procedure reviews", "", escape(summary(result)), ""]
     for owner, items in result.by_owner():
@@ -159,7 +161,7 @@ def write_markdown(result: Schedule, stream: TextIO) -> None:
                   "| --- | --- | --- | --- | --- |"]
         lines += [f"| {_LABEL[item.state]} | {escape(item.procedure.title)} "
                   f"({escape(item.procedure.id)}) | {escape(item.procedure.version)} | "
-                  f"{escape(_when(item))}{_reasons(item)} | {escape(item.file)} |"
+                  f"{escape(_when(item))}{_reasons(item)} | {code_span(item.file)} |"
                   for item in items]
         lines.append("")
     stream.write("\n".join(lines))

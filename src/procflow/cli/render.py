@@ -71,7 +71,7 @@ def render(
     """
     import sys
 
-    from procflow.findings import count_noun
+    from procflow.findings import count_noun, printable
     from procflow.procedures import discover
     from procflow.render import render_site
 
@@ -87,7 +87,7 @@ def render(
         warnings.append(f"no procedure files (*.yaml, *.yml) in {where}; only an empty "
                         "catalog was written")
     for text in warnings:
-        typer.echo(f"procflow: warning: {text}", err=True)
+        typer.echo(f"procflow: warning: {printable(text)}", err=True)
     summary = (f"wrote {count_noun(len(site.written), 'file')} for "
                f"{count_noun(len(files), 'procedure')} into {output}")
     if site.unchanged:
@@ -97,7 +97,7 @@ def render(
         more = len(site.removed) - SHOWN_REMOVED
         summary += (f"; removed {len(site.removed)} it no longer makes: {shown}"
                     + (f" and {more} more" if more > 0 else ""))
-    typer.echo(f"procflow: {summary}", err=True)
+    typer.echo(f"procflow: {printable(summary)}", err=True)
 
 
 def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | None,
@@ -109,7 +109,7 @@ def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | N
     in ``render_site``, as in every command that needs its input loaded."""
     import sys
 
-    from procflow.findings import Severity, count_noun, display_path
+    from procflow.findings import Severity, count_noun, display_path, printable
     from procflow.lint import validate as run_rules
     from procflow.report import text
 
@@ -136,8 +136,8 @@ def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | N
     kept = [path for path in files if display_path(path) not in unloaded]
     for path in files:
         if display_path(path) in unloaded:
-            typer.echo(f"procflow: warning: {display_path(path)} does not load: left out",
-                       err=True)
+            shown = printable(display_path(path))
+            typer.echo(f"procflow: warning: {shown} does not load: left out", err=True)
     return kept, {path: by_file[display_path(path)] for path in kept
                   if display_path(path) in by_file}
 
