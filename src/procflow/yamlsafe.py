@@ -201,6 +201,11 @@ class _Frame:
 #: what an anchor stands for: its value, and its size in nodes and in characters
 _Anchored = tuple[Any, int, int]
 
+#: the most characters aliases may add to a file, whatever ``limits.max_bytes`` says: the
+#: project file may come from the same pull request as the procedure, and a raised
+#: ``max_bytes`` must not turn a 56 KB file into a rendered page of hundreds of megabytes
+MAX_ALIAS_CHARS = Limits.max_bytes
+
 
 class _Builder:
     """Plain data from libyaml events, one method per event kind.
@@ -216,8 +221,9 @@ class _Builder:
 
     def __init__(self, text: str, limits: Limits, want_index: bool) -> None:
         self.limits = limits
-        #: characters aliases may add: the file's own size counts against ``max_bytes`` too
-        self.char_budget = limits.max_bytes - len(text)
+        #: characters aliases may add: the file's own size counts against ``max_bytes`` too,
+        #: and never more than ``MAX_ALIAS_CHARS``
+        self.char_budget = min(limits.max_bytes - len(text), MAX_ALIAS_CHARS)
         self.positions: dict[YamlPath, NodePos] | None = {} if want_index else None
         self.problems: list[Located] = []
         self.anchors: dict[str, _Anchored] = {}
@@ -325,10 +331,17 @@ class _Builder:
                 "(an alias bomb?); limits.max_alias_nodes in procflow.yaml", event.start_mark)])
         self.expanded_chars += chars
         if self.expanded_chars > self.char_budget:
-            raise YamlFailure([_located(
-                "PF002", f"aliases expand the file beyond {self.limits.max_bytes:,} characters "
-                "(an alias bomb?); limits.max_bytes in procflow.yaml", event.start_mark)])
+            raise YamlFailure([self._too_many_chars(event)])
         self.place(value, event.start_mark, None, nodes, chars)
+
+    def _too_many_chars(self, event: AliasEvent) -> Located:
+        if self.char_budget == MAX_ALIAS_CHARS:  # the fixed ceiling, not the setting, stopped it
+            return _located("PF002", f"aliases repeat more than {MAX_ALIAS_CHARS:,} characters "
+                            "(an alias bomb?); write the text out, or repeat less",
+                            event.start_mark)
+        return _located("PF002", f"aliases expand the file beyond {self.limits.max_bytes:,} "
+                        "characters (an alias bomb?); limits.max_bytes in procflow.yaml",
+                        event.start_mark)
 
     def document_start(self, event: DocumentStartEvent) -> None:
         self.documents += 1

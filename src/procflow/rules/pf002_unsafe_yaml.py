@@ -22,7 +22,9 @@ class UnsafeYaml(LoadRule):
     Aliases are counted twice: the nodes they repeat count against `max_alias_nodes`, and
     the characters they repeat, added to the file's own size, against `max_bytes` (one long
     text repeated thousands of times has few nodes but would make a rendered page or a
-    report of hundreds of megabytes).
+    report of hundreds of megabytes). Whatever `max_bytes` says, aliases add at most
+    2,000,000 characters: a pull request that raises the limit in `procflow.yaml` still
+    cannot turn a small file into a huge page.
 
     PF002 cannot be disabled.
 
