@@ -214,3 +214,43 @@ def test_aliases_under_the_budget_render_pages_in_proportion(cli, repo: Path) ->
     cli("render", "-o", "site", "--format", "md,html", expect=0)
     written = sum(path.stat().st_size for path in (repo / "site").iterdir())
     assert 3_600_000 < written < 6_000_000  # each page holds the 1.8 MB once, no more
+
+
+# --- 8: render cost linear in roles and steps, even with the limits raised -----------------
+
+
+def _roles_each_with_a_step(count: int) -> str:
+    roles = "".join(f"  - {{id: role-{k}, name: Role {k}}}\n" for k in range(count))
+    steps = "".join(f"  - {{id: step-{k}, title: Step {k}, role: role-{k}}}\n"
+                    for k in range(count))
+    return procedure("returns").replace("roles: [{id: agent, name: Agent}]\n", "") \
+        .replace("steps: [{id: s, title: S, role: agent}]\n", "") + \
+        f"roles:\n{roles}steps:\n{steps}"
+
+
+def test_a_raci_matrix_past_the_default_limits_is_left_out(cli, repo: Path) -> None:
+    from procflow.render.pages import RACI_MAX_CELLS
+
+    (repo / "procflow.yaml").write_text(
+        "procflow: 1\nlimits: {max_roles: 100000, max_steps: 100000}\n", encoding="utf-8")
+    count = 450  # 450 x 450 cells: past the 200 x 1,000 of the default limits
+    assert count * count > RACI_MAX_CELLS
+    (repo / "procedures" / "returns.yaml").write_text(_roles_each_with_a_step(count),
+                                                      encoding="utf-8")
+    cli("render", "-o", "site", "--format", "md,html", expect=0)
+    for name in ("returns.md", "returns.html"):
+        page = (repo / "site" / name).read_text(encoding="utf-8")
+        assert "RACI" not in page and "Role 449" in page
+        assert len(page) < 3_000 * count  # linear (the matrix alone would be 20 x count²)
+
+
+def test_the_raci_matrix_keeps_only_the_roles_used(cli, repo: Path) -> None:
+    text = procedure("returns").replace(
+        "roles: [{id: agent, name: Agent}]",
+        "roles: [{id: agent, name: Agent}, {id: idle, name: Idle role}]")
+    (repo / "procedures" / "returns.yaml").write_text(text, encoding="utf-8")
+    cli("render", "-o", "site", "--format", "md", expect=0)
+    page = (repo / "site" / "returns.md").read_text(encoding="utf-8")
+    raci = page[page.index("RACI"):]
+    header = raci.splitlines()[2]
+    assert "Agent" in header and "Idle role" not in header

@@ -20,6 +20,12 @@ from procflow.model import Calendar, Escalation, Kpi, Procedure, Role, Sla, Step
 from procflow.references import known_roles, used_roles
 from procflow.render.i18n import Labels
 from procflow.render.write import file_name
+from procflow.yamlsafe import Limits
+
+#: the largest RACI matrix a page shows: the roles x steps of a procedure at the default
+#: limits. A project file may raise the limits (it may come from the pull request under
+#: review); past this the matrix is left out, so a page stays linear in roles and steps
+RACI_MAX_CELLS = Limits.max_roles * Limits.max_steps
 
 
 @dataclass(frozen=True)
@@ -197,6 +203,8 @@ def procedure_page(procedure: Procedure, *, shared_roles: Sequence[Role], labels
     roles += [names.role(role_id) for role_id in used if role_id not in names.role_refs]
     due, overdue = review_due(procedure, today)
     raci_roles = [ref for ref in roles if ref.id in used]
+    if len(raci_roles) * len(steps) > RACI_MAX_CELLS:  # limits raised far: no quadratic page
+        raci_roles = []
     return Page(
         procedure=procedure, t=labels, language=labels.language, ext=ext, review_due=due,
         overdue=overdue, roles=roles, steps=steps,
@@ -206,7 +214,7 @@ def procedure_page(procedure: Procedure, *, shared_roles: Sequence[Role], labels
                    if not any(step.template == template.id for step in procedure.steps)],
         kpis=list(procedure.kpis), raci_roles=raci_roles,
         raci=[RaciRow(view, [_raci_cell(view.step, ref.id) for ref in raci_roles])
-              for view in steps],
+              for view in steps] if raci_roles else [],
         cards=[ref for ref in roles if _has_card(procedure, ref.id)] if by_role else [],
         local_steps=frozenset(step.id for step in procedure.steps),
     )
