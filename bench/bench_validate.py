@@ -1,6 +1,6 @@
 """Benchmark of ``procflow validate`` on the 1,000-procedure corpus (issue 2, item 10).
 
-    python bench/bench_validate.py [--corpus DIR] [--repeats N]
+    python bench/bench_validate.py [--corpus DIR] [--repeats N] [--tree-only]
 
 Measured side by side in one run, each as the median of N runs:
 - ``procflow validate`` against a plain Python loop that only parses the same files with
@@ -9,9 +9,10 @@ Measured side by side in one run, each as the median of N runs:
 - ``check-jsonschema`` with procflow's own schema on the same files (the peer: ratio reported);
 - ``procflow --version`` and ``procflow --help`` against ``python -c "import typer"``
   (goal: within 1.3x);
-- the tree rules at scale (issue 16): one file with 1,000 .. 8,000 unknown ``related`` ids
-  and 3,000 procedures with 2 stale references each; the time per finding must stay flat
-  (goal: the 8,000 run within 2x of 8 times the 1,000 run: linear, not quadratic).
+- the tree rules at scale (issue 16, item 6; alone with ``--tree-only``): one file with 1,000
+  .. 8,000 unknown ``related`` ids, 750 .. 3,000 procedures with 2 stale references each
+  (PF009's did-you-mean), 750 .. 3,000 files of one id (PF008); the time per unit, start-up
+  taken off, must stay flat (goal: within 2x of the smallest size: linear, not quadratic).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,7 +40,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "procflow-corpus")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--tree-only", action="store_true",
+                        help="only the PF008/PF009 scaling shapes (issue 16, item 6)")
     args = parser.parse_args()
+    if args.tree_only:
+        compile_procflow()
+        print(table(tree_rule_rows(args.repeats)))
+        return
     folder = corpus(args.corpus)
     compile_procflow()
     n = args.repeats
@@ -89,30 +97,49 @@ steps: [{{id: s, title: S, role: a}}]
 """
 
 
+def _write_tree(folder: Path, files: dict[str, tuple[str, str]]) -> Path:
+    """``files``: file stem -> (procedure id, related ids) written as procedures."""
+    folder.mkdir()
+    for stem, (procedure_id, related) in files.items():
+        (folder / f"{stem}.yaml").write_text(PROCEDURE.format(id=procedure_id, related=related))
+    return folder
+
+
 def tree_rule_rows(n: int) -> list[tuple[str, ...]]:
-    """PF009 at scale: time per finding as the number of findings grows."""
+    """PF008 and PF009 at scale (issue 16, item 6): each shape at 1x, 2x, 4x (8x) its size.
+    The time of a one-file tree (start-up, one parse) is measured in the same run and taken
+    off, so each row shows the cost of the findings alone, per unit of size, as a ratio to
+    the smallest size: flat (<= 2x) is linear; quadratic work doubles the ratio with each
+    doubling of the size (before: 2.9 s for 1,000 ids, 257 s for 8,000, 11x per id)."""
     rows: list[tuple[str, ...]] = [
-        ("tree rules (PF009)", "seconds", "per 1,000 findings", "goal")]
+        ("tree rules at scale", "seconds", "ms per unit", "ratio to 1x", "goal")]
     with tempfile.TemporaryDirectory() as scratch:
-        base = None
-        for count in (1000, 2000, 4000, 8000):
-            folder = Path(scratch) / f"unknown-{count}"
-            folder.mkdir()
-            related = ", ".join(f"missing-procedure-{k}" for k in range(count))
-            (folder / "p.yaml").write_text(PROCEDURE.format(id="p", related=related))
-            seconds = best_of(n, [*PROCFLOW, "validate", str(folder), "--jobs", "1"])
-            per = seconds / count * 1000
-            base = base or per
-            rows.append((f"one file, {count:,} unknown related ids", f"{seconds:.2f}",
-                         f"{per:.3f} ({per / base:.2f}x)", "flat (<= 2x)"))
-        folder = Path(scratch) / "stale"
-        folder.mkdir()
-        for k in range(3000):
-            (folder / f"procedure-{k}.yaml").write_text(PROCEDURE.format(
-                id=f"procedure-{k}", related=f"procedure-{k}-old, procedur-{k + 1}"))
-        seconds = best_of(n, [*PROCFLOW, "validate", str(folder)])
-        rows.append(("3,000 procedures, 2 stale references each", f"{seconds:.2f}",
-                     f"{seconds / 6:.3f}", "linear"))
+        root = Path(scratch)
+        base_folder = _write_tree(root / "base", {"p": ("p", "")})
+        base = best_of(n, [*PROCFLOW, "validate", str(base_folder), "--jobs", "1"])
+        rows.append(("one file, no findings (start-up, taken off below)", f"{base:.2f}", "",
+                     "", ""))
+
+        def shape(label: str, unit: str, sizes: tuple[int, ...],
+                  files: Callable[[int], dict[str, tuple[str, str]]], *args: str) -> None:
+            first = None
+            for size in sizes:
+                folder = _write_tree(root / f"{label}-{size}", files(size))
+                seconds = best_of(n, [*PROCFLOW, "validate", str(folder), *args])
+                per = max(seconds - base, 0.0) / size * 1000
+                first = first or per
+                rows.append((f"{label}: {size:,} {unit}", f"{seconds:.2f}", f"{per:.3f}",
+                             f"{per / first:.2f}x", "<= 2x"))
+
+        shape("PF009, one file", "unknown related ids", (1000, 2000, 4000, 8000),
+              lambda size: {"p": ("p", ", ".join(f"missing-procedure-{k}"
+                                                  for k in range(size)))}, "--jobs", "1")
+        shape("PF009, stale references", "procedures (2 each)", (750, 1500, 3000),
+              lambda size: {f"procedure-{k}": (f"procedure-{k}",
+                                               f"procedure-{k}-old, procedur-{k + 1}")
+                            for k in range(size)})
+        shape("PF008, one id", "files", (750, 1500, 3000),
+              lambda size: {f"copy-{k}": ("same", "") for k in range(size)})
     return rows
 
 

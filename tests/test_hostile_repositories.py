@@ -254,3 +254,22 @@ def test_the_raci_matrix_keeps_only_the_roles_used(cli, repo: Path) -> None:
     raci = page[page.index("RACI"):]
     header = raci.splitlines()[2]
     assert "Agent" in header and "Idle role" not in header
+
+
+# --- 6: PF008 names three other files, however many share the id --------------------------
+
+
+def test_pf008_among_many_files_of_one_id_names_three_and_counts_the_rest(repo: Path) -> None:
+    import datetime as dt
+
+    from procflow.lint import validate
+
+    for k in range(40):
+        (repo / "procedures" / f"copy-{k:02}.yaml").write_text(procedure("same"),
+                                                              encoding="utf-8")
+    result = validate([repo / "procedures"], today=dt.date(2026, 6, 1))
+    findings = [f for f in result.findings if f.code == "PF008"]
+    assert len(findings) == 40
+    for finding in findings:
+        assert finding.message.count("copy-") == 3 and "and 36 more" in finding.message
+        assert Path(finding.file).name not in finding.message  # the others, not itself

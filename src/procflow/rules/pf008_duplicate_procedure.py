@@ -87,9 +87,10 @@ class DuplicateProcedure(TreeRule):
             if len(indexes) < 2:
                 continue
             for index in indexes:
-                others = [entries[k].file for k in indexes if k != index]
-                shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more"
-                                                 if len(others) > 3 else "")
+                # the first three others only: thousands of files of one id stay linear
+                others = [entries[k].file for k in indexes[:4] if k != index][:3]
+                more = len(indexes) - 1 - len(others)
+                shown = ", ".join(others) + (f" and {more} more" if more else "")
                 yield index, issue(self.code, f"procedure id '{procedure_id}' is also the id of "
                                    f"{shown}; ids must be unique in the tree: change one of them "
                                    "(and its file name)", "id")
