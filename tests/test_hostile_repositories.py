@@ -117,6 +117,28 @@ def test_a_link_out_of_its_folder_is_not_read_from_the_file_system_root(
     assert "ghp_" not in result.stdout + result.stderr
 
 
+def test_templates_through_a_linked_folder_out_of_the_project_are_refused(
+        cli, repo: Path, outside: Path) -> None:
+    (repo / "tpl").symlink_to(outside.parent)
+    (repo / "procflow.yaml").write_text("procflow: 1\ntemplates: tpl\n", encoding="utf-8")
+    assert "templates: must name a folder inside the project" in cli("validate", expect=1).stdout
+    cli("render", "-o", "site", "--format", "md", expect=2)
+
+
+def test_a_repository_below_a_planted_project_file_stops_the_walk(
+        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "procflow.yaml").write_text("procflow: 1\ntemplates: tpl\n", encoding="utf-8")
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "procedure.md.j2").write_text("PLANTED\n", encoding="utf-8")
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / "procedures").mkdir()
+    (checkout / "procedures" / "p.yaml").write_text(procedure("p"), encoding="utf-8")
+    monkeypatch.chdir("/")
+    cli("render", checkout / "procedures", "-o", tmp_path / "site", "--format", "md", expect=0)
+    assert "PLANTED" not in (tmp_path / "site" / "p.md").read_text(encoding="utf-8")
+
+
 # --- 4: every message passes the printable filter, in every format ------------------------
 
 HOSTILE = "x\n::error file=a::owned\x1b[2J\x07" + BIDI
