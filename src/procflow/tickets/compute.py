@@ -330,6 +330,7 @@ def measure_sla(sla: Sla, procedure: Procedure, tickets: pl.DataFrame, project: 
         pl.Series("open_breached", open_breached.astype(np.int64)),
         pl.Series("open_due_soon", due_soon.astype(np.int64)))
     grouped = (flags.group_by("month", "priority").agg(pl.col(name).sum() for name in COUNTS)
+               .with_columns(pl.col("month", "priority").cast(pl.Utf8))
                .sort("month", "priority", nulls_last=True))
     months = [SlaMonth(row["month"], row["priority"], _row_counts(row))
               for row in grouped.iter_rows(named=True)]
