@@ -237,7 +237,8 @@ def months_of(created: pl.Series, zone: str) -> pl.Series:
               for k in range(count)]
     starts = np.array([local_midnight(dt.date(year, month, 1), zone)
                        for year, month in months[1:]], dtype=np.int64)
-    labels = pl.Series([f"{year:04d}-{month:02d}" for year, month in months], dtype=pl.Utf8)
+    names = [f"{year:04d}-{month:02d}" for year, month in months]
+    labels = pl.Series(names, dtype=pl.Enum(names))  # a small code per ticket, not a text
     index = np.searchsorted(starts, created.fill_null(low).to_numpy(), side="right")
     return pl.select(pl.when(created.is_not_null()).then(labels.gather(index))
                      ).to_series().alias("month")
@@ -375,7 +376,7 @@ def _kpi_values(frame: pl.DataFrame) -> pl.DataFrame:
          .then(100.0 * ((pl.col("nps") >= 9).sum() - (pl.col("nps") <= 6).sum())
                / pl.col("nps").is_not_null().sum())).alias("nps"),
     ]
-    by_month = frame.group_by("month").agg(aggs)
+    by_month = frame.group_by("month").agg(aggs).with_columns(pl.col("month").cast(pl.Utf8))
     total = frame.select(aggs).with_columns(pl.lit(None, dtype=pl.Utf8).alias("month"))
     return pl.concat([by_month, total.select(by_month.columns)])
 
@@ -446,13 +447,16 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
                  period: Period, default_target: Target) -> Report:
     """Everything the outputs show, from the loaded tickets (see the module docstring)."""
     frame = tickets.frame.with_columns(months_of(tickets.frame["created"], timezone))
+    reported = pl.col("created") <= now
     if period.start:
-        frame = frame.filter(pl.col("created") >= local_midnight(
-            dt.date.fromisoformat(period.start), timezone))
+        reported &= pl.col("created") >= local_midnight(
+            dt.date.fromisoformat(period.start), timezone)
     if period.end:
-        frame = frame.filter(pl.col("created") < local_midnight(
-            dt.date.fromisoformat(period.end) + dt.timedelta(days=1), timezone))
-    frame = frame.filter(pl.col("created") <= now)
+        reported &= pl.col("created") < local_midnight(
+            dt.date.fromisoformat(period.end) + dt.timedelta(days=1), timezone)
+    keep = frame.select(reported.alias("keep"))["keep"]
+    if not keep.all():  # no copy of the whole table when every ticket is reported
+        frame = frame.filter(keep)
     warnings: list[str] = []
     results = []
     for procedure, file in procedures:
