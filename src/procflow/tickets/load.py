@@ -237,7 +237,7 @@ def bad_rows(flags: list[Flags | None], height: int) -> tuple[pl.DataFrame, np.n
 
 
 def _parsed(text: pl.Series, fmt: str, kind: str) -> pl.Series:
-    return text.str.to_datetime(fmt, strict=False, time_unit="us",
+    return text.str.to_datetime(fmt, strict=False, time_unit="us", cache=False,
                                 time_zone="UTC" if kind == "aware" else None)
 
 
@@ -421,7 +421,9 @@ def _fast_time(name: str, fmt: str, zone: ZoneOffsets | None) -> tuple[pl.Expr, 
     does not read or that the zone table cannot convert. The text is not stripped here: a
     value with spaces around it is left over, and ``parse_times`` reads it stripped."""
     raw = pl.col(name).cast(pl.Utf8)
-    parsed = raw.str.to_datetime(fmt, strict=False, time_unit="us",
+    # no cache of parsed texts: an export's times are nearly all distinct, so the cache
+    # is a hash table that costs as much as the parse itself
+    parsed = raw.str.to_datetime(fmt, strict=False, time_unit="us", cache=False,
                                  time_zone=None if zone else "UTC")
     seconds = parsed.dt.epoch("s")
     unsure = seconds.is_null() | (zone.unsure(seconds) if zone else pl.lit(False))
