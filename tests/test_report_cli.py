@@ -326,3 +326,15 @@ def test_a_status_mapped_to_a_pause_step_stops_only_that_slas_clock(cli, project
     procedure.write_text(procedure.read_text().replace(", pause: [answer]}", "}"))
     data = _json(cli, project, "--period", "2026-11", "--statuses", project / "statuses.csv")
     assert _sla(data, "first-response-p1")["total"]["met"] == 2
+
+
+def test_an_sla_without_a_calendar_is_a_one_line_error_from_the_threads(cli, project) -> None:
+    """The SLAs are measured in worker threads: a problem found there still reaches the user
+    as a one-line diagnostic with exit 2, not a traceback."""
+    (project / "procflow.yaml").write_text(PROJECT.replace("default_calendar: office\n", ""),
+                                           encoding="utf-8")
+    result = cli("report", project / "tickets.csv", project / "procedures", "--today", TODAY,
+                 expect=2)
+    assert "SLA 'first-response-p1' runs on business hours but names no calendar" in \
+        result.stderr
+    assert "Traceback" not in result.stderr

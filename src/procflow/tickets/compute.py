@@ -15,9 +15,11 @@ else a quarter of the target). Compliance = met / (met + breached + open_breache
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -26,6 +28,7 @@ import polars as pl
 
 from procflow.durations import Duration
 from procflow.model import Calendar, Kpi, Procedure, Sla, TicketReportSettings
+from procflow.parallel import default_jobs
 from procflow.project import Project
 from procflow.tickets.clocks import Pauses, SlaClock, sla_calendar
 from procflow.tickets.load import Tickets
@@ -237,7 +240,8 @@ def months_of(created: pl.Series, zone: str) -> pl.Series:
               for k in range(count)]
     starts = np.array([local_midnight(dt.date(year, month, 1), zone)
                        for year, month in months[1:]], dtype=np.int64)
-    labels = pl.Series([f"{year:04d}-{month:02d}" for year, month in months], dtype=pl.Utf8)
+    names = [f"{year:04d}-{month:02d}" for year, month in months]
+    labels = pl.Series(names, dtype=pl.Enum(names))  # a small code per ticket, not a text
     index = np.searchsorted(starts, created.fill_null(low).to_numpy(), side="right")
     return pl.select(pl.when(created.is_not_null()).then(labels.gather(index))
                      ).to_series().alias("month")
@@ -299,17 +303,20 @@ def measure_sla(sla: Sla, procedure: Procedure, tickets: pl.DataFrame, project: 
     """The SLA's counts, and (for the first-response figures) the row numbers in scope and
     their working seconds to the stop time (NaN while open)."""
     measure = sla_measure(sla, procedure, settings)
-    scope = tickets
+    stop_column = "first_response" if measure == "first_response" else "resolved"
+    needed = ["row", "created", stop_column, "month", "priority"]
+    if changes is not None and "_i" not in changes.intervals.columns:
+        needed.append("id")  # the pauses are placed on the rows by id
+    scope = tickets.select(needed)  # only these are copied for a priority's tickets
     if sla.priority is not None:
-        in_scope = (tickets["priority"] == sla.priority).fill_null(False)
-        scope = tickets.filter(in_scope)
+        in_scope = (scope["priority"] == sla.priority).fill_null(False)
+        scope = scope.filter(in_scope)
         changes = changes and changes.within(in_scope.to_numpy())
     if changes is not None:  # the statuses that stop this SLA's clock
         steps = set(getattr(sla, "pause", ()))
         changes = changes.for_statuses(changes.always | {
             status.strip().lower() for status, step in settings.statuses.items()
             if step in steps})
-    stop_column = "first_response" if measure == "first_response" else "resolved"
     calendar = sla_calendar(sla, project)
     target = (sla.target.total_seconds("calendar") if calendar is None
               else sla.target.total_seconds("business", workday_seconds(calendar)))
@@ -322,25 +329,26 @@ def measure_sla(sla: Sla, procedure: Procedure, tickets: pl.DataFrame, project: 
     open_breached = is_open & (now > timing.due)
     warned = timing.warn if timing.warn is not None else timing.due
     due_soon = is_open & ~open_breached & (now >= warned)
-    flags = scope.select("month", "priority").with_columns(
-        pl.lit(1).alias("in_scope"),
-        pl.Series("met", met.astype(np.int64)),
-        pl.Series("breached", (~is_open & ~met).astype(np.int64)),
-        pl.Series("open", is_open.astype(np.int64)),
-        pl.Series("open_breached", open_breached.astype(np.int64)),
-        pl.Series("open_due_soon", due_soon.astype(np.int64)))
-    grouped = (flags.group_by("month", "priority").agg(pl.col(name).sum() for name in COUNTS)
+    flags = scope.select("month", "priority").with_columns(  # booleans: a bit a ticket
+        pl.Series("met", met), pl.Series("breached", ~is_open & ~met),
+        pl.Series("open", is_open), pl.Series("open_breached", open_breached),
+        pl.Series("open_due_soon", due_soon))
+    grouped = (flags.group_by("month", "priority").agg(_COUNTED)
+               .with_columns(pl.col("month", "priority").cast(pl.Utf8))
                .sort("month", "priority", nulls_last=True))
     months = [SlaMonth(row["month"], row["priority"], _row_counts(row))
               for row in grouped.iter_rows(named=True)]
     by_month = {row["month"]: _row_counts(row) for row in
-                flags.group_by("month").agg(pl.col(n).sum() for n in COUNTS)
-                .iter_rows(named=True)}
+                flags.group_by("month").agg(_COUNTED).iter_rows(named=True)}
     result = SlaResult(sla, measure, target, calendar.id if calendar else None,
-                       compliance_target, _row_counts(flags.select(pl.col(COUNTS).sum()).row(
+                       compliance_target, _row_counts(flags.select(_COUNTED).row(
                            0, named=True)), months, by_month)
     working = np.where(is_open, np.nan, timing.elapsed.astype(np.float64))
     return result, scope["row"].to_numpy(), working
+
+
+#: the counts of a group of tickets, from their flags
+_COUNTED = [pl.len().alias("in_scope"), *(pl.col(name).sum() for name in COUNTS[1:])]
 
 
 def _row_counts(row: Mapping[str, Any]) -> Counts:
@@ -374,7 +382,7 @@ def _kpi_values(frame: pl.DataFrame) -> pl.DataFrame:
          .then(100.0 * ((pl.col("nps") >= 9).sum() - (pl.col("nps") <= 6).sum())
                / pl.col("nps").is_not_null().sum())).alias("nps"),
     ]
-    by_month = frame.group_by("month").agg(aggs)
+    by_month = frame.group_by("month").agg(aggs).with_columns(pl.col("month").cast(pl.Utf8))
     total = frame.select(aggs).with_columns(pl.lit(None, dtype=pl.Utf8).alias("month"))
     return pl.concat([by_month, total.select(by_month.columns)])
 
@@ -445,49 +453,77 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
                  period: Period, default_target: Target) -> Report:
     """Everything the outputs show, from the loaded tickets (see the module docstring)."""
     frame = tickets.frame.with_columns(months_of(tickets.frame["created"], timezone))
+    reported = pl.col("created") <= now
     if period.start:
-        frame = frame.filter(pl.col("created") >= local_midnight(
-            dt.date.fromisoformat(period.start), timezone))
+        reported &= pl.col("created") >= local_midnight(
+            dt.date.fromisoformat(period.start), timezone)
     if period.end:
-        frame = frame.filter(pl.col("created") < local_midnight(
-            dt.date.fromisoformat(period.end) + dt.timedelta(days=1), timezone))
-    frame = frame.filter(pl.col("created") <= now)
+        reported &= pl.col("created") < local_midnight(
+            dt.date.fromisoformat(period.end) + dt.timedelta(days=1), timezone)
+    keep = frame.select(reported.alias("keep"))["keep"]
+    if not keep.all():  # no copy of the whole table when every ticket is reported
+        frame = frame.filter(keep)
     warnings: list[str] = []
     results = []
-    for procedure, file in procedures:
-        own = frame.filter(pl.col("procedure") == procedure.id)
-        if own.is_empty():
-            continue
-        targets, problems = compliance_targets(procedure, settings, default_target)
-        warnings += problems
-        own_pauses = pauses and StatusChanges(  # this procedure's only, placed on its rows
-            own.select("id").with_row_index("_i").join(pauses.intervals, on="id", how="inner"),
-            pauses.bad, pauses.rows, pauses.always)
-        fr_work = np.full(own.height, np.nan)
-        own_rows = own["row"].to_numpy()  # ascending: the export's order is kept
-        sla_results, response_targets = [], []
-        workday: dict[str, int | None] = {}
-        for sla in procedure.slas:
-            result, rows, working = measure_sla(sla, procedure, own, project, settings,
-                                                own_pauses, now, targets[sla.id])
-            sla_results.append(result)
-            if result.measure == "first_response":
-                fr_work[np.searchsorted(own_rows, rows)] = working
-                response_targets.append((sla.id, result.target_seconds / 3600))
-                calendar = sla_calendar(sla, project)
-                workday.setdefault("first_response_median",
-                                   workday_seconds(calendar) if calendar else None)
-        workday["first_response_p90"] = workday.get("first_response_median")
-        if not response_targets:  # no response SLA: wall-clock time to first response
-            fr_work = (own["first_response"] - own["created"]).cast(pl.Float64).to_numpy()
-        kpi_frame = own.with_columns(pl.Series("fr_work", fr_work, nan_to_null=False))
-        kpis = measure_kpis(procedure, kpi_frame, settings, workday)
-        warnings += [f"{procedure.id}: {k.problem}" for k in kpis if k.problem]
-        answered = fr_work[~np.isnan(fr_work)] / 3600
-        results.append(ProcedureResult(procedure, file, own.height, sla_results, kpis,
-                                       answered, response_targets))
+    # the SLAs of a procedure are measured side by side: their work is numpy's and polars'
+    # array passes, which run without the GIL
+    with ThreadPoolExecutor(default_jobs()) as pool:
+        for procedure, file in procedures:
+            result = _procedure_result(procedure, file, frame, pauses, project, settings,
+                                       now, default_target, warnings, pool)
+            if result is not None:
+                results.append(result)
     months = sorted(frame["month"].unique().drop_nulls().to_list())
     status_bad = pauses.bad if pauses else pl.DataFrame(
         schema={"row": pl.UInt32, "problems": pl.List(pl.Utf8)})
     return Report(source, tickets.rows, tickets.bad, pauses.rows if pauses else 0, status_bad,
                   timezone, now, period, months, results, warnings)
+
+
+def _measure_one(sla: Sla, *, procedure: Procedure, tickets: pl.DataFrame, project: Project,
+                 settings: TicketReportSettings, changes: StatusChanges | None, now: int,
+                 targets: Mapping[str, Target]) -> tuple[SlaResult, np.ndarray, np.ndarray]:
+    return measure_sla(sla, procedure, tickets, project, settings, changes, now,
+                       targets[sla.id])
+
+
+def _procedure_result(procedure: Procedure, file: str, frame: pl.DataFrame,
+                      pauses: StatusChanges | None, project: Project,
+                      settings: TicketReportSettings, now: int, default_target: Target,
+                      warnings: list[str], pool: ThreadPoolExecutor) -> ProcedureResult | None:
+    """One procedure's SLAs and KPIs (None when none of its tickets is reported); its
+    warnings are added to ``warnings``."""
+    own = frame.filter(pl.col("procedure") == procedure.id)
+    if own.is_empty():
+        return None
+    targets, problems = compliance_targets(procedure, settings, default_target)
+    warnings += problems
+    own_pauses = pauses and StatusChanges(  # this procedure's only, placed on its rows
+        own.select("id").with_row_index("_i").join(pauses.intervals, on="id", how="inner"),
+        pauses.bad, pauses.rows, pauses.always)
+    fr_work = np.full(own.height, np.nan)
+    own_rows = own["row"].to_numpy()  # ascending: the export's order is kept
+    sla_results, response_targets = [], []
+    workday: dict[str, int | None] = {}
+    measure = functools.partial(_measure_one, procedure=procedure, tickets=own,
+                                project=project, settings=settings, changes=own_pauses,
+                                now=now, targets=targets)
+    for sla, (result, rows, working) in zip(procedure.slas, pool.map(measure,
+                                                                     procedure.slas),
+                                            strict=True):
+        sla_results.append(result)
+        if result.measure == "first_response":
+            fr_work[np.searchsorted(own_rows, rows)] = working
+            response_targets.append((sla.id, result.target_seconds / 3600))
+            calendar = sla_calendar(sla, project)
+            workday.setdefault("first_response_median",
+                               workday_seconds(calendar) if calendar else None)
+    workday["first_response_p90"] = workday.get("first_response_median")
+    if not response_targets:  # no response SLA: wall-clock time to first response
+        fr_work = (own["first_response"] - own["created"]).cast(pl.Float64).to_numpy()
+    kpi_frame = own.with_columns(pl.Series("fr_work", fr_work, nan_to_null=False))
+    kpis = measure_kpis(procedure, kpi_frame, settings, workday)
+    warnings += [f"{procedure.id}: {k.problem}" for k in kpis if k.problem]
+    answered = fr_work[~np.isnan(fr_work)] / 3600
+    return ProcedureResult(procedure, file, own.height, sla_results, kpis, answered,
+                           response_targets)

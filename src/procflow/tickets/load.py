@@ -237,7 +237,7 @@ def bad_rows(flags: list[Flags | None], height: int) -> tuple[pl.DataFrame, np.n
 
 
 def _parsed(text: pl.Series, fmt: str, kind: str) -> pl.Series:
-    return text.str.to_datetime(fmt, strict=False, time_unit="us",
+    return text.str.to_datetime(fmt, strict=False, time_unit="us", cache=False,
                                 time_zone="UTC" if kind == "aware" else None)
 
 
@@ -300,7 +300,7 @@ def _priority_ids(table: pl.DataFrame, procedures: Mapping[str, Procedure],
     codes, keys = [], []
     for name in ("procedure", "priority_text"):
         values = table[name]
-        distinct = values.unique().drop_nulls()
+        distinct = values.unique().drop_nulls().cast(pl.Utf8)
         keys.append(pl.concat([distinct, pl.Series([None], dtype=pl.Utf8)]))
         codes.append(values.cast(pl.Enum(distinct)).to_physical().cast(pl.Int64)
                      .fill_null(len(distinct)).to_numpy())
@@ -322,8 +322,9 @@ def _priority_ids(table: pl.DataFrame, procedures: Mapping[str, Procedure],
         result = pl.when(pl.col("procedure") == procedure.id).then(
             pl.col("key").replace_strict(names, default=None, return_dtype=pl.Utf8)
         ).otherwise(result)
-    answers = pairs.with_columns(result.alias("priority"))["priority"]
-    return answers.gather(np.searchsorted(distinct_pairs, pair)).alias("priority")
+    answers: pl.Series = pairs.with_columns(result.alias("priority"))["priority"]
+    per_row: pl.Series = answers.cast(pl.Categorical).gather(np.searchsorted(distinct_pairs, pair))
+    return per_row.alias("priority")
 
 
 _NUMBERS = ("first_response_minutes", "reopened", "contacts", "csat", "nps")
@@ -392,9 +393,16 @@ class ZoneOffsets:
     def to_utc(self, local: pl.Series) -> pl.Series:
         """UTC epoch seconds of local wall-clock seconds the table covers (null stays)."""
         values = local.fill_null(0).to_numpy()
-        index = np.maximum(np.searchsorted(self.breaks, values, side="right") - 1, 0)
-        utc = pl.Series(local.name, values - self.offsets[index], dtype=pl.Int64)
-        return pl.select(pl.when(local.is_not_null()).then(utc)).to_series().alias(local.name)
+        index = np.searchsorted(self.breaks, values, side="right")  # in place from here:
+        index -= 1  # a million times are 8 MB an array, so no more temporaries than needed
+        np.maximum(index, 0, out=index)
+        utc = self.offsets[index]
+        del index
+        np.subtract(values, utc, out=utc)
+        converted = pl.Series(local.name, utc, dtype=pl.Int64)
+        if not local.null_count():
+            return converted
+        return pl.select(pl.when(local.is_not_null()).then(converted)).to_series().alias(local.name)
 
 
 def _zone_table(sample: pl.Series, fmt: str, zone: str) -> ZoneOffsets:
@@ -407,21 +415,23 @@ def _zone_table(sample: pl.Series, fmt: str, zone: str) -> ZoneOffsets:
                           this_year + 2)
 
 
-def _fast_time(name: str, fmt: str, zone: ZoneOffsets | None) -> list[pl.Expr]:
+def _fast_time(name: str, fmt: str, zone: ZoneOffsets | None) -> tuple[pl.Expr, pl.Expr]:
     """Epoch seconds in the likeliest format (UTC, or local wall-clock seconds that
-    ``zone.to_utc`` converts), and the text of the rows left to ``parse_times``: those it
-    does not read and those the zone table cannot convert. The text is not stripped here:
-    a value with spaces around it is left over, and ``parse_times`` reads it stripped."""
+    ``zone.to_utc`` converts), and whether the row is left to ``parse_times``: a value it
+    does not read or that the zone table cannot convert. The text is not stripped here: a
+    value with spaces around it is left over, and ``parse_times`` reads it stripped."""
     raw = pl.col(name).cast(pl.Utf8)
-    parsed = raw.str.to_datetime(fmt, strict=False, time_unit="us",
+    # no cache of parsed texts: an export's times are nearly all distinct, so the cache
+    # is a hash table that costs as much as the parse itself
+    parsed = raw.str.to_datetime(fmt, strict=False, time_unit="us", cache=False,
                                  time_zone=None if zone else "UTC")
     seconds = parsed.dt.epoch("s")
     unsure = seconds.is_null() | (zone.unsure(seconds) if zone else pl.lit(False))
-    return [seconds.alias(name), pl.when((raw != "") & unsure).then(raw).alias(f"{name}__raw")]
+    return seconds.alias(name), ((raw != "") & unsure).fill_null(False).alias(_odd(name))
 
 
-def _fast_number(name: str) -> list[pl.Expr]:
-    """The number as a plain cast reads it, and the text of the rows to look at again (not
+def _fast_number(name: str) -> tuple[pl.Expr, pl.Expr]:
+    """The number as a plain cast reads it, and whether the row is to be looked at again (not
     read, or out of range; ``parse_numbers`` tells blank text from a bad number)."""
     value = pl.col(name).cast(pl.Float64, strict=False)
     low, high = _RANGES.get(name, (None, None))
@@ -431,26 +441,36 @@ def _fast_number(name: str) -> list[pl.Expr]:
     if high is not None:
         odd = odd | (value > high)
     raw = pl.col(name).cast(pl.Utf8)
-    return [value.alias(name), pl.when((raw != "") & odd).then(raw).alias(f"{name}__raw")]
+    return value.alias(name), ((raw != "") & odd).fill_null(False).alias(_odd(name))
 
 
-def _finish(table: pl.DataFrame, name: str, parse: Callable[[pl.Series], tuple[
-        pl.Series, Flags | None]]) -> tuple[pl.Series, Flags | None]:
-    """The column with the rows the fast path left re-read by ``parse`` (all the slow
-    forms and the problem texts), and their problems."""
+def _odd(name: str) -> str:
+    return f"{name}__odd"
+
+
+def _finish(table: pl.DataFrame, leftover: pl.DataFrame, name: str, parse: Callable[[
+        pl.Series], tuple[pl.Series, Flags | None]]) -> tuple[pl.Series, Flags | None]:
+    """The column with the rows the fast path left (``leftover``: their row numbers and
+    texts) re-read by ``parse`` (all the slow forms and the problem texts), and their
+    problems."""
     values = table[name]
-    leftover = table[f"{name}__raw"]
-    index = leftover.is_not_null().arg_true()
-    if not len(index):
+    rows = leftover.filter(pl.col(_odd(name)))
+    if rows.is_empty():
         return values, None
-    fixed, problems = parse(leftover.gather(index))
+    index = rows["row"] - 1
+    fixed, problems = parse(rows[f"{name}__text"].alias(name))
     values = values.scatter(index, fixed.cast(values.dtype))
     return values, problems.within(index) if problems is not None else None
 
 
 def load_tickets(path: Path, procedures: Mapping[str, Procedure],
                  options: ReadOptions) -> Tickets:
-    """Read, map, parse and check a ticket export (see the module docstring)."""
+    """Read, map, parse and check a ticket export (see the module docstring).
+
+    The export streams through one lazy query that keeps only the mapped columns, parses
+    times and numbers as it goes and holds procedures and priorities as categoricals, so
+    the raw text table is never built: of the text, only the rows the fast path could not
+    read are kept, for the exact (slow) parse and the problem messages."""
     columns = options.columns
     wanted = sorted({columns.column(name) for name in columns.columns})
     scan, names = scan_raw(path, wanted)
@@ -465,13 +485,17 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, file_kind(path), error) from None
     exprs: list[pl.Expr] = [text_of("id").alias("id")]
-    exprs.append(pl.lit(options.procedure, dtype=pl.Utf8).alias("procedure")
-                 if options.procedure else text_of("procedure").alias("procedure"))
-    exprs.append(text_of("priority").alias("priority_text") if "priority" in fields
-                 else pl.lit(None, dtype=pl.Utf8).alias("priority_text"))
+    exprs.append(pl.lit(options.procedure, dtype=pl.Utf8).cast(pl.Categorical).alias("procedure")
+                 if options.procedure
+                 else text_of("procedure").cast(pl.Categorical).alias("procedure"))
+    exprs.append(text_of("priority").cast(pl.Categorical).alias("priority_text")
+                 if "priority" in fields
+                 else pl.lit(None, dtype=pl.Categorical).alias("priority_text"))
     typed_times = [name for name in TIME_FIELDS if name in fields
                    and isinstance(schema[name], pl.Datetime)]
     zones: dict[str, ZoneOffsets | None] = {}
+    reread: list[str] = []  # the columns the fast path may leave rows of
+    odd: list[pl.Expr] = []
     for name in TIME_FIELDS:
         if name in typed_times:
             exprs.append(pl.col(name))
@@ -479,18 +503,35 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
             fmt, kind = _best_format(sample[name], options)
             zones[name] = (_zone_table(sample[name], fmt, options.timezone)
                            if kind == "naive" and options.timezone != "UTC" else None)
-            exprs += _fast_time(name, fmt, zones[name])
+            fast, odd_expr = _fast_time(name, fmt, zones[name])
+            exprs.append(fast)
+            odd.append(odd_expr)
+            reread.append(name)
         else:
             exprs.append(pl.lit(None, dtype=pl.Int64).alias(name))
     for name in _NUMBERS:
-        exprs += (_fast_number(name) if name in fields
-                  else [pl.lit(None, dtype=pl.Float64).alias(name)])
+        if name in fields:
+            fast, odd_expr = _fast_number(name)
+            exprs.append(fast)
+            odd.append(odd_expr)
+            reread.append(name)
+        elif name != "first_response_minutes":
+            exprs.append(pl.lit(None, dtype=pl.Float64).alias(name))
+    texts = [pl.col(name).cast(pl.Utf8).alias(f"{name}__text") for name in reread]
+    typed = [expr.meta.output_name() for expr in exprs]
+    # one pass over the file, two results: the typed table, and the text of the few rows
+    # the fast path did not read (collected together, the scan is shared)
+    parsed = scan.with_row_index("row", offset=1).select("row", *exprs, *odd, *texts)
+    odd_names = [_odd(name) for name in reread]
+    leftover_query = (parsed.filter(pl.any_horizontal(odd_names)) if reread
+                      else parsed.head(0)).select("row", *odd_names, *(t.meta.output_name()
+                                                                        for t in texts))
     try:
-        table = scan.select(exprs).collect(engine="streaming")
+        table, leftover = pl.collect_all([parsed.select("row", *typed), leftover_query],
+                                         engine="streaming")
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, file_kind(path), error) from None
     height = table.height
-    table = table.with_columns(pl.int_range(1, height + 1, dtype=pl.UInt32).alias("row"))
     problems: list[Flags | None] = [
         flag(table, table["id"].is_null() | (table["id"] == ""), pl.lit("id: missing"))]
     for name in TIME_FIELDS:
@@ -501,7 +542,7 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
             if zone is not None:
                 table = table.with_columns(zone.to_utc(table[name]))
             seconds, problem = _finish(
-                table, name, functools.partial(parse_times, name=name, options=options))
+                table, leftover, name, functools.partial(parse_times, name=name, options=options))
         else:
             continue
         table = table.with_columns(seconds)
@@ -513,19 +554,28 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
             problems.append(flag(table, pl.Series(missing), pl.lit("created: missing")))
     for name in _NUMBERS:
         if name in fields:
-            value, problem = _finish(table, name, functools.partial(parse_numbers, name=name))
+            value, problem = _finish(table, leftover, name,
+                                     functools.partial(parse_numbers, name=name))
             table = table.with_columns(value)
             problems.append(problem)
-    table = table.select(pl.exclude("^.*__raw$")).with_columns(
-        pl.coalesce([pl.col("first_response"),
-                     pl.col("created") + (pl.col("first_response_minutes") * 60).round()
-                     .cast(pl.Int64)]).alias("first_response"))
+    del leftover
+    if "first_response_minutes" in fields:
+        table = table.with_columns(pl.coalesce([
+            pl.col("first_response"), pl.col("created") + (
+                pl.col("first_response_minutes") * 60).round().cast(pl.Int64)
+        ]).alias("first_response")).drop("first_response_minutes")
     table, more = _check_relations(table, procedures, options)
     problems += more
     bad, bad_mask = bad_rows(problems, height)
-    table = table.drop("priority_text", "first_response_minutes")  # not copied below
-    good = table if bad_mask is None else table.filter(pl.Series(~bad_mask))
-    return Tickets(good, bad, height, fields)
+    table = table.drop("priority_text")
+    if bad_mask is not None:  # a column at a time, each let go once copied: the peak is
+        keep = pl.Series(~bad_mask)  # the table and one column, not two tables
+        kept = []
+        for name in table.columns:
+            kept.append(table.get_column(name).filter(keep))
+            table = table.drop(name)
+        table = pl.DataFrame(kept)
+    return Tickets(table, bad, height, fields)
 
 
 def _check_relations(table: pl.DataFrame, procedures: Mapping[str, Procedure],
@@ -548,13 +598,13 @@ def _check_relations(table: pl.DataFrame, procedures: Mapping[str, Procedure],
         merge_flags(flag(table, masks["no_procedure"], pl.lit("procedure: missing")),
                     flag(table, masks["unknown"] & ~masks["no_procedure"], pl.format(
                         "procedure: '{}' is not among the procedures read",
-                        pl.col("procedure")))),
+                        pl.col("procedure").cast(pl.Utf8)))),
         flag(table, masks["resolved_early"], pl.lit("resolved before created")),
         flag(table, masks["answered_early"], pl.lit("first response before created")),
         flag(table, masks["needs_priority"] & ~masks["no_priority"]
              & masks["unknown_priority"], pl.format(
-                 "priority: '{}' is not a priority of {}", pl.col("priority_text"),
-                 pl.col("procedure"))),
+                 "priority: '{}' is not a priority of {}", pl.col("priority_text").cast(pl.Utf8),
+                 pl.col("procedure").cast(pl.Utf8))),
         flag(table, masks["needs_priority"] & masks["no_priority"],
              pl.lit("priority: missing")),
         _repeated_ids(table, repeated) if repeated is not None else None,
