@@ -195,6 +195,17 @@ def test_the_wheel_lists_every_package() -> None:
     assert listed == packages | folders_with_data | {"procflow.templates"}
 
 
+
+def test_the_templates_are_shipped_from_the_top_level_folder_without_a_link_in_src() -> None:
+    """templates/ stays where users see it; the wheel maps it to procflow.templates through
+    package-dir (tests/test_render_wheel.py renders from an installed wheel), so src/ holds
+    no symbolic link that a checkout on another system could break."""
+    tomllib = pytest.importorskip("tomllib")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["setuptools"]["package-dir"]["procflow.templates"] == "templates"
+    assert (ROOT / "templates" / "procedure.md.j2").is_file()
+    assert [path for path in SRC.rglob("*") if path.is_symlink()] == []
+
 def report(src: Path) -> str:
     """The import graph of the source tree ``src`` as text, its totals first."""
     graph = graph_of(src)
