@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from test_browser import ARGS, CHROMIUM, VALID
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -48,8 +49,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                 today=dt.date(2026, 9, 1))
     case = CASES / "step-removed-rewired"
     diff_page = out / "diff.html"
-    diff_page.write_text(html_report(diff_paths(case / "old.yaml", case / "new.yaml",
-                                                keep_models=True)), encoding="utf-8")
+    report = diff_paths(case / "old.yaml", case / "new.yaml", today=dt.date(2026, 9, 1),
+                        keep_models=True)
+    diff_page.write_text(html_report(report), encoding="utf-8")
     return {"procedure": out / "complaint-handling.html",
             "role card": out / "complaint-handling--agent.html",
             "catalog": out / "index.html", "diff": diff_page}

@@ -8,6 +8,7 @@ else may be reported.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from conftest import pair_off
 from procflow.diff.tree import diff_sources, path_sources
 
 CASES = Path(__file__).parent / "diff_cases"
+#: the date the cases are diffed on (the year a changed calendar is compared from)
+TODAY = dt.date(2026, 12, 1)
 NAMES = sorted(p.name for p in CASES.iterdir() if (p / "expected.yaml").exists())
 
 
@@ -51,7 +54,7 @@ def test_case(name: str) -> None:
     case = CASES / name
     expected = yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
     old, new, as_one = path_sources(*sides(case))
-    report = [p.to_json() for p in diff_sources(old, new, as_one=as_one).procedures]
+    report = [p.to_json() for p in diff_sources(old, new, today=TODAY, as_one=as_one).procedures]
     if "procedures" in expected:
         assert [p["id"] for p in report] == [p["id"] for p in expected["procedures"]]
         for wanted, actual in zip(expected["procedures"], report):
@@ -86,6 +89,6 @@ def test_many_files_in_two_processes_give_the_same_report(tmp_path: Path) -> Non
         name = f"moved-{i}.yaml" if i == 7 else f"p{i}.yaml"
         (tmp_path / "new" / name).write_text(text, encoding="utf-8")
     old, new, _ = path_sources(tmp_path / "old", tmp_path / "new")
-    parallel = diff_sources(old, new, jobs=2)
-    assert parallel == diff_sources(old, new, jobs=1)
+    parallel = diff_sources(old, new, today=TODAY, jobs=2)
+    assert parallel == diff_sources(old, new, today=TODAY, jobs=1)
     assert parallel.counts() == {"added": 0, "removed": 0, "changed": 6, "unchanged": 54}

@@ -210,3 +210,35 @@ def test_folder_with_a_broken_file_reports_it(cli, tmp_path: Path) -> None:
     (tmp_path / "new" / "bad.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     result = cli("diff", FOLDERS / "old", tmp_path / "new", expect=2)
     assert "bad.yaml:" in result.stderr and "PF001" in result.stderr
+
+
+def test_today_sets_the_years_a_changed_calendar_is_compared_over(cli, tmp_path: Path) -> None:
+    """A calendar whose Polish holidays are written out for 2026-2030 only is the same as
+    `holidays: {country: PL}` in the years from a 2026 --today (2026-2030), and has more
+    working time once --today moves the years compared past 2030: the date comes from the
+    command line, not from the clock inside the library."""
+    import holidays
+
+    written = sorted(str(day) for day in holidays.country_holidays("PL", years=range(2026, 2031)))
+    office = "{id: office, timezone: Europe/Warsaw, hours: \"08:00-16:00\", holidays: %s}"
+    procedure = ("procflow: 1\nid: service\ntitle: Service\nversion: \"1.0.0\"\n"
+                 "owner: {name: A}\nroles: [{id: agent, name: Agent}]\n"
+                 "steps: [{id: intake, title: Take it, role: agent}]\n"
+                 "slas: [{id: answer, target: 4h, clock: business}]\n")
+    for side, calendar in (("old", "{country: PL}"), ("new", f"[{', '.join(written)}]")):
+        (tmp_path / side / ".git").mkdir(parents=True)
+        (tmp_path / side / "procflow.yaml").write_text(
+            f"procflow: 1\ncalendars: [{office % calendar}]\ndefault_calendar: office\n",
+            encoding="utf-8")
+        (tmp_path / side / "service.yaml").write_text(procedure, encoding="utf-8")
+
+    def answer_change(today: str) -> dict[str, object]:
+        result = cli("diff", tmp_path / "old" / "service.yaml", tmp_path / "new" / "service.yaml",
+                     "--format", "json", "--today", today, expect=0)
+        [change] = json.loads(result.stdout)["procedures"][0]["changes"]
+        return change
+
+    assert answer_change("2026-06-01")["impact"] == "cosmetic"  # the same working time
+    later = answer_change("2031-06-01")
+    assert (later["impact"], later["direction"]) == ("breaking", "tightened")
+    cli("diff", BASE, SAME, "--today", "June", expect=2)

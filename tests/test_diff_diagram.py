@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import pytest
-from test_diff_cases import CASES, NAMES, sides
+from test_diff_cases import CASES, NAMES, TODAY, sides
 
 from procflow.diff.output.diagram import change_diagram, marks, renames
 from procflow.diff.tree import diff_sources, path_sources
@@ -19,7 +19,7 @@ from procflow.render.diagram import build
 
 def changed(name: str) -> list:
     old, new, as_one = path_sources(*sides(CASES / name))
-    report = diff_sources(old, new, as_one=as_one, keep_models=True)
+    report = diff_sources(old, new, today=TODAY, as_one=as_one, keep_models=True)
     return [d for d in report.changed if d.new is not None and d.old is not None]
 
 

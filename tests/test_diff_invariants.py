@@ -24,7 +24,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
-from test_diff_cases import CASES, NAMES, sides
+from test_diff_cases import CASES, NAMES, TODAY, sides
 
 from procflow.diff import diff_paths
 from procflow.diff.changes import Change, ProcedureDiff
@@ -39,7 +39,7 @@ _WHOLE_ITEM = re.compile(r"^\w+\[[^\]]+\]$")  # steps[verify]: an item, not a fi
 
 
 def only(old: Path, new: Path) -> ProcedureDiff:
-    [diff] = diff_paths(old, new).procedures
+    [diff] = diff_paths(old, new, today=TODAY).procedures
     return diff
 
 
@@ -108,8 +108,8 @@ def test_a_case_and_its_reverse_mirror_each_other(old: Path, new: Path) -> None:
 
 
 def test_folders_mirror_each_other() -> None:
-    ahead = diff_paths(CASES / "folders" / "old", CASES / "folders" / "new")
-    back = diff_paths(CASES / "folders" / "new", CASES / "folders" / "old")
+    ahead = diff_paths(CASES / "folders" / "old", CASES / "folders" / "new", today=TODAY)
+    back = diff_paths(CASES / "folders" / "new", CASES / "folders" / "old", today=TODAY)
     swap = {"added": "removed", "removed": "added", "changed": "changed",
             "unchanged": "unchanged"}
     assert {p.id: swap[p.status] for p in ahead.procedures} == \

@@ -230,6 +230,19 @@ def test_same_input_same_dot() -> None:
     assert dot_writer.to_dot(complaint()) == dot_writer.to_dot(complaint())
 
 
+def test_lanes_are_own_roles_then_used_shared_ones_an_own_role_does_not_shadow() -> None:
+    """The lanes follow references.known_roles: a shared role of the same id as an own role
+    is the own one, a shared role no step or escalation names gets no lane."""
+    proc = procedure(roles=[{"id": "agent", "name": "Own agent"}], steps=[
+        {"id": "x", "title": "X", "role": "lead", "next": "y"},
+        {"id": "y", "title": "Y", "role": "agent", "next": "z"},
+        {"id": "z", "title": "Z", "role": "ghost", "end": True}])
+    shared = [Role(id="unused", name="Unused"), Role(id="lead", name="Team lead"),
+              Role(id="agent", name="Shared agent")]
+    assert [(role.id, role.name) for role in diagram.lanes_for(proc, shared)] == [
+        ("agent", "Own agent"), ("lead", "Team lead"), ("ghost", "ghost")]
+
+
 def test_unknown_roles_and_unreachable_cycles_still_draw() -> None:
     proc = procedure(roles=[{"id": "a", "name": "A"}], steps=[
         {"id": "x", "title": "X", "role": "a", "end": True},

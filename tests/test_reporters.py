@@ -248,3 +248,34 @@ def test_sarif_clean_run_has_rules_and_no_results() -> None:
     document = json.loads(render("sarif", ValidationResult([], files=1)))
     jsonschema.validate(document, SARIF_SHAPE)
     assert document["runs"][0]["results"] == []
+
+
+def test_validate_diff_and_review_reporters_have_one_shape() -> None:
+    """Three commands, one shape: a plain name -> function table, each function written as
+    ``reporter(result, stream)``, so adding a format is the same change everywhere."""
+    import inspect
+    import types
+
+    from procflow import review
+    from procflow.diff import output
+
+    for table in (FORMATS, output.FORMATS, review.FORMATS):
+        assert type(table) is dict and table
+        for name, reporter in table.items():
+            assert isinstance(name, str) and isinstance(reporter, types.FunctionType), name
+            parameters = list(inspect.signature(reporter).parameters.values())
+            assert [p.kind for p in parameters] == [inspect.Parameter.POSITIONAL_OR_KEYWORD] * 2
+            assert parameters[1].name == "stream" and parameters[1].annotation == "TextIO"
+
+
+def test_a_validate_reporter_loads_only_its_own_module() -> None:
+    """Choosing a format imports that format's module when it writes, not the others."""
+    script = ("import io, sys\nfrom procflow.lint import ValidationResult\n"
+              "from procflow.report import FORMATS\n"
+              "before = {m for m in sys.modules if m.startswith('procflow.report.')}\n"
+              "FORMATS['json'](ValidationResult(), io.StringIO())\n"
+              "after = {m for m in sys.modules if m.startswith('procflow.report.')}\n"
+              "print(sorted(before), sorted(after))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[] ['procflow.report.json_report']"

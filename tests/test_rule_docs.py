@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from procflow.lint import validate
+from procflow.rule_pages import REGENERATE, pages
 from procflow.rules import Rule, all_rules
-from procflow.rules.docs import REGENERATE, Example, pages, rule_doc
+from procflow.rules.docs import Example, rule_doc
 
 DOCS = Path(__file__).parents[1] / "docs" / "rules"
 TODAY = dt.date(2026, 11, 25)  # the date the PF104 example is written for
@@ -57,6 +60,23 @@ def test_docs_folder_is_generated_from_the_rules() -> None:
     extra = sorted(set(on_disk) - set(expected))
     assert not stale and not extra, (f"docs/rules/ is out of date (changed: {stale}, not "
                                      f"generated: {extra}); regenerate it with: {REGENERATE}")
+
+
+
+def test_the_regenerate_command_writes_the_docs_folder(tmp_path: Path) -> None:
+    """The command the pages and the README name, run as a user runs it, writes exactly the
+    pages of docs/rules/."""
+    command = REGENERATE.split()
+    assert command[:2] == ["python", "-m"] and command[3:] == ["docs/rules"]
+    done = subprocess.run([sys.executable, "-m", command[2], str(tmp_path / "rules")],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    written = {path.name: path.read_text(encoding="utf-8")
+               for path in (tmp_path / "rules").glob("*.md")}
+    on_disk = {path.name: path.read_text(encoding="utf-8") for path in DOCS.glob("*.md")}
+    assert written == on_disk
+    readme = (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert REGENERATE in readme
 
 
 def test_cli_lists_every_rule(cli) -> None:

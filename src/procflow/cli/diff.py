@@ -4,6 +4,7 @@ the report, maps the result to an exit code. Only typer is imported at the top."
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ import typer
 
 from procflow.cli.app import command, emit
 from procflow.cli.completion import git_revisions
-from procflow.cli.options import format_option, output_option
+from procflow.cli.options import Today, format_option, output_option, real_today
 
 if TYPE_CHECKING:
     from procflow.diff.changes import DiffReport
@@ -22,6 +23,7 @@ FORMATS = ("text", "md", "json", "html")  # procflow.diff.output.FORMATS, withou
 
 @command("diff")
 def diff(
+    today: Today,
     paths: list[Path] | None = typer.Argument(
         None, metavar="OLD NEW | PATH", show_default=False,
         help="Two files or two folders to compare (procedures paired by id); with --base, "
@@ -65,7 +67,7 @@ def diff(
     if head is not None and base is None:
         raise UsageError("--head needs --base (procflow diff --base REV --head REV2)")
     # a side that does not load raises LoadFailed: the command wrapper prints its findings
-    report = _report(paths or [], base, head, keep_models=fmt == "html")
+    report = _report(paths or [], base, head, today, keep_models=fmt == "html")
     problems = version_problems(report) if check_version else []
     emit(REPORTERS[fmt], report, output)
     for problem in problems:
@@ -74,17 +76,18 @@ def diff(
     raise typer.Exit(1 if failed else 0)
 
 
-def _report(paths: list[Path], base: str | None, head: str | None, keep_models: bool
-            ) -> DiffReport:
+def _report(paths: list[Path], base: str | None, head: str | None, today: dt.date,
+            keep_models: bool) -> DiffReport:
     from procflow.diff import diff_paths, diff_revisions
     from procflow.errors import UsageError
 
     if base is not None:
-        return diff_revisions(base, head, paths, Path.cwd(), keep_models=keep_models)
+        return diff_revisions(base, head, paths, Path.cwd(), today=today,
+                              keep_models=keep_models)
     if len(paths) != 2:
         raise UsageError("give OLD and NEW (two files or two folders), or --base REV "
                          "[--head REV2] [PATH...]")
-    return diff_paths(paths[0], paths[1], keep_models=keep_models)
+    return diff_paths(paths[0], paths[1], today=today, keep_models=keep_models)
 
 
 @command("git-diff-driver", hidden=True, context_settings={
@@ -110,7 +113,7 @@ def git_diff_driver(ctx: typer.Context, args: list[str] | None = typer.Argument(
     try:
         from procflow.diff.gitdriver import driver_text
 
-        shown = driver_text(args or [])
+        shown = driver_text(args or [], real_today())  # git passes no options
     except Exception as error:  # noqa: BLE001  git treats any exit but 0 as fatal
         from procflow.findings import excerpt
 

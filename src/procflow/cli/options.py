@@ -36,12 +36,20 @@ Paths = Annotated[list[Path] | None, typer.Argument(
     help="Procedure files or folders (default: the project's procedures/ folder). "
     "Example: procedures/")]
 
-#: the date a run takes as today: review due dates, overdue flags, dates written by new/init
+def real_today() -> dt.date:
+    """The real date: the default of ``--today``, and the date of a run that takes no
+    options (git's diff driver)."""
+    return dt.date.today()
+
+
+#: the date a run takes as today: review due dates, overdue flags, dates written by new/init,
+#: the year from which diff compares a changed calendar's working time
 Today = Annotated[dt.date, typer.Option(
-    "--today", metavar="YYYY-MM-DD", parser=_date, default_factory=dt.date.today,
+    "--today", metavar="YYYY-MM-DD", parser=_date, default_factory=real_today,
     show_default=False,
     help="Take this date as today (review due dates, overdue flags, the review date a new "
-    "procedure gets); default: the real date. Example: --today 2026-12-01")]
+    "procedure gets, the year from which diff compares a changed calendar); default: the real "
+    "date. Example: --today 2026-12-01")]
 
 def _capped_jobs(value: int | None) -> int | None:
     """--jobs, at most twice the cores (``--jobs 300`` would start 300 processes), with a

@@ -9,12 +9,16 @@ git's external diff, and ``output/`` holds one reporter per format.
 Library use::
 
     from procflow.diff import diff_paths, diff_revisions
-    report = diff_paths(Path("old/"), Path("new/"))
-    report = diff_revisions("origin/main", None, [Path("procedures")], Path.cwd())
+    report = diff_paths(Path("old/"), Path("new/"), today=date.today())
+    report = diff_revisions("origin/main", None, [Path("procedures")], Path.cwd(),
+                            today=date.today())
+
+``today`` is the year from which a changed calendar's working time is compared.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,20 +27,22 @@ from procflow.diff.changes import Change, DiffReport, ProcedureDiff
 __all__ = ["Change", "DiffReport", "ProcedureDiff", "diff_paths", "diff_revisions"]
 
 
-def diff_paths(old: Path, new: Path, *, keep_models: bool = False) -> DiffReport:
+def diff_paths(old: Path, new: Path, *, today: dt.date, keep_models: bool = False
+               ) -> DiffReport:
     """Two files (compared whatever their ids) or two folders (procedures paired by id)."""
     from procflow.diff.tree import diff_sources, path_sources
 
     old_sources, new_sources, as_one = path_sources(old, new)
-    return diff_sources(old_sources, new_sources, as_one=as_one, keep_models=keep_models)
+    return diff_sources(old_sources, new_sources, today=today, as_one=as_one,
+                        keep_models=keep_models)
 
 
 def diff_revisions(base: str, head: str | None, paths: Sequence[Path], cwd: Path, *,
-                   keep_models: bool = False) -> DiffReport:
+                   today: dt.date, keep_models: bool = False) -> DiffReport:
     """The procedures at git revision ``base`` against ``head`` (None: the working tree),
     limited to ``paths`` (none: the project's ``procedures/`` folder)."""
     from procflow.diff.git import git_sources
     from procflow.diff.tree import diff_sources
 
     old_sources, new_sources = git_sources(base, head, paths, cwd)
-    return diff_sources(old_sources, new_sources, keep_models=keep_models)
+    return diff_sources(old_sources, new_sources, today=today, keep_models=keep_models)

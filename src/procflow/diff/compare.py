@@ -8,6 +8,7 @@ Pure: models in, ``Change`` records out; no I/O, no printing.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -33,10 +34,12 @@ def no_calendars(calendar: str | None) -> Calendar | None:
 
 
 def diff_procedure(old: Procedure | None, new: Procedure | None, *, file: str,
-                   old_file: str | None = None, old_calendars: Calendars = no_calendars,
+                   today: dt.date, old_file: str | None = None,
+                   old_calendars: Calendars = no_calendars,
                    new_calendars: Calendars = no_calendars, keep_models: bool = False,
                    shared_roles: tuple[Role, ...] = ()) -> ProcedureDiff:
-    """The diff of one procedure; ``old`` or ``new`` is None when it was added or removed."""
+    """The diff of one procedure; ``old`` or ``new`` is None when it was added or removed.
+    ``today``: the year from which a changed calendar's working time is compared."""
     present = new or old
     assert present is not None
     changes: list[Change] = []
@@ -45,9 +48,10 @@ def diff_procedure(old: Procedure | None, new: Procedure | None, *, file: str,
         roles = {step.role for step in present.steps}
     else:
         if old != new:
-            changes = Comparison(old, new, old_calendars, new_calendars).changes()
+            changes = Comparison(old, new, old_calendars, new_calendars, today=today).changes()
         elif any(sla.clock == "business" for sla in new.slas):  # procflow.yaml may differ
-            changes = Comparison(old, new, old_calendars, new_calendars).calendar_changes()
+            changes = Comparison(old, new, old_calendars, new_calendars,
+                                 today=today).calendar_changes()
         roles = {role for change in changes for role in change.roles}
         status = "changed" if changes or old.version != new.version else "unchanged"
     return ProcedureDiff(present.id, status, file, old_file, old.version if old else None,
@@ -60,8 +64,8 @@ class Comparison:
     """Two versions of one procedure and the pairing of their items."""
 
     def __init__(self, old: Procedure, new: Procedure, old_calendars: Calendars = no_calendars,
-                 new_calendars: Calendars = no_calendars) -> None:
-        self.old, self.new = old, new
+                 new_calendars: Calendars = no_calendars, *, today: dt.date) -> None:
+        self.old, self.new, self.today = old, new, today
         self.calendars = {"old": old_calendars, "new": new_calendars}
         self.items: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.matching: dict[str, Matching] = {}
@@ -95,7 +99,7 @@ class Comparison:
             if before is None or after is None or before.id != after.id or before == after:
                 continue
             parts = changed_parts(before, after)
-            effect = working_time_effect(before, after)
+            effect = working_time_effect(before, after, self.today)
             said = {"more": "more working time, so every due time comes sooner: tightened",
                     "less": "less working time, so due times come later: loosened",
                     "same": "the same working time", "mixed": "working time both added and "

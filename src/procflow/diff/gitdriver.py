@@ -9,6 +9,7 @@ never fails: a file that does not load gets its diagnostics and a plain line dif
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 
@@ -23,8 +24,8 @@ from procflow.yamlsafe import Limits
 NULL = "/dev/null"
 
 
-def driver_text(args: list[str]) -> Text:
-    """What to show for one file git asks about."""
+def driver_text(args: list[str], today: dt.date) -> Text:
+    """What to show for one file git asks about (``today``: as for ``diff_sources``)."""
     if len(args) == 1:
         return Text(f"procflow: {printable(args[0])} is unmerged; resolve the conflict to see "
                     "its diff\n")
@@ -43,7 +44,7 @@ def driver_text(args: list[str]) -> Text:
     old = _source(old_file, f"a/{path}", path)
     new = _source(new_file, f"b/{new_path}", new_path)
     try:
-        report = diff_sources(old, new, as_one=True)
+        report = diff_sources(old, new, today=today, as_one=True)
     except LoadFailed as failure:
         out.append("".join(f"{finding}\n" for finding in failure.findings))
         out.append(_line_diff(old_file, new_file, path, new_path))

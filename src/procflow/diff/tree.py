@@ -9,6 +9,7 @@ are settled in two worker processes, as ``validate`` does. A side that does not 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,14 +107,17 @@ class _Settled:
         return document.model
 
 
-def diff_sources(old: Sequence[Source], new: Sequence[Source], *, as_one: bool = False,
-                 keep_models: bool = False, jobs: int | None = None) -> DiffReport:
+def diff_sources(old: Sequence[Source], new: Sequence[Source], *, today: dt.date,
+                 as_one: bool = False, keep_models: bool = False, jobs: int | None = None
+                 ) -> DiffReport:
     """Diff two sides. ``as_one``: the sides are one file each, compared whatever their ids.
-    ``keep_models``: keep the loaded procedures on each ``ProcedureDiff`` (for diagrams)."""
+    ``keep_models``: keep the loaded procedures on each ``ProcedureDiff`` (for diagrams).
+    ``today``: the year from which a changed calendar's working time is compared."""
     old_by_key = {source.key: source for source in old}
     new_by_key = {source.key: source for source in new}
     keys = sorted(old_by_key.keys() | new_by_key.keys())
-    pairs = [(old_by_key.get(key), new_by_key.get(key), as_one, keep_models) for key in keys]
+    pairs = [(old_by_key.get(key), new_by_key.get(key), as_one, keep_models, today)
+             for key in keys]
     settled = map_in_processes(_settle, pairs, 1 if keep_models else jobs)
     findings = [f for s in settled for f in s.findings]
     broken = [name for s in settled for name in s.broken]
@@ -124,7 +128,7 @@ def diff_sources(old: Sequence[Source], new: Sequence[Source], *, as_one: bool =
                          "was compared", sorted(findings))
     _refuse_repeated_ids([entry for s in settled for entry in s.ids])
     diffs = [s.diff for s in settled if s.diff is not None]
-    diffs += _pair_by_id([item for s in settled for item in s.loose], keep_models)
+    diffs += _pair_by_id([item for s in settled for item in s.loose], keep_models, today)
     return DiffReport(tuple(sorted(diffs, key=lambda d: (d.id, d.file))))
 
 
@@ -143,8 +147,8 @@ def _refuse_repeated_ids(ids: list[tuple[str, str, str]]) -> None:
                          "with another file; nothing was compared", sorted(findings))
 
 
-def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: bool
-            ) -> _Settled:
+def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: bool,
+            today: dt.date) -> _Settled:
     result = _Settled()
     old_bytes = old.read() if old else None
     new_bytes = new.read() if new else None
@@ -157,7 +161,7 @@ def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: b
                   (("old", old_model, old), ("new", new_model, new))
                   if model is not None and source is not None]
     if old_model is not None and new_model is not None and (as_one or old_model.id == new_model.id):
-        result.diff = _diff(old_model, new_model, old, new, keep_models)
+        result.diff = _diff(old_model, new_model, old, new, keep_models, today)
     else:
         result.loose = [(side, model, source) for side, model, source in
                         (("old", old_model, old), ("new", new_model, new))
@@ -166,20 +170,20 @@ def _settle(old: Source | None, new: Source | None, as_one: bool, keep_models: b
 
 
 def _diff(old: Procedure | None, new: Procedure | None, old_source: Source | None,
-          new_source: Source | None, keep_models: bool) -> ProcedureDiff:
+          new_source: Source | None, keep_models: bool, today: dt.date) -> ProcedureDiff:
     shown, present = new_source or old_source, new or old
     assert shown is not None and present is not None
     project = shown.governing()
     shared_roles = project.shared_roles_in(present.language or project.config.language)
     return diff_procedure(
-        old, new, file=shown.file, old_file=old_source.file if old_source else None,
+        old, new, file=shown.file, today=today, old_file=old_source.file if old_source else None,
         old_calendars=(old_source or shown).governing().calendar,
         new_calendars=project.calendar, keep_models=keep_models,
         shared_roles=tuple(shared_roles.values()))
 
 
-def _pair_by_id(loose: list[tuple[str, Procedure, Source]], keep_models: bool
-                ) -> list[ProcedureDiff]:
+def _pair_by_id(loose: list[tuple[str, Procedure, Source]], keep_models: bool,
+                today: dt.date) -> list[ProcedureDiff]:
     """Pair the procedures that moved to another file (or changed places) by their id."""
     sides = {side: keyed([(m, s) for sd, m, s in loose if sd == side], lambda ms: ms[0].id)
              for side in ("old", "new")}
@@ -187,7 +191,7 @@ def _pair_by_id(loose: list[tuple[str, Procedure, Source]], keep_models: bool
     for key in sorted(sides["old"].keys() | sides["new"].keys()):
         old_model, old_source = sides["old"].get(key, (None, None))
         new_model, new_source = sides["new"].get(key, (None, None))
-        out.append(_diff(old_model, new_model, old_source, new_source, keep_models))
+        out.append(_diff(old_model, new_model, old_source, new_source, keep_models, today))
     return out
 
 

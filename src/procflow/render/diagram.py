@@ -18,6 +18,7 @@ from typing import Literal
 from procflow.durations import Duration
 from procflow.flow import Flow
 from procflow.model import Escalation, Procedure, Role
+from procflow.references import known_roles
 
 WORDS = {"start": "Start", "end": "End", "escalation": "Escalation"}
 Kind = Literal["start", "step", "decision", "end", "escalation"]
@@ -58,12 +59,11 @@ def lanes_for(procedure: Procedure, shared_roles: Sequence[Role] = ()) -> list[R
     roles that a step or an escalation names, then (for a procedure that does not validate)
     unknown role ids in order of first use, labelled with the id."""
     lanes = list(procedure.roles)
-    known = {role.id for role in lanes}
+    own = {role.id for role in lanes}
     used = [step.role for step in procedure.steps] + [e.to for e in procedure.escalations]
-    for role in shared_roles:
-        if role.id in used and role.id not in known:
-            lanes.append(role)
-            known.add(role.id)
+    lanes += [role for role_id, role in known_roles(procedure, shared_roles).items()
+              if role_id not in own and role_id in used]
+    known = {role.id for role in lanes}
     for role_id in used:
         if role_id not in known:
             lanes.append(Role(id=role_id, name=role_id))

@@ -27,10 +27,9 @@ def changed_parts(old: Calendar, new: Calendar) -> list[str]:
     return parts
 
 
-def working_time_effect(old: Calendar, new: Calendar, today: dt.date | None = None
-                        ) -> Effect | None:
+def working_time_effect(old: Calendar, new: Calendar, today: dt.date) -> Effect | None:
     """Whether ``new`` has more working time than ``old`` on every date (``more``), less
-    (``less``), the same, or some of each (``mixed``), from this year over the next few and
+    (``less``), the same, or some of each (``mixed``), from ``today``'s year over the next few and
     every year either calendar names a date in. None when it cannot be decided (another time
     zone moves every working hour, or a calendar that cannot count)."""
     if old.timezone != new.timezone:
@@ -39,7 +38,7 @@ def working_time_effect(old: Calendar, new: Calendar, today: dt.date | None = No
         engines = WorkingTime(old), WorkingTime(new)
     except CalendarError:
         return None
-    this_year = (today or dt.date.today()).year
+    this_year = today.year
     years = {this_year, this_year + YEARS_AHEAD} | _years(old) | _years(new)
     more = less = False
     day, last = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
