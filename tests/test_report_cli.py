@@ -338,3 +338,12 @@ def test_an_sla_without_a_calendar_is_a_one_line_error_from_the_threads(cli, pro
     assert "SLA 'first-response-p1' runs on business hours but names no calendar" in \
         result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_text_report_follows_the_colour_rules_of_every_report(cli, project) -> None:
+    args = ("report", project / "tickets.csv", project / "procedures", "--today", TODAY)
+    coloured = cli(*args, env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[" in coloured.stdout
+    plain = cli(*args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in plain.stdout
+    assert "complaints" in plain.stdout

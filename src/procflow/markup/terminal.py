@@ -18,14 +18,15 @@ Part = tuple[str, str]
 LineWriter = Callable[[Sequence[Part], "str | None"], None]
 
 
-def console(stream: TextIO, *, terminal: bool | None = None) -> Console:
+def console(stream: TextIO, *, terminal: bool | None = None, width: int | None = None) -> Console:
     """A rich console writing to ``stream``; ``terminal`` forces colour on (a pager that git
-    started) or off, else it follows whether ``stream`` is a terminal."""
+    started) or off, else it follows whether ``stream`` is a terminal. A fixed ``width`` is
+    for tables, which then wrap their cells instead of the lines."""
     from rich.console import Console
 
     plain = bool(os.environ.get("NO_COLOR"))
     return Console(file=stream, force_terminal=False if plain else terminal, no_color=plain,
-                   soft_wrap=True, highlight=False, emoji=False)
+                   soft_wrap=width is None, width=width, highlight=False, emoji=False)
 
 
 def styled(stream: TextIO, *, terminal: bool | None = None) -> bool:

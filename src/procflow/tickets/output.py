@@ -149,16 +149,16 @@ def period_text(report: Report) -> str:
 
 
 def write_text(report: Report, stream: TextIO) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     from procflow.findings import printable
+    from procflow.markup import terminal
 
     def shown(text: object) -> str:  # inert for rich markup, emoji codes and the terminal
         return escape(printable(str(text)))
 
-    console = Console(file=stream, highlight=False, soft_wrap=False, emoji=False, width=120)
+    console = terminal.console(stream, width=120)
     console.print(shown(period_text(report)))
     for result in report.procedures:
         console.print(f"\n[bold]{shown(result.procedure.title)}[/bold] "
