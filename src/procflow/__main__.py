@@ -46,8 +46,32 @@ def main() -> None:
             _fail(f"cannot write to standard output: {error.strerror or error}")
         return
     from procflow.cli import app
+    from procflow.cli.app import machine_fault
 
-    app()
+    try:
+        app()
+    except SystemExit:
+        _flush_stdout()  # here, where a failure is one line, not at exit with a traceback
+        raise
+    except BrokenPipeError:  # procflow --help | head -1: the reader went away, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(141) from None
+    except OSError as error:  # --help or a usage message into a full or failing stdout
+        fault = machine_fault(error)
+        if fault is None:
+            raise
+        _fail(fault)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as error:
+        from procflow.cli.app import machine_fault
+
+        _fail(machine_fault(error) or f"cannot write the output: {error.strerror}")
 
 
 if __name__ == "__main__":
