@@ -375,3 +375,51 @@ def test_handles_with_invisible_or_look_alike_characters_are_refused(cli, repo: 
     assert "is not a git host handle" in cli("validate", expect=1).stdout
     result = cli("codeowners", expect=2)
     assert "@acme" not in result.stdout
+
+
+# --- 22: an unreadable sub-folder is never skipped silently -----------------------------------
+
+
+def test_an_unlistable_sub_folder_stops_render_and_diff(cli, repo: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root reads every folder, so the refusal is simulated where the walk lists one."""
+    locked = repo / "procedures" / "locked"
+    locked.mkdir()
+    (locked / "hidden.yaml").write_text(procedure("hidden"), encoding="utf-8")
+    (repo / "old").mkdir()
+    (repo / "old" / "returns.yaml").write_text(procedure("returns"), encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if os.fspath(path).endswith("locked"):  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied",
+                                  os.fspath(path))  # type: ignore[arg-type]
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = cli("render", "-o", "site", "--format", "md", expect=2)
+    assert "locked" in result.stderr and not (repo / "site").exists()
+    result = cli("diff", "old", "procedures", expect=2)
+    assert "locked" in result.stderr and "cannot read the folder" in result.stderr
+
+
+# --- 15: symbolically linked procedures in diff --base / --head -------------------------------
+
+
+def test_odd_links_are_findings_on_both_sides_of_a_diff(cli, git_repo: Path) -> None:
+    """Absolute and relative links out of the repository, a dangling link and a loop: a
+    PF001 finding each, on the revision side and the working-tree side, never exit 3 and
+    never the target's text."""
+    procedures = git_repo / "procedures"
+    (procedures / "abs.yaml").symlink_to("/etc/passwd")
+    (procedures / "rel.yaml").symlink_to("../../../../../../../../etc/hostname")
+    (procedures / "dangling.yaml").symlink_to("nowhere.yaml")
+    (procedures / "loop1.yaml").symlink_to("loop2.yaml")
+    (procedures / "loop2.yaml").symlink_to("loop1.yaml")
+    git(git_repo, "add", ".")
+    git(git_repo, "commit", "-qm", "links")
+    for args in (["--base", "HEAD~1", "--head", "HEAD"], ["--base", "HEAD~1"]):
+        result = cli("diff", *args, expect=2)
+        for name in ("abs", "rel", "dangling", "loop1", "loop2"):
+            assert f"procedures/{name}.yaml:1:1: error PF001" in result.stderr, name
+        assert "root:" not in result.stdout + result.stderr
