@@ -423,3 +423,16 @@ def test_odd_links_are_findings_on_both_sides_of_a_diff(cli, git_repo: Path) -> 
         for name in ("abs", "rel", "dangling", "loop1", "loop2"):
             assert f"procedures/{name}.yaml:1:1: error PF001" in result.stderr, name
         assert "root:" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("content", ["procflow: 1\nlimits: {max_bytes: -1}\n", "a: [\n"])
+@pytest.mark.parametrize("command", [["review"], ["codeowners"], ["review", "--format", "json"]])
+def test_review_and_codeowners_stop_on_a_broken_project_file(cli, repo: Path, content: str,
+                                                             command: list[str]) -> None:
+    (repo / "procflow.yaml").write_text(content, encoding="utf-8")
+    from procflow.project import load_project
+
+    load_project.cache_clear()
+    result = cli(*command, expect=2)
+    assert "procflow.yaml" in result.stderr and "has problems" in result.stderr
+    assert result.stdout == ""
