@@ -101,8 +101,12 @@ def load_procedure(path: Path) -> Document[Any]:
 
 def load_procedures(paths: typing.Sequence[Path]) -> list[Document[Any]]:
     """Load every procedure the paths name, for commands that need them all loaded
-    (render, diff). Raises ``LoadFailed`` with the findings when any does not load."""
-    documents = [load_procedure(path) for path in discover(paths)]
+    (review, codeowners, report). Raises ``LoadFailed`` with the findings when any does not
+    load, or when a project file governing them is broken: never default settings instead."""
+    files = discover(paths)
+    for project in {id(p): p for p in map(project_for, files)}.values():
+        project.require_loaded()
+    documents = [load_procedure(path) for path in files]
     require_loaded(documents)
     return documents
 

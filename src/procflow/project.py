@@ -8,11 +8,12 @@ the working folder or the folder above ``procedures/`` (see ``procflow.roots``).
 from __future__ import annotations
 
 import functools
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from procflow.errors import LoadFailed, UsageError
-from procflow.findings import Finding, Issue, printable
+from procflow.findings import Finding, Issue, display_path, printable
 from procflow.loader import load_document
 from procflow.model import Calendar, ProjectConfig, Role
 from procflow.roots import PROJECT_FILE, project_folder
@@ -99,6 +100,10 @@ def project_from(path: Path, raw: bytes | None = None, label: str | None = None)
     """The project file at ``path``, or ``raw`` bytes that came from there (a git blob, named
     ``label`` in diagnostics), read with the default bounds whatever it says itself; a
     broken one gives findings and default settings."""
+    if raw is None and _special(path):  # a pipe would block, a device never end
+        return Project(path, findings=[Finding(display_path(path), 1, 1, "PF001",
+                                               "not a regular file (a pipe or a device); "
+                                               "not read")])
     document = load_document(path, ProjectConfig, Limits(), raw=raw, label=label)
     if document.model is None:
         return Project(path, findings=document.findings)
@@ -108,6 +113,14 @@ def project_from(path: Path, raw: bytes | None = None, label: str | None = None)
     except UsageError:
         project.findings.append(document.finding(Issue("PF003", _OUTSIDE, ("templates",))))
     return project
+
+
+def _special(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False  # the loader says why it cannot be read
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def project_for(start: Path) -> Project:

@@ -67,7 +67,9 @@ def project_folder(start: Path) -> Path | None:
 
 @functools.lru_cache(maxsize=256)
 def _project_between(folder: Path, stop: Path) -> Path | None:
-    if (folder / PROJECT_FILE).is_file():
+    # anything of that name (a folder, a pipe, a dangling link) is the project file: loading
+    # it gives a finding, where skipping it would go on silently with default settings
+    if os.path.lexists(folder / PROJECT_FILE):
         return folder
     if folder == stop or folder.parent == folder:
         return None

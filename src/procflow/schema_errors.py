@@ -126,6 +126,8 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
         return Issue("PF003", _pattern_message(loc, name, value, data), loc)
     if kind == "value_error":
         return _value_error(item, value, place, loc)
+    if kind == "string_too_long" and name == "language":
+        return Issue("PF003", _pattern_message(loc, name, value, data), loc)
     if kind == "too_short" and name == "branches":
         return Issue("PF003", f"{place}: a decision needs at least two branches "
                      "(for one way on, use next:)", loc)
@@ -216,6 +218,9 @@ def _pattern_message(loc: YamlPath, name: str, value: Any, data: Any) -> str:
         return f"{place}: '{text}' is not a git host handle such as @user or @org/team"
     if name == "hours":
         return f"{place}: '{text}' is not a working-hours range such as \"08:00-16:00\""
+    if name == "language":  # a tag names label catalogues (i18n/<tag>.yaml): never a path
+        return (f"{place}: '{text}' is not a language tag such as en, pl or pt-BR (letters, "
+                "digits and hyphens, at most 35 characters)")
     if name == "disable" or (len(loc) > 1 and loc[-2] in ("disable", "severity")):
         return f"{place}: '{text}' is not a rule code such as PF104"
     suggestion = suggest_slug(str(value))

@@ -9,6 +9,7 @@ core inside its function.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import importlib
 import os
@@ -250,6 +251,10 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 raise typer.Exit(141) from None
             except Exception as error:  # noqa: BLE001  the one place a bug becomes exit 3
+                fault = machine_fault(error)
+                if fault is not None:  # a full disk or a failing device: not a bug
+                    typer.echo(f"procflow: {fault}", err=True)
+                    raise typer.Exit(2) from None
                 if _state.get("traceback"):
                     raise
                 typer.echo(printable(f"procflow: internal error ({type(error).__name__}: "
@@ -261,6 +266,25 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
         return function
 
     return register
+
+
+#: errors of the machine, not of procflow: a full disk or quota, a failing device, a
+#: read-only file system (``procflow validate > /dev/full``)
+_MACHINE_FAULTS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EROFS})
+
+
+def machine_fault(error: BaseException) -> str | None:
+    """One line for an ``OSError`` that is the machine's fault, writing standard output or
+    a file; None for any other error (a bug: exit 3). Standard output is then pointed at
+    /dev/null, so the exit does not fail a second time flushing it."""
+    from procflow.findings import printable
+
+    if not isinstance(error, OSError) or error.errno not in _MACHINE_FAULTS:
+        return None
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    where = printable(os.fsdecode(error.filename)) if error.filename else "the output"
+    return f"cannot write {where}: {error.strerror}"
 
 
 def emit(reporter: Callable[[R, TextIO], None], result: R, output: Path | None = None) -> None:

@@ -3,6 +3,8 @@ caret under the column. Colour only on a terminal; rich honours ``NO_COLOR``."""
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -18,6 +20,8 @@ def _source_lines(file: str) -> tuple[str, ...]:
     if link_outside(Path(file)) is not None:  # its findings say why; never quote it
         return ()
     try:
+        if not stat.S_ISREG(os.stat(file).st_mode):  # a pipe would block: nothing to quote
+            return ()
         with open(file, encoding="utf-8-sig", errors="replace") as handle:
             return tuple(handle.read(2_000_000).splitlines())
     except OSError:
