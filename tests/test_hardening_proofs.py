@@ -436,3 +436,18 @@ def test_review_and_codeowners_stop_on_a_broken_project_file(cli, repo: Path, co
     result = cli(*command, expect=2)
     assert "procflow.yaml" in result.stderr and "has problems" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("reserved", ["index", "procflow"])
+def test_validate_reports_a_reserved_procedure_id(cli, tmp_path, reserved) -> None:
+    """``render`` cannot write a procedure called index (the catalog) or procflow (the
+    project file): validate says so before a render fails on it."""
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "procedures"
+    folder.mkdir()
+    (folder / "p.yaml").write_text(
+        f"procflow: 1\nid: {reserved}\ntitle: T\nversion: \"1.0.0\"\nowner: {{name: A}}\n"
+        "roles:\n  - {id: agent, name: Agent}\nsteps:\n  - {id: s, title: S, role: agent}\n",
+        encoding="utf-8")
+    result = cli("validate", folder, expect=1)
+    assert f"p.yaml:2:5: error PF003 id: the id '{reserved}' is reserved" in result.stdout

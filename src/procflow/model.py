@@ -19,6 +19,7 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic.config import JsonDict
@@ -33,6 +34,9 @@ LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 VERSION_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+#: procedure ids a file may not take: ``procflow.yaml`` is the project file and ``index`` the
+#: rendered catalog (index.md, index.html)
+RESERVED_IDS = frozenset({"procflow", "index"})
 Text = Annotated[str, StringConstraints(min_length=1)]
 Version = Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
 LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN, max_length=35)]
@@ -302,7 +306,7 @@ class Procedure(Model):
         "$id": "https://procflow.dev/schema/procedure-1.json"})
 
     procflow: Literal[1] = Field(description="Format version; always 1")
-    id: Slug
+    id: Slug = Field(json_schema_extra={"not": {"enum": sorted(RESERVED_IDS)}})
     title: Text
     version: Version = Field(description='MAJOR.MINOR.PATCH as a quoted string, e.g. "1.3.0"')
     status: Literal["draft", "active", "retired"] = "draft"
@@ -322,6 +326,15 @@ class Procedure(Model):
     escalations: list[Escalation] = []
     templates: list[Template] = []
     kpis: list[Kpi] = []
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_IDS:
+            raise ValueError(f"the id '{value}' is reserved: '{value}.yaml' or its page would "
+                             "take the place of the project file or the catalog; choose "
+                             "another id")
+        return value
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

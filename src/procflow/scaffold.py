@@ -17,6 +17,7 @@ from pathlib import Path
 from procflow import __version__
 from procflow.errors import UsageError
 from procflow.findings import display_path, printable
+from procflow.model import RESERVED_IDS
 from procflow.procedures import discover
 from procflow.safe_write import check_target, write_text
 
@@ -70,10 +71,6 @@ def git_identity(folder: Path) -> tuple[str | None, str | None]:
 
 def title_from_id(procedure_id: str) -> str:
     return procedure_id.replace("-", " ").capitalize()
-
-
-#: ids whose file would shadow procflow's own: the project file, the catalog page
-RESERVED_IDS = frozenset({"procflow", "index"})
 
 
 def check_id(procedure_id: str) -> None:
