@@ -306,7 +306,7 @@ class Procedure(Model):
         "$id": "https://procflow.dev/schema/procedure-1.json"})
 
     procflow: Literal[1] = Field(description="Format version; always 1")
-    id: Slug = Field(json_schema_extra={"not": {"enum": sorted(RESERVED_IDS)}})
+    id: Slug = Field(json_schema_extra={"not": {"enum": [*sorted(RESERVED_IDS)]}})
     title: Text
     version: Version = Field(description='MAJOR.MINOR.PATCH as a quoted string, e.g. "1.3.0"')
     status: Literal["draft", "active", "retired"] = "draft"
