@@ -221,6 +221,8 @@ class Staging:
         self.made: dict[str, tuple[str, str]] = {}  # name -> (sha256, key of the inputs)
         self.kept: list[str] = []  # listed files this run makes again unchanged
         self.summaries: dict[str, str] = {}  # key of the inputs -> catalog row (JSON)
+        self.listing: list[tuple[str, str, int, int, str]] = []  # the manifest's file lines
+        self.rows: list[tuple[str, str]] = []  # and its catalog rows (key, JSON)
         self.keep = False  # set when old files could not be put back: they wait in folder
 
     def write(self, name: str, data: str | bytes, key: str = "") -> None:
