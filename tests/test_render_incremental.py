@@ -253,3 +253,18 @@ def test_a_duplicate_id_of_an_unchanged_procedure_is_still_refused(
                  "--allow-errors")
     assert result.exit_code in (1, 2) and "phone-intake" in result.stderr
     assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
+
+
+def test_a_failed_incremental_run_leaves_the_site_and_its_list_as_they_were(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    procedures, out = valid_project / "procedures", tmp_path / "site"
+    render(cli, procedures, out)
+    change(procedures / "it-access.yaml", "title: ", "title: New ")
+    (out / "it-access.svg").unlink()
+    (out / "it-access.svg").mkdir()  # a folder where a file goes stops the run before a move
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    stamps = times(out)
+    result = cli("render", procedures, "-o", out, "--by-role", "--today", TODAY)
+    assert result.exit_code == 2 and "a folder has that name" in result.stderr
+    assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
+    assert times(out) == stamps
