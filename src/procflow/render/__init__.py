@@ -11,7 +11,10 @@ and ``engine``; files go through
 
 A file is loaded where it is rendered (``render_file``): with many files, in worker processes
 (forked, so they start at once with everything imported) that get file paths in small chunks
-and send back only the file names they staged and the procedure, for the catalog.
+and send back only the file names they staged and the procedure, for the catalog. A file whose
+inputs and files are unchanged since the last run is not even loaded: its row in the catalog
+comes from the manifest (``summary``), unless the catalog is made with templates of the
+user's own (they may read any field of a procedure).
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ if TYPE_CHECKING:
     from procflow.model import Procedure
     from procflow.render.environment import Source
     from procflow.render.pages import RoleRef
-    from procflow.render.write import Staging
+    from procflow.render.summary import Summary
+    from procflow.render.write import Manifest, Staging
 
 FORMATS = ("md", "html", "svg", "png", "dot")
 DEFAULT_FORMATS = ("md", "html", "svg")
@@ -54,12 +58,15 @@ class Settings:
 class Plan:
     """How one file is rendered: with its own project's settings and templates (resolved
     once per project), the key of its inputs, and ``reuse``: the files of an earlier run
-    made from the same inputs and still in place (then it is only loaded, for the catalog)."""
+    made from the same inputs and still in place (then it is only loaded, for the catalog),
+    and with them ``summary``, its row in the catalog as the manifest keeps it (then it is not
+    even loaded)."""
 
     project_file: Path | None
     templates: Source
     key: str
     reuse: tuple[str, ...] | None = None
+    summary: Summary | None = None
     errors: tuple[str, ...] = ()  # rule errors shown in a banner (render --allow-errors)
 
 
@@ -89,6 +96,7 @@ class Rendered:
     pages: dict[str, str] = field(default_factory=dict)  # suffix -> file
     cards: list[tuple[RoleRef, dict[str, str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    stored: Summary | None = None  # not loaded: its catalog row from the manifest
 
     @property
     def procedure(self) -> Procedure:
@@ -150,6 +158,8 @@ def render_site(
             ours = {name for plan in plans for name in plan.reuse or ()} | set(catalog)
             if not prune or set(manifest.entries) <= ours:  # and nothing to prune
                 return Site([], [], [], len(plans))  # nothing changed: nothing to do
+        if _catalog_reads_summaries(catalog_plan.templates):
+            plans = [_summarized(plan, manifest) if plan.reuse else plan for plan in plans]
     staging = Staging(root, manifest)
     try:
         settings = Settings(staging.folder, formats, by_role, day,
@@ -210,6 +220,52 @@ def _plans(files: Sequence[Path], templates_dir: Path | None, options: str,
                                                 templates_digest))
 
 
+def _catalog_reads_summaries(templates: Source) -> bool:
+    """Whether the catalog is made by built-in templates only, which read only what a
+    ``Summary`` keeps: none of the templates they reach is overridden in the user's folder.
+    A user's own may read any field of a procedure: then every procedure is loaded."""
+    if templates.user_dir is None:
+        return True
+    import jinja2
+    from jinja2 import meta
+
+    from procflow.render.environment import builtin_dir
+
+    parser = jinja2.Environment()
+    todo = [("index.md.j2", False), ("index.html.j2", False)]  # (name, packaged one named)
+    seen: set[tuple[str, bool]] = set()
+    while todo:
+        name, packaged = todo.pop()
+        if (name, packaged) in seen:
+            continue
+        seen.add((name, packaged))
+        if not packaged and (templates.user_dir / name).exists():
+            return False
+        try:
+            found = meta.find_referenced_templates(
+                parser.parse((builtin_dir() / name).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, jinja2.TemplateError):
+            return False
+        for reference in found:
+            if reference is None:  # a name computed while rendering: could be anything
+                return False
+            default = reference.startswith("default/")
+            todo.append((reference.removeprefix("default/"), default))
+    return True
+
+
+def _summarized(plan: Plan, manifest: Manifest) -> Plan:
+    """The plan of an unchanged file with its catalog row from the manifest, when it has a
+    valid one naming exactly the files in place; else a plan to render it again (which
+    writes a valid row: a manifest of an older procflow, or a forged one, heals)."""
+    from procflow.render.summary import Summary
+
+    summary = Summary.from_json(manifest.summaries.get(plan.key))
+    if summary is None or summary.file_names() != set(plan.reuse or ()):
+        return dataclasses.replace(plan, reuse=None)
+    return dataclasses.replace(plan, summary=summary)
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -231,18 +287,26 @@ def _digest(*parts: str | bytes) -> str:
 def _stage(files: Sequence[Path], plans: Sequence[Plan], settings: Settings,
            staging: Staging, progress: Callable[[], None] | None,
            jobs: int | None) -> tuple[list[str], list[Rendered]]:
-    """Render every file (or only load those reused) into the staging folder; return the
-    warnings and the results (for the catalog)."""
+    """Render every file (or only load those reused, or only take the catalog row of those
+    summarized) into the staging folder; return the warnings and the results (for the
+    catalog), in the order of ``files``."""
+    from procflow.loader import Document
     from procflow.parallel import imap_in_processes
     from procflow.procedures import require_loaded
 
-    results = []
-    work = imap_in_processes(render_file, [(path, settings, plan)
-                                           for path, plan in zip(files, plans, strict=True)], jobs,
+    results: list[Rendered] = []
+    todo = [(path, settings, plan) for path, plan in zip(files, plans, strict=True)
+            if plan.summary is None]
+    work = imap_in_processes(render_file, todo, jobs,
                              chunk=8)  # a procedure takes milliseconds: small chunks
     with contextlib.closing(work) as rendered:
-        for result in rendered:  # closing: workers stop before the staging goes away
-            results.append(result)
+        for path, plan in zip(files, plans, strict=True):
+            if plan.summary is None:
+                results.append(next(rendered))  # closing: workers stop before the staging
+            else:                               # goes away
+                results.append(Rendered(Document(path, model=plan.summary.stand_in()),
+                                        plan.summary.language, plan.key,
+                                        reused=list(plan.reuse or ()), stored=plan.summary))
             if progress:
                 progress()
     require_loaded([result.document for result in results])
@@ -250,7 +314,22 @@ def _stage(files: Sequence[Path], plans: Sequence[Plan], settings: Settings,
     for result in results:
         staging.adopt(result.made, result.key)
         staging.keep_unchanged(result.reused)
+        staging.summarize(result.key, (result.stored or _summary(result, settings)).to_json())
     return [text for result in results for text in result.warnings], results
+
+
+def _summary(result: Rendered, settings: Settings) -> Summary:
+    """The catalog row of a procedure rendered or loaded in this run."""
+    from procflow.render.pages import review_due
+    from procflow.render.summary import Summary
+
+    return Summary.of(result.procedure, result.language, _pages_in_order(result),
+                      result.cards, review_due(result.procedure, settings.today)[0])
+
+
+def _pages_in_order(result: Rendered) -> dict[str, str]:
+    """Suffix -> file name of the procedure's pages, in the order of ``FORMATS``."""
+    return {f".{fmt}": result.pages[f".{fmt}"] for fmt in FORMATS if f".{fmt}" in result.pages}
 
 
 @contextlib.contextmanager
@@ -435,10 +514,9 @@ def _catalog(results: Sequence[Rendered], settings: Settings,
     main = project_language or (languages[0] if len(languages) == 1 else "en")
     others = [language for language in dict.fromkeys(lang.lower() for lang in languages)
               if language != main.lower()]
-    entries = [catalog_entry(result.procedure,
-                             {f".{fmt}": result.pages[f".{fmt}"] for fmt in FORMATS
-                              if f".{fmt}" in result.pages}, result.cards, settings.today,
-                             result.language)
+    entries = [result.stored.entry(settings.today, result.procedure) if result.stored is not None
+               else catalog_entry(result.procedure, _pages_in_order(result), result.cards,
+                                  settings.today, result.language)
                for result in results]
     catalogs = {main: None, **{language: language for language in others}}
     links = [CatalogLink(language, language_name(language),

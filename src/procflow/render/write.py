@@ -13,7 +13,9 @@ The manifest (``MANIFEST``) lists every file procflow wrote into the folder, wit
 of its content as written, its size and time, and the key of its inputs (``render`` hashes
 the procedure file, the project file, the templates, procflow's version and the options).
 The next run leaves an output whose inputs and file are unchanged alone (``Manifest``), and a
-staged file identical to the one in place is not moved (its time stays). ``--prune`` removes
+staged file identical to the one in place is not moved (its time stays). Next to the files, it
+keeps each procedure's row in the catalog by the key of its inputs (``render.summary``: the
+catalog made again needs no unchanged procedure loaded). ``--prune`` removes
 only listed files that procflow can produce (``producible``) and whose content still has the
 recorded hash: a forged or foreign list, or a file edited since, removes nothing.
 """
@@ -44,6 +46,9 @@ _CATALOG_LANGUAGE = re.compile(f"^{_TAG}$")
 _CATALOG_NAME = re.compile(rf"^index\.{_TAG}\.(md|html)$")
 _SUFFIXES = (".md", ".html", ".svg", ".png", ".dot")  # what render writes
 _HEX = re.compile(r"^[0-9a-f]{64}$")
+#: a manifest line keeping a procedure's catalog row: ``#catalog<TAB>key<TAB>JSON``; an older
+#: procflow reads it as a comment
+_SUMMARY = "#catalog"
 
 
 def producible(name: str) -> bool:
@@ -76,6 +81,9 @@ class Manifest:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.entries: dict[str, Entry] = {}
+        #: key of the inputs -> the procedure's catalog row as written (JSON, not validated:
+        #: ``render.summary.Summary.from_json`` does it when the row is used)
+        self.summaries: dict[str, str] = {}
         try:
             path = root / MANIFEST
             if stat.S_ISREG(path.lstat().st_mode):  # not a link, a pipe or a device
@@ -83,6 +91,7 @@ class Manifest:
                     text = stream.read(_MANIFEST_MAX + 1)
                 if len(text) <= _MANIFEST_MAX:  # a longer one is not procflow's: no cut names
                     self.entries = dict(_entries(text))
+                    self.summaries = dict(_summaries(text))
         except (OSError, UnicodeDecodeError):
             pass  # no manifest, or not one procflow wrote
         self.by_key: dict[str, list[str]] = {}
@@ -118,6 +127,16 @@ class Manifest:
                 return digest(stream.read(entry.size + 1)) == entry.sha256
         except OSError:
             return False
+
+
+def _summaries(text: str) -> list[tuple[str, str]]:
+    found = []
+    for line in text.splitlines():
+        if line.startswith(_SUMMARY + "\t"):
+            parts = line.split("\t")
+            if len(parts) == 3:
+                found.append((parts[1], parts[2]))
+    return found
 
 
 def _entries(text: str) -> list[tuple[str, Entry]]:
@@ -184,7 +203,8 @@ def write_staged(folder: Path, name: str, data: str | bytes) -> str:
 _MANIFEST_HEAD = (
     "# procflow render: the files it wrote here. Fields: name, SHA-256 as written, size,\n"
     "# time (ns), key of the inputs. --prune removes listed files a run no longer makes, only\n"
-    "# when their content is unchanged; files not listed are never touched.\n")
+    "# when their content is unchanged; files not listed are never touched. #catalog lines:\n"
+    "# key of the inputs, the procedure's row in the catalog (JSON).\n")
 
 
 class Staging:
@@ -200,6 +220,9 @@ class Staging:
         self.names: list[str] = []
         self.made: dict[str, tuple[str, str]] = {}  # name -> (sha256, key of the inputs)
         self.kept: list[str] = []  # listed files this run makes again unchanged
+        self.summaries: dict[str, str] = {}  # key of the inputs -> catalog row (JSON)
+        self.listing: list[tuple[str, str, int, int, str]] = []  # the manifest's file lines
+        self.rows: list[tuple[str, str]] = []  # and its catalog rows (key, JSON)
         self.keep = False  # set when old files could not be put back: they wait in folder
 
     def write(self, name: str, data: str | bytes, key: str = "") -> None:
@@ -216,6 +239,14 @@ class Staging:
     def keep_unchanged(self, names: list[str]) -> None:
         """Listed files whose inputs did not change: not made again, still this run's."""
         self.kept.extend(names)
+
+    def summarize(self, key: str, summary: str) -> None:
+        """Keep the catalog row (one line of JSON) of the procedure made from inputs with
+        ``key`` in the manifest."""
+        if "\t" in summary or len(summary.splitlines()) != 1:
+            raise ProcflowError(f"refusing to list a catalog row that is not one line: "
+                                f"{summary[:80]!r}")
+        self.summaries[key] = summary
 
     def commit(self, prune: bool = False) -> tuple[list[Path], list[str]]:
         """Move every staged file into place; all or none. A staged file identical to the
@@ -259,11 +290,16 @@ class Staging:
             entry = self.manifest.entries[name]
             lines.append((name, entry.sha256, entry.size, entry.mtime_ns, entry.key))
         self.listing = sorted(lines)
+        # the rows of the procedures whose files are listed: this run's, else the earlier one's
+        keys = sorted({line[4] for line in lines})
+        rows = {**self.manifest.summaries, **self.summaries}
+        self.rows = [(key, rows[key]) for key in keys if key in rows]
         self._write_manifest(self.folder / MANIFEST)
 
     def _write_manifest(self, path: Path) -> None:
         text = _MANIFEST_HEAD + "".join("\t".join(map(str, line)) + "\n"
-                                        for line in self.listing)
+                                        for line in self.listing) \
+            + "".join(f"{_SUMMARY}\t{key}\t{row}\n" for key, row in self.rows)
         try:
             with open(path, "w", encoding="utf-8") as stream:
                 stream.write(text)
