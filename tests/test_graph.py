@@ -305,3 +305,17 @@ def test_first_use_hides_only_the_known_harmless_warnings(
                     b"Falling back to width of space character\n")
         os.write(2, b"Error: something real\n")
     assert capfd.readouterr().err == "Error: something real\n"
+
+
+def test_the_points_of_an_edge_are_written_as_each_point_would_be() -> None:
+    # an edge's points are formatted together (speed, issue 11): every coordinate to a tenth
+    # of a point without a trailing .0 and never -0, as one point is written alone
+    rnd = random.Random(11)
+    values = [0.0, -0.0, 0.04, -0.04, -0.05, 0.05, 0.96, -0.96, 10.0, -10.0, 9.95, -100.04]
+    values += [rnd.uniform(-3000, 3000) for _ in range(2000)]
+    values += [round(rnd.uniform(-50, 50), rnd.randint(0, 2)) for _ in range(2000)]
+    for height in (0.0, 4156.4, 0.04):
+        writer = dot_writer._Writer.__new__(dot_writer._Writer)
+        writer.height = height
+        points = [(rnd.choice(values), rnd.choice(values)) for _ in range(5000)]
+        assert writer.points(points) == " ".join(writer.xy(x, y) for x, y in points)

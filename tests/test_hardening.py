@@ -736,3 +736,41 @@ def test_the_sandbox_remembers_jinjas_verdicts_and_still_refuses_twice() -> None
         # str.format stays wrapped by the sandbox: no way to a private attribute through it
         assert ours.from_string("{{ text.format(text) }}").render(text="{0.__class__}") == ""
         assert ours.from_string("{{ text.upper() }}").render(text="a") == "A"
+
+
+def test_the_sandbox_remembers_which_calls_are_plain_and_still_refuses_twice() -> None:
+    """Calls of a view's methods and of the labels skip the sandbox's checks once they passed
+    them (issue 11, speed): a method marked unsafe (or ``alters_data``) is refused on every
+    call, one that asks for jinja's context still gets it, and loop variables never reach
+    the method."""
+    from jinja2 import pass_context
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import unsafe
+
+    from procflow.render.environment import _Sandbox
+
+    class View:
+        def plain(self, n: int, **extra: object) -> str:
+            return f"plain {n} {sorted(extra)}"
+
+        @unsafe
+        def dangerous(self) -> str:
+            return "ran"
+
+        def alters(self) -> str:
+            return "ran"
+
+        alters.alters_data = True  # type: ignore[attr-defined]
+
+        @pass_context
+        def with_context(self, context: object) -> str:
+            return type(context).__name__
+
+    sandbox = _Sandbox()
+    loop = "{% for n in [1, 2] %}{{ view.plain(n) }};{% endfor %}"
+    for _ in range(3):  # the second and third time the verdicts come from memory
+        assert sandbox.from_string(loop).render(view=View()) == "plain 1 [];plain 2 [];"
+        assert sandbox.from_string("{{ view.with_context() }}").render(view=View()) == "Context"
+        for name in ("dangerous", "alters"):
+            with pytest.raises(SecurityError):
+                sandbox.from_string(f"{{{{ view.{name}() }}}}").render(view=View())

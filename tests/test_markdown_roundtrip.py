@@ -232,3 +232,15 @@ def test_an_attribute_list_closed_on_a_later_line_of_the_value_reads_back() -> N
     """The lines of a value are joined by `<br>` into one source line (found by hypothesis)."""
     check_round_trip("{{\n{.c}")
     assert escape("{{ case_id }}\nand {{ name }}") == "{{ case_id }}<br>and {{ name }}"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(), st.lists(PIECES, min_size=1, max_size=8).map("".join)),
+       st.booleans())
+def test_text_the_quick_test_passes_escapes_as_the_long_way_would(value: str,
+                                                                  line_start: bool) -> None:
+    # escaping takes a short cut for text no escape acts on (most of a page); it must
+    # give what escaping line by line gives
+    from procflow.markup.markdown import _escape_lines, _escape_text
+
+    assert _escape_text.__wrapped__(value, line_start) == _escape_lines(value, line_start)

@@ -73,8 +73,20 @@ def escape(text: object) -> str:
     return _escape_text(str(text))
 
 
+#: a character that some escape acts on (``_ALWAYS``, ``_CONTEXT_RE``, a line break); text
+#: without one, and without leading blanks, is its own inline escape (most names and prose)
+_ACTIVE_RE = re.compile("[`*\\[|~\\\\_&<>{#\\]\ue000\r\n]")
+
+
 @functools.lru_cache(maxsize=8192)  # labels and names repeat on every page
 def _escape_text(text: str, line_start: bool = True) -> str:
+    if not _ACTIVE_RE.search(text) and text[:1] not in (" ", "\t"):
+        return _line_start(text) if line_start else text
+    return _escape_lines(text, line_start)
+
+
+def _escape_lines(text: str, line_start: bool) -> str:
+    """``_escape_text`` the long way, line by line (what the quick test above skips)."""
     parts = _NEWLINE_RE.split(text)
     # the lines are joined by `<br>` into one source line: an attribute list of
     # Python-Markdown may close on a later one, so each line knows the `}` after it

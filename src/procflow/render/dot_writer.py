@@ -14,6 +14,7 @@ arguments, so golden files can snapshot it.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from procflow.durations import Duration
@@ -64,6 +65,11 @@ def _num(value: float) -> str:
     """A coordinate, to a tenth of a point."""
     text = f"{value:.1f}".removesuffix(".0")
     return "0" if text == "-0" else text
+
+
+#: what ``_num`` drops or rewrites in a list of numbers with one decimal each
+_POINT_ZERO = re.compile(r"\.0(?=[ ,]|$)")
+_MINUS_ZERO = re.compile(r"(?<![0-9.])-0(?=[ ,]|$)")
 
 
 def _h(text: str, limit: int | None = None) -> str:
@@ -164,6 +170,12 @@ class _Writer:
         """A point in Graphviz's coordinates, where y grows upwards."""
         return f"{_num(x)},{_num(self.height - y)}"
 
+    def points(self, points: Sequence[tuple[float, float]]) -> str:
+        """``xy`` of many points, blank-separated: formatted at once and then shortened as
+        ``_num`` does (an edge has dozens of points, and this is most of the DOT text)."""
+        text = " ".join([f"{x:.1f},{self.height - y:.1f}" for x, y in points])
+        return _MINUS_ZERO.sub("0", _POINT_ZERO.sub("", text))
+
     def text(self) -> str:
         layout = self.layout
         fill, stroke = _COLORS["step"]
@@ -236,7 +248,7 @@ class _Writer:
         attrs = _attrs(
             id=f"{self.prefix}-l{k + 1}", **{"class": kind if kind != "flow" else None},
             color=color, fontcolor=fontcolor, style=style,
-            pos=f"e,{self.xy(*end)} " + " ".join(self.xy(x, y) for x, y in spline),
+            pos=f"e,{self.xy(*end)} " + self.points(spline),
             label=_label([(line, "plain") for line in route.label_lines]) if centre else None,
             lp=self.xy(*centre) if centre else None)
         source, target = layout.boxes[link.source], layout.boxes[link.target]

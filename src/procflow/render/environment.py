@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import _PassArg
 from markupsafe import Markup
 
 from procflow.errors import ProcflowError, UsageError
@@ -74,12 +76,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._safe: dict[tuple[type, str], bool] = {}
+        self._safe_names: dict[type, set[str]] = {}  # the attributes found safe, per type
+        self._plain: dict[object, bool] = {}  # callable -> safe and wants no jinja context
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``obj.attribute`` as jinja's sandbox gives it, without its checks when the
         attribute was found safe on this type before and its value is not a method (only a
         method can be ``str.format``, which the sandbox wraps)."""
-        if self._safe.get((type(obj), attribute)):
+        names = self._safe_names.get(type(obj))
+        if names is not None and attribute in names:
             try:
                 value = getattr(obj, attribute)
             except AttributeError:
@@ -89,11 +94,37 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                     return value
         return super().getattr(obj, attribute)
 
+    def call(__self, __context: Context, __obj: Any, *args: Any,  # noqa: N805
+             **kwargs: Any) -> Any:
+        """``__obj(*args, **kwargs)`` as the sandbox calls it, its checks remembered for
+        what a page calls hundreds of times (the labels, a view's methods): per function
+        for a bound method (whose attributes are its function's) and per type for the
+        labels. A callable that the sandbox refuses or that wants the context (jinja's
+        ``pass_context``...) always takes the sandbox's own way."""
+        kind = type(__obj)
+        key = __obj.__func__ if kind is types.MethodType else kind if kind is Labels else None
+        if key is not None:
+            plain = __self._plain.get(key)
+            if plain is None:
+                plain = __self._plain[key] = __self.is_safe_callable(__obj) and not any(
+                    _PassArg.from_obj(part) for part in (__obj, __obj.__call__))
+            if plain:
+                kwargs.pop("_loop_vars", None)  # what jinja passes for a context it is
+                kwargs.pop("_block_vars", None)  # not asked for
+                try:
+                    return __obj(*args, **kwargs)
+                except StopIteration:  # as jinja's Context.call
+                    return __self.undefined("value was undefined because a callable raised "
+                                            "a StopIteration exception")
+        return super().call(__context, __obj, *args, **kwargs)
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
         safe = self._safe.get(key)
         if safe is None:
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+            if safe:
+                self._safe_names.setdefault(type(obj), set()).add(attr)
         return safe
 
 

@@ -94,7 +94,7 @@ def beyond_font(text: str) -> bool:
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """An estimate of the width in points of ``text`` in DejaVu Sans (bold is ~10% wider)."""
-    return sum(_em(ch) for ch in text) * size * (1.12 if bold else 1.0)
+    return sum(map(_em, text)) * size * (1.12 if bold else 1.0)
 
 
 def wrap(text: str, width: float, size: float, max_lines: int,
@@ -442,13 +442,19 @@ class Layout:
             box.entries.clear()
             self.occupied.add((box.col, box.rank))
         placed: list[Route] = []
-        self.runs: tuple[list[Sketch], list[Sketch]] = ([], [])  # placed: across, along
+        # placed segments, sorted (a search looks at a range of them): across (y, x from,
+        # x to), along (x, y from, y to)
+        self.runs: tuple[list[Span], list[Span]] = ([], [])
         # placed runs that turn at both ends, by direction (vertical?) and line
         self.lines: dict[tuple[bool, float], list[Run]] = {}
         for k in sorted(range(len(self.links)), key=self._reach):  # short links first
             placed.append(self._route(k))
             for segment in self._sketch(placed[-1]):
-                self.runs[segment[0][0] == segment[1][0]].append(_ordered(segment))
+                (x0, y0), (x1, y1) = _ordered(segment)
+                if x0 == x1:
+                    bisect.insort(self.runs[1], (x0, y0, y1))
+                else:
+                    bisect.insort(self.runs[0], (y0, x0, x1))
             for vertical, at, run in _turning_runs(self._sketch(placed[-1])):
                 self.lines.setdefault((vertical, at), []).append(run)
         self.routes = sorted(placed, key=lambda route: route.link)
@@ -585,9 +591,9 @@ class Layout:
         for segment in sketch:
             (x0, y0), (x1, y1) = _ordered(segment)
             if y0 == y1:  # across: count the placed runs along the columns that it cuts
-                count += sum(1 for (x, a), (_, b) in along if x0 < x < x1 and a < y0 < b)
+                count += _spanning(along, x0, x1, y0)
             elif x0 == x1:
-                count += sum(1 for (a, y), (b, _) in across if y0 < y < y1 and a < x0 < b)
+                count += _spanning(across, y0, y1, x0)
         for vertical, at, run in _turning_runs(sketch):
             for other in self.lines.get((vertical, at), ()):
                 if run.low < other.high and other.low < run.high:
@@ -984,6 +990,17 @@ class Layout:
 
 
 Sketch = tuple[tuple[float, float], tuple[float, float]]
+
+
+Span = tuple[float, float, float]  # a segment: the line it lies on, from, to
+
+
+def _spanning(spans: list[Span], low: float, high: float, at: float) -> int:
+    """How many of ``spans`` (sorted) lie on a line strictly between ``low`` and ``high``
+    and pass ``at`` strictly inside their ends."""
+    first = bisect.bisect_right(spans, (low, math.inf, math.inf))
+    last = bisect.bisect_left(spans, (high, -math.inf, -math.inf))
+    return sum(1 for _, start, end in spans[first:last] if start < at < end)
 
 
 def _ordered(segment: Sketch) -> Sketch:
