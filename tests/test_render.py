@@ -205,8 +205,9 @@ def test_duplicate_ids_and_the_id_index_are_refused(cli: RunCli, valid_project: 
     assert "nothing was rendered" in result.stderr and not (tmp_path / "a").exists()
     copy.write_text((procedures / "it-access.yaml").read_text(encoding="utf-8").replace(
         "id: it-access", "id: index"), encoding="utf-8")
-    result = cli("render", copy, "-o", tmp_path / "b", expect=2)
-    assert "index.md" in result.stderr
+    result = cli("render", copy, "-o", tmp_path / "b", expect=2)  # PF003: the file does not load
+    assert "error PF003 id: the id 'index' is reserved" in result.stderr
+    assert not (tmp_path / "b").exists()
 
 
 # --- safe writes ----------------------------------------------------------------------------
@@ -266,7 +267,8 @@ def test_a_failing_parallel_run_changes_nothing(valid_project: Path, tmp_path: P
     out.mkdir()
     files = discover([valid_project / "procedures"])
     with pytest.raises(TemplateProblem, match="missing"):
-        render_site(files, out, ("md",), templates_dir=templates, by_role=True, jobs=2)
+        render_site(files, out, ("md",), templates_dir=templates, by_role=True, jobs=2,
+                    today=dt.date(2026, 6, 1))
     assert names(out) == set()
 
 

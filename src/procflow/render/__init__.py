@@ -111,7 +111,7 @@ def render_site(
     *,
     templates_dir: Path | None = None,
     by_role: bool = False,
-    today: dt.date | None = None,
+    today: dt.date,
     progress: Callable[[], None] | None = None,
     jobs: int | None = None,
     prune: bool = False,
@@ -142,8 +142,7 @@ def render_site(
     wants_engine = bool({"svg", "png", "html"} & set(formats))  # html inlines the svg
     problem = _engine_problem(engine) if wants_engine else None
     fails = problem is not None and bool(set(IMAGE_FORMATS) & set(formats))
-    day = today or dt.date.today()
-    options = repr((formats, by_role, day.isoformat(), wants_engine and problem is None))
+    options = repr((formats, by_role, today.isoformat(), wants_engine and problem is None))
     # a missing templates folder fails before any writing
     plans, catalog_plan = _plans(files, templates_dir, options, errors or {})
     existed = output_dir.exists()
@@ -162,7 +161,7 @@ def render_site(
             plans = [_summarized(plan, manifest) if plan.reuse else plan for plan in plans]
     staging = Staging(root, manifest)
     try:
-        settings = Settings(staging.folder, formats, by_role, day,
+        settings = Settings(staging.folder, formats, by_role, today,
                             wants_engine and problem is None)
         with _no_cycle_collection():
             warnings, results = _stage(files, plans, settings, staging, progress, jobs)
@@ -353,9 +352,6 @@ def _check_ids(results: Sequence[Rendered]) -> None:
         if procedure_id in seen:
             raise UsageError(f"two files with the procedure id '{procedure_id}': "
                              f"{seen[procedure_id]} and {display}; ids must be unique")
-        if procedure_id == "index":
-            raise UsageError(f"{display}: the procedure id 'index' would overwrite the "
-                             "catalog index.md; give the procedure another id")
         seen[procedure_id] = display
 
 
@@ -457,12 +453,13 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
 def _reused(result: Rendered, names: Sequence[str], shared_roles: Sequence[Any]) -> Rendered:
     """A file rendered by an earlier run from the same inputs: its pages and role cards for
     the catalog, read from the names of its files (``write.file_name`` made them)."""
+    from procflow.references import known_roles
     from procflow.render.pages import RoleRef
 
     procedure = result.procedure
     result.reused = list(names)
-    roles = {role.id: role.name for role in [*shared_roles, *procedure.roles]}
-    order = [*(role.id for role in procedure.roles), *(role.id for role in shared_roles)]
+    known = known_roles(procedure, shared_roles)
+    order = {role_id: position for position, role_id in enumerate(known)}
     cards: dict[str, dict[str, str]] = {}
     for name in sorted(names):
         stem, dot, suffix = name.rpartition(".")
@@ -473,9 +470,8 @@ def _reused(result: Rendered, names: Sequence[str], shared_roles: Sequence[Any])
             cards.setdefault(role, {})[f".{suffix}"] = name
         else:
             result.pages[f".{suffix}"] = name
-    result.cards = [(RoleRef(role, roles.get(role, role)), cards[role])
-                    for role in sorted(cards, key=lambda r: (order.index(r) if r in order
-                                                             else len(order), r))]
+    result.cards = [(RoleRef(role, known[role].name if role in known else role), cards[role])
+                    for role in sorted(cards, key=lambda r: (order.get(r, len(order)), r))]
     return result
 
 
