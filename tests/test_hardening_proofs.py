@@ -144,7 +144,7 @@ def test_machine_formats_stay_valid_json_under_a_narrow_locale(odd_repo: Path,
                        (["diff", "old", "new", "--format", "json"], 0)):
         done = run(*args, cwd=odd_repo, env=env)
         assert done.returncode == code, (args, done.stderr)
-        document = json.loads(done.stdout.decode(env.get("PYTHONIOENCODING", "ascii")))
+        document = json.loads(done.stdout.decode("utf-8"))  # UTF-8 whatever the locale
         shown = json.dumps(document, ensure_ascii=False)
         assert "udce9clamation.yaml" in shown  # the odd byte as an escape, not a crash
         assert "😀" in shown  # beyond U+FFFF: a surrogate pair, a valid JSON escape
@@ -173,7 +173,7 @@ def test_review_shows_titles_it_cannot_encode_under_a_narrow_locale(
         done = run("review", "--format", fmt, "--today", "2026-06-01", cwd=repo, env=env)
         assert done.returncode == 0, done.stderr
         if fmt == "md":
-            assert "Zg\\u0142oszenie \\u2192 zwrot" in done.stdout.decode("latin-1")
+            assert "Zgłoszenie → zwrot" in done.stdout.decode("utf-8")  # a file format: UTF-8
         if fmt == "json":
             assert json.loads(done.stdout)["procedures"][0]["title"] == "Zgłoszenie → zwrot"
 
@@ -451,3 +451,25 @@ def test_validate_reports_a_reserved_procedure_id(cli, tmp_path, reserved) -> No
         encoding="utf-8")
     result = cli("validate", folder, expect=1)
     assert f"p.yaml:2:5: error PF003 id: the id '{reserved}' is reserved" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["validate", "--format", "json"],
+                                  ["validate", "--format", "sarif"],
+                                  ["validate", "--format", "github"],
+                                  ["review", "--format", "json"]])
+def test_file_formats_on_stdout_are_utf8_whatever_the_locale(repo: Path,
+                                                             args: list[str]) -> None:
+    """JSON, SARIF and annotations are read as UTF-8 by their consumers: a Latin-1 locale
+    must not turn 'é' into the single byte 0xE9. The text report follows the locale."""
+    (repo / "procedures" / "returns.yaml").write_text(
+        procedure("returns", extra="review: {last: 2025-01-01, every: 26w}\n").replace(
+            "title: T", "title: Réclamation"), encoding="utf-8")
+    if args[0] == "validate":  # an unknown key named in the finding
+        (repo / "procedures" / "bad.yaml").write_text(procedure("bad") + "café: 1\n",
+                                                      encoding="utf-8")
+    done = run(*args, cwd=repo, env={"PYTHONIOENCODING": "latin-1"})
+    assert done.returncode in (0, 1), done.stderr
+    assert "é" in done.stdout.decode("utf-8")  # strict: fails on a Latin-1 byte
+    if args[0] == "validate":
+        text = run("validate", cwd=repo, env={"PYTHONIOENCODING": "latin-1"})
+        assert "é".encode("latin-1") in text.stdout  # the terminal's own encoding

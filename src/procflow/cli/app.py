@@ -287,10 +287,18 @@ def machine_fault(error: BaseException) -> str | None:
     return f"cannot write {where}: {error.strerror}"
 
 
-def emit(reporter: Callable[[R, TextIO], None], result: R, output: Path | None = None) -> None:
+def emit(reporter: Callable[[R, TextIO], None], result: R, output: Path | None = None, *,
+         fmt: str = "text") -> None:
     """Write ``result`` with ``reporter`` to stdout, or to the file ``output`` whole
-    (``safe_write``: a temporary file renamed into place, so a reader never sees half)."""
+    (``safe_write``: a temporary file renamed into place, so a reader never sees half).
+    Only ``text`` is for the terminal and follows its locale; every other format (JSON,
+    SARIF, GitHub annotations, Markdown, HTML) is a file format read as UTF-8, so it is
+    written as UTF-8 on stdout too, whatever the locale."""
     if output is None:
+        if fmt != "text" and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+            with contextlib.suppress(AttributeError, ValueError):  # not a text file: as is
+                sys.stdout.reconfigure(encoding="utf-8",  # type: ignore[union-attr]
+                                       errors=sys.stdout.errors)
         reporter(result, sys.stdout)
         return
     import io

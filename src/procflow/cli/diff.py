@@ -69,7 +69,7 @@ def diff(
     # a side that does not load raises LoadFailed: the command wrapper prints its findings
     report = _report(paths or [], base, head, today, keep_models=fmt == "html")
     problems = version_problems(report) if check_version else []
-    emit(REPORTERS[fmt], report, output)
+    emit(REPORTERS[fmt], report, output, fmt=fmt)
     for problem in problems:
         typer.echo(printable(f"procflow: {problem}"), err=True)
     failed = (exit_code and not report.is_empty) or bool(problems)

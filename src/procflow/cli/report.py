@@ -93,7 +93,7 @@ def report(
         date_to=date_to, today=today, fail_under=fail_under, output_format=output_format,
         output=output)
     result, bad = build(request)
-    emit(writer(output_format), result, output)
+    emit(writer(output_format), result, output, fmt=output_format)
     if bad:
         say(f"procflow report: {count_noun(bad, 'bad row')} left out (see the report)")
     raise typer.Exit(exit_code(result, bad, request, strict))

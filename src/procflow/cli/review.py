@@ -54,6 +54,6 @@ def review(
                 "procflow report lists them")
     result = reviews.schedule(((d.model, d.display) for d in documents if d.model),
                               today, within, missed)
-    emit(reviews.FORMATS[output_format], result)
+    emit(reviews.FORMATS[output_format], result, fmt=output_format)
     if fail_overdue and result.overdue:
         raise typer.Exit(1)

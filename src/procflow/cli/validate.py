@@ -37,5 +37,5 @@ def validate(
 
         fix_files(paths or [], today=today)
     result = run_validation(paths or [], today=today, jobs=jobs)
-    emit(REPORTERS[output_format], result)
+    emit(REPORTERS[output_format], result, fmt=output_format)
     raise typer.Exit(result.exit_code(strict))
