@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from procflow.project import load_project
+from procflow.project import forget_loaded_projects
 
 CASES = Path(__file__).parent / "diff_cases"
 BASE = (CASES / "base.yaml").read_text(encoding="utf-8")
@@ -168,7 +168,7 @@ def test_calendars_of_the_working_tree_against_a_revision(cli, calendar_repo: Pa
     assert calendar_changes(out) == CALENDAR_CHANGES
     (calendar_repo / "procflow.yaml").write_bytes(
         (CALENDARS / "old" / "procflow.yaml").read_bytes())  # back as it was, uncommitted
-    load_project.cache_clear()  # one process per command for a user; here, one for all
+    forget_loaded_projects()  # one process per command for a user; here, one for all
     assert cli("diff", "--base", "HEAD~1", "--exit-code", expect=0)
     assert calendar_changes(cli("diff", "--base", "HEAD", "-f", "json").stdout) == {
         path: (impact, {"tightened": "loosened", "loosened": "tightened"}.get(direction or ""))
@@ -199,7 +199,7 @@ def test_a_broken_project_file_at_a_revision(cli, calendar_repo: Path, broken: s
     # the same file in the working tree (uncommitted) also stops the diff
     git(calendar_repo, "reset", "-q", "--hard", "HEAD~1")
     (calendar_repo / "procflow.yaml").write_text(broken, encoding="utf-8")
-    load_project.cache_clear()
+    forget_loaded_projects()
     result = cli("diff", "--base", "HEAD", expect=2)
     assert "procflow.yaml has problems" in result.stderr and "Traceback" not in result.stderr
 

@@ -443,9 +443,9 @@ def test_counts_over_the_limits_are_pf002(cli, repo: Path, extra: str, setting: 
     cli("render", "-o", "site", "--format", "md", expect=2)
     (repo / "procflow.yaml").write_text(f"procflow: 1\nlimits: {{{setting}: 2000}}\n",
                                         encoding="utf-8")
-    from procflow.project import load_project
+    from procflow.project import forget_loaded_projects
 
-    load_project.cache_clear()  # the same process read the old project file
+    forget_loaded_projects()  # the same process read the old project file
     assert "PF002" not in cli("validate").stdout
 
 

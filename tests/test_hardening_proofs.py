@@ -98,10 +98,10 @@ def test_a_project_file_that_is_not_a_file_stops_render_and_fails_validate(
         os.mkfifo(project)
     else:
         project.symlink_to(repo / "nowhere.yaml")
-    from procflow.project import load_project
+    from procflow.project import forget_loaded_projects
     from procflow.roots import _project_between
 
-    load_project.cache_clear()
+    forget_loaded_projects()
     _project_between.cache_clear()
     for fmt in ("text", "json"):  # a pipe must not block the text report's source lines
         result = cli("validate", "--format", fmt, expect=1)
@@ -268,9 +268,9 @@ def test_a_bad_language_tag_is_called_one(cli, repo: Path, tag: str) -> None:
     (repo / "procflow.yaml").write_text("procflow: 1\n", encoding="utf-8")
     (repo / "procedures" / "returns.yaml").write_text(
         procedure("returns", extra=f'language: "{tag}"\n'), encoding="utf-8")
-    from procflow.project import load_project
+    from procflow.project import forget_loaded_projects
 
-    load_project.cache_clear()
+    forget_loaded_projects()
     assert "is not a language tag" in cli("validate", expect=1).stdout
 
 
@@ -359,9 +359,9 @@ def test_only_the_number_1_is_format_version_1(cli, repo: Path, version: str) ->
     assert "PF003" in out and "write the format version as the number 1" in out
     (repo / "procedures" / "returns.yaml").write_text(procedure("returns"), encoding="utf-8")
     (repo / "procflow.yaml").write_text(f"procflow: {version}\n", encoding="utf-8")
-    from procflow.project import load_project
+    from procflow.project import forget_loaded_projects
 
-    load_project.cache_clear()
+    forget_loaded_projects()
     assert "procflow.yaml" in cli("validate", expect=1).stdout
     cli("render", "-o", "site", "--format", "md", expect=2)
 
@@ -430,9 +430,9 @@ def test_odd_links_are_findings_on_both_sides_of_a_diff(cli, git_repo: Path) -> 
 def test_review_and_codeowners_stop_on_a_broken_project_file(cli, repo: Path, content: str,
                                                              command: list[str]) -> None:
     (repo / "procflow.yaml").write_text(content, encoding="utf-8")
-    from procflow.project import load_project
+    from procflow.project import forget_loaded_projects
 
-    load_project.cache_clear()
+    forget_loaded_projects()
     result = cli(*command, expect=2)
     assert "procflow.yaml" in result.stderr and "has problems" in result.stderr
     assert result.stdout == ""

@@ -703,3 +703,24 @@ def test_the_catalog_speaks_the_project_language(cli: RunCli, valid_project: Pat
     cli("render", czech / "procedures", "-o", tmp_path / "cs", "-f", "md,html", "--today", "2026-06-01",
         expect=0)
     assert '<html lang="cs">' in (tmp_path / "cs" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_library_caller_sees_a_project_file_changed_between_two_renders(
+        valid_project: Path, tmp_path: Path) -> None:
+    """One process, two ``render_site`` calls, the project file edited in between (an editor
+    plugin, a long-running wiki builder): the second render uses the new settings."""
+    from procflow.procedures import discover
+    from procflow.render import render_site
+
+    files = discover([valid_project / "procedures"])
+    project_file = valid_project / "procflow.yaml"
+    day = dt.date(2026, 6, 1)
+    render_site(files, tmp_path / "one", ("md",), today=day)
+    assert not (tmp_path / "one" / "index.md").read_text(encoding="utf-8").startswith("MINE")
+    templates = valid_project / "tpl"
+    templates.mkdir()
+    (templates / "index.md.j2").write_text("MINE\n", encoding="utf-8")
+    project_file.write_text(project_file.read_text(encoding="utf-8") + "templates: tpl\n",
+                            encoding="utf-8")
+    render_site(files, tmp_path / "two", ("md",), today=day)
+    assert (tmp_path / "two" / "index.md").read_text(encoding="utf-8") == "MINE\n"

@@ -222,9 +222,9 @@ def test_two_projects_in_one_run_keep_their_own_settings(
     assert "Shift lead" in (out / "index.md").read_text(encoding="utf-8")
     # the other project's shared role changes: its procedures are made again, ours are not
     change(other / "procflow.yaml", "Shift lead", "Night lead")
-    from procflow.project import load_project
+    from procflow.project import forget_loaded_projects
 
-    load_project.cache_clear()  # each CLI run is a new process; these run in one
+    forget_loaded_projects()  # each CLI run is a new process; these run in one
     stderr = cli("render", *both, "-o", out, "--by-role", "--today", TODAY, expect=0).stderr
     assert "3 unchanged" in stderr
     assert "Night lead" in (out / "index.md").read_text(encoding="utf-8")

@@ -88,12 +88,30 @@ def find_project_file(start: Path) -> Path | None:
     return folder / PROJECT_FILE if folder is not None else None
 
 
-@functools.lru_cache(maxsize=64)
 def load_project(path: Path | None) -> Project:
-    """Load a project file; a broken one gives findings and default settings."""
+    """Load a project file; a broken one gives findings and default settings. Loaded once
+    per process while the file stays as it is: a file changed since (its size, times or
+    inode) is read again, so a long-running caller never works with an old project."""
     if path is None:
         return DEFAULT_PROJECT
+    try:
+        status = path.stat()
+        signature: tuple[int, ...] = (status.st_mtime_ns, status.st_ctime_ns, status.st_size,
+                                      status.st_ino)
+    except OSError:
+        signature = ()  # the loader says why it cannot be read
+    return _loaded(path, signature)
+
+
+@functools.lru_cache(maxsize=64)
+def _loaded(path: Path, signature: tuple[int, ...]) -> Project:
     return project_from(path)
+
+
+def forget_loaded_projects() -> None:
+    """Drop every project file loaded so far (a file rewritten within the file system's
+    timestamp granularity, with the same size, looks unchanged)."""
+    _loaded.cache_clear()
 
 
 def project_from(path: Path, raw: bytes | None = None, label: str | None = None) -> Project:
