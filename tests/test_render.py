@@ -502,6 +502,7 @@ def test_a_second_run_with_nothing_changed_touches_nothing(
     # --force redoes everything
     result = cli("render", procedures, "-o", out, "--by-role", "--force", expect=0)
     assert "unchanged" not in result.stderr
+    assert "wrote 0 files" in result.stderr and "--force made every file again" in result.stderr
     # a changed template redoes every page made with it
     custom = tmp_path / "tpl"
     custom.mkdir()

@@ -92,6 +92,8 @@ def render(
                f"{count_noun(len(files), 'procedure')} into {output}")
     if site.unchanged:
         summary += f" ({site.unchanged} unchanged since the last run: left as they were)"
+    elif force and files and not site.written:
+        summary += " (--force made every file again: each came out as it was, so none changed)"
     if site.removed:
         shown = ", ".join(site.removed[:SHOWN_REMOVED])
         more = len(site.removed) - SHOWN_REMOVED
