@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.test_hardening import git, procedure
+from tests.test_hardening import git, procedure, repo  # noqa: F401 (repo: a fixture)
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None, stdout: object = None
@@ -23,18 +23,6 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None, stdout: object
                            *args], cwd=cwd, env={**os.environ, **(env or {})}, timeout=120,
                           check=False, stdout=stdout if stdout is not None else subprocess.PIPE,
                           stderr=subprocess.PIPE)
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
-    (root / "procflow.yaml").write_text("procflow: 1\n", encoding="utf-8")
-    (root / "procedures").mkdir()
-    (root / "procedures" / "returns.yaml").write_text(procedure("returns", handle="@acme/r"),
-                                                      encoding="utf-8")
-    monkeypatch.chdir(root)
-    return root
 
 
 # --- 20: environment faults are one line and exit 2 ----------------------------------------
@@ -204,16 +192,10 @@ def test_messages_are_built_only_for_the_findings_shown(repo: Path,
 # --- 12: diff reads nothing over the size bound ---------------------------------------------
 
 
-def test_diff_never_reads_a_file_or_blob_over_the_bound(cli, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_never_reads_a_file_or_blob_over_the_bound(cli, git_repo: Path) -> None:
     import tracemalloc
 
-    root = tmp_path / "g"
-    (root / "procedures").mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main")
-    (root / "procedures" / "returns.yaml").write_text(procedure("returns"), encoding="utf-8")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "first")
+    root = git_repo
     big = procedure("big").encode() + b"#" * 1023 + b"\n"
     with open(root / "procedures" / "big.yaml", "wb") as stream:
         stream.write(big)
@@ -221,7 +203,6 @@ def test_diff_never_reads_a_file_or_blob_over_the_bound(cli, tmp_path: Path,
             stream.write(b"#" * 1023 + b"\n")
     git(root, "add", ".")
     git(root, "commit", "-qm", "big")
-    monkeypatch.chdir(root)
     for args in (["--base", "HEAD~1"], ["--base", "HEAD~1", "--head", "HEAD"]):
         tracemalloc.start()
         try:
