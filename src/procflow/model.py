@@ -39,7 +39,9 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 RESERVED_IDS = frozenset({"procflow", "index"})
 Text = Annotated[str, StringConstraints(min_length=1)]
 Version = Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
-LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN, max_length=35)]
+LANGUAGE_MAX_LENGTH = 35
+LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN,
+                                               max_length=LANGUAGE_MAX_LENGTH)]
 
 
 def suggest_slug(text: str) -> str:
@@ -109,10 +111,15 @@ class Role(Model):
 #: zespołu}``; ``in_language`` picks the one a page shows
 Translations = dict[str, str]
 _LANGUAGE = re.compile(LANGUAGE_PATTERN)
+
+
+def is_language_tag(tag: str) -> bool:
+    """Whether ``tag`` is a language tag the format accepts (en, pl, pt-BR)."""
+    return len(tag) <= LANGUAGE_MAX_LENGTH and bool(_LANGUAGE.match(tag))
 _LOCAL_TEXT_SCHEMA: JsonDict = {"anyOf": [
     {"type": "string", "minLength": 1},
     {"type": "object", "minProperties": 1,
-     "propertyNames": {"pattern": LANGUAGE_PATTERN, "maxLength": 35},
+     "propertyNames": {"pattern": LANGUAGE_PATTERN, "maxLength": LANGUAGE_MAX_LENGTH},
      "additionalProperties": {"type": "string", "minLength": 1}}],
     "description": "Text, or text per language: {en: Team lead, pl: Kierownik zespołu}",
     "examples": ["Team lead", {"en": "Team lead", "pl": "Kierownik zespołu"}]}
@@ -129,7 +136,7 @@ def _local_text(value: Any) -> Any:
         raise ValueError("expected text, or text per language such as "
                          "{en: Team lead, pl: Kierownik zespołu}")
     for tag, text in value.items():
-        if not isinstance(tag, str) or not _LANGUAGE.match(tag) or len(tag) > 35:
+        if not isinstance(tag, str) or not is_language_tag(tag):
             raise ValueError(f"'{tag}' is not a language tag such as en, pl or pt-BR "
                              "(quote it if YAML reads it as something else: \"no\")")
         if not isinstance(text, str) or not text:

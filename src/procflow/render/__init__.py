@@ -313,7 +313,8 @@ def _stage(files: Sequence[Path], plans: Sequence[Plan], settings: Settings,
     for result in results:
         staging.adopt(result.made, result.key)
         staging.keep_unchanged(result.reused)
-        staging.summarize(result.key, (result.stored or _summary(result, settings)).to_json())
+        if result.stored is None:  # a stored row is in the manifest already, kept by commit
+            staging.summarize(result.key, _summary(result, settings).to_json())
     return [text for result in results for text in result.warnings], results
 
 

@@ -76,15 +76,13 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._safe: dict[tuple[type, str], bool] = {}
-        self._safe_names: dict[type, set[str]] = {}  # the attributes found safe, per type
         self._plain: dict[object, bool] = {}  # callable -> safe and wants no jinja context
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``obj.attribute`` as jinja's sandbox gives it, without its checks when the
         attribute was found safe on this type before and its value is not a method (only a
         method can be ``str.format``, which the sandbox wraps)."""
-        names = self._safe_names.get(type(obj))
-        if names is not None and attribute in names:
+        if self._safe.get((type(obj), attribute)):
             try:
                 value = getattr(obj, attribute)
             except AttributeError:
@@ -123,8 +121,6 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         safe = self._safe.get(key)
         if safe is None:
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
-            if safe:
-                self._safe_names.setdefault(type(obj), set()).add(attr)
         return safe
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from procflow.errors import ProcflowError, UsageError
 from procflow.findings import count_noun
+from procflow.model import LANGUAGE_PATTERN, is_language_tag
 
 MANIFEST = ".procflow-files"  # what the last --prune run wrote (see ``Staging.commit``)
 _MANIFEST_MAX = 64 * 1024 * 1024  # about 400,000 files listed
@@ -41,8 +42,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*\.[a-z]+$")
 #: the catalog in a language other than the main one's: ``index.pl.md``, ``index.pt-br.html``
 #: (a procedure's page never has a dot in its stem, so the names cannot clash)
-_TAG = r"[a-z]{2,3}(-[a-z0-9]{2,8})*"  # model.LANGUAGE_PATTERN, lowercased
-_CATALOG_LANGUAGE = re.compile(f"^{_TAG}$")
+_TAG = LANGUAGE_PATTERN.strip("^$").replace("A-Za-z", "a-z")  # catalog names are lowercase
 _CATALOG_NAME = re.compile(rf"^index\.{_TAG}\.(md|html)$")
 _SUFFIXES = (".md", ".html", ".svg", ".png", ".dot")  # what render writes
 _HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -168,7 +168,7 @@ def catalog_name(ext: str, language: str | None = None) -> str:
     if language is None:
         return f"index.{ext}"
     tag = language.lower()
-    if not _CATALOG_LANGUAGE.match(tag) or len(tag) > 35:
+    if not is_language_tag(tag):
         raise ProcflowError(f"refusing to build a file name from the language {language!r}")
     return f"index.{tag}.{ext}"
 
