@@ -225,3 +225,18 @@ def test_the_diff_diagram_names_shared_lanes_in_the_procedures_language(
     lanes = re.findall(r"<text[^>]*>([^<]*)</text>", page)
     assert "Kierownik zespołu" in lanes  # the shared role's lane, in Polish
     assert "Team lead" not in page and "team-lead" not in lanes
+
+
+def test_a_calendar_with_a_roles_id_is_still_checked(cli: RunCli, project: Path) -> None:
+    """PF114 looks at roles and calendars apart: a calendar called like a shared role the
+    procedure names still gets its own warning."""
+    text = (project / "procflow.yaml").read_text(encoding="utf-8")
+    text = (text.replace("  - id: office\n    name: {en: Office hours, pl: Godziny biura, "
+                         "cs: Pracovní doba}", "  - id: team-lead\n    name: Office hours")
+            .replace("default_calendar: office", "default_calendar: team-lead"))
+    (project / "procflow.yaml").write_text(text, encoding="utf-8")
+    procedure_file = project / "procedures" / "reklamacja.yaml"
+    procedure_file.write_text(procedure_file.read_text(encoding="utf-8").replace(
+        "calendar: office", "calendar: team-lead"), encoding="utf-8")
+    result = cli("validate", project / "procedures", expect=0)
+    assert "calendar 'team-lead' has no 'pl' text" in result.stdout, result.stdout

@@ -76,12 +76,12 @@ class UntranslatedSharedName(Rule):
         language = ctx.procedure.language or config.language or "en"
         own = {role.id for role in ctx.procedure.roles}
         shared = {role.id: index for index, role in enumerate(config.roles)}
-        seen: set[str] = set()
+        seen_roles: set[str] = set()
         for reference in ctx.references:
-            if reference.kind != "role" or reference.name in own or reference.name in seen \
-                    or reference.name not in shared:
+            if reference.kind != "role" or reference.name in own \
+                    or reference.name in seen_roles or reference.name not in shared:
                 continue
-            seen.add(reference.name)
+            seen_roles.add(reference.name)
             index = shared[reference.name]
             role = config.roles[index]
             missing = [field for field, text in role.texts()
@@ -90,12 +90,13 @@ class UntranslatedSharedName(Rule):
                 yield self._issue(ctx, f"shared role '{role.id}'", ("roles", index), missing,
                                   language, reference.path)
         calendars = {calendar.id: index for index, calendar in enumerate(config.calendars)}
+        seen_calendars: set[str] = set()  # a calendar may share an id with a role
         for position, sla in enumerate(ctx.procedure.slas):
             calendar = ctx.project.calendar(sla.calendar)
             if calendar is None or calendar.name is None or not sla.shows_calendar \
-                    or calendar.id in seen:
+                    or calendar.id in seen_calendars:
                 continue
-            seen.add(calendar.id)
+            seen_calendars.add(calendar.id)
             if not _speaks(calendar.name, language, config.language):
                 yield self._issue(ctx, f"calendar '{calendar.id}'",
                                   ("calendars", calendars[calendar.id]), [("name",)], language,
