@@ -65,7 +65,7 @@ def main() -> None:
             _fail(f"cannot write to standard output: {error.strerror or error}")
         return
     from procflow.cli import app
-    from procflow.cli.app import machine_fault
+    from procflow.cli.app import machine_fault, silence_stdout
 
     try:
         app()
@@ -73,7 +73,7 @@ def main() -> None:
         _flush_stdout()  # here, where a failure is one line, not at exit with a traceback
         raise
     except BrokenPipeError:  # procflow --help | head -1: the reader went away, stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        silence_stdout()
         raise SystemExit(141) from None
     except OSError as error:  # --help or a usage message into a full or failing stdout
         fault = machine_fault(error)
@@ -86,7 +86,9 @@ def _flush_stdout() -> None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        from procflow.cli.app import silence_stdout
+
+        silence_stdout()
     except OSError as error:
         from procflow.cli.app import machine_fault
 

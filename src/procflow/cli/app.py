@@ -248,7 +248,7 @@ def command(*args: Any, group: typer.Typer | None = None, **kwargs: Any) -> Call
                 typer.echo(printable(f"procflow: {error}"), err=True)
                 raise typer.Exit(error.exit_code) from None
             except BrokenPipeError:  # the reader went away (procflow ... | head): stop quietly
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                silence_stdout()
                 raise typer.Exit(141) from None
             except Exception as error:  # noqa: BLE001  the one place a bug becomes exit 3
                 fault = machine_fault(error)
@@ -281,10 +281,18 @@ def machine_fault(error: BaseException) -> str | None:
 
     if not isinstance(error, OSError) or error.errno not in _MACHINE_FAULTS:
         return None
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    silence_stdout()
     where = printable(os.fsdecode(error.filename)) if error.filename else "the output"
     return f"cannot write {where}: {error.strerror}"
+
+
+def silence_stdout() -> None:
+    """Point stdout at the null device, so that the flush at exit cannot fail again on a
+    reader that went away or a full disk."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def emit(reporter: Callable[[R, TextIO], None], result: R, output: Path | None = None, *,
