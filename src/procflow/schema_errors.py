@@ -122,12 +122,10 @@ def _issue_for(item: Any, loc: YamlPath, model: type[BaseModel], document: Docum
         hint = did_you_mean(str(value), options)
         return Issue("PF003", f"{place}: '{excerpt(value)}' is not one of {expected}{hint}", loc,
                      replacement=fixed)
-    if kind == "string_pattern_mismatch":
+    if kind == "string_pattern_mismatch" or (kind == "string_too_long" and name == "language"):
         return Issue("PF003", _pattern_message(loc, name, value, data), loc)
     if kind == "value_error":
         return _value_error(item, value, place, loc)
-    if kind == "string_too_long" and name == "language":
-        return Issue("PF003", _pattern_message(loc, name, value, data), loc)
     if kind == "too_short" and name == "branches":
         return Issue("PF003", f"{place}: a decision needs at least two branches "
                      "(for one way on, use next:)", loc)

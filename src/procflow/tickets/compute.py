@@ -348,7 +348,8 @@ def measure_sla(sla: Sla, procedure: Procedure, tickets: pl.DataFrame, project: 
 
 
 #: the counts of a group of tickets, from their flags
-_COUNTED = [pl.len().alias("in_scope"), *(pl.col(name).sum() for name in COUNTS[1:])]
+_COUNTED = [pl.len().alias("in_scope"),
+            *(pl.col(name).sum() for name in COUNTS if name != "in_scope")]
 
 
 def _row_counts(row: Mapping[str, Any]) -> Counts:

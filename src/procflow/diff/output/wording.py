@@ -63,8 +63,7 @@ def summary(diff: ProcedureDiff) -> str:
     shown = "" if "→" in verdict(diff) or not versions(diff) else f" {versions(diff)}"
     parts = [f"{diff.id}{shown}: {verdict(diff)}"]
     if diff.changes:
-        count = len(diff.changes)
-        parts.append(f"{count} change{'s' if count != 1 else ''}")
+        parts.append(count_noun(len(diff.changes), "change"))
     if diff.affected_roles:
         parts.append("affects " + ", ".join(diff.affected_roles))
     return "; ".join(parts)
