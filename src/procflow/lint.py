@@ -21,7 +21,7 @@ from procflow.loader import Document, load_document, read_document
 from procflow.model import Procedure
 from procflow.parallel import map_in_processes
 from procflow.procedures import discover
-from procflow.project import Project, project_for
+from procflow.project import Project, distinct_projects, project_for
 from procflow.rules import (
     LoadRule,
     ProjectRule,
@@ -71,7 +71,7 @@ def validate(paths: Sequence[Path], *, today: dt.date, jobs: int | None = None
     for outcome in outcomes:
         result.findings += outcome.findings
     result.findings += _tree_findings(files, projects, [o.entry for o in outcomes])
-    for project in _distinct(projects):  # problems in the procflow.yaml files themselves
+    for project in distinct_projects(projects):  # problems in the procflow.yaml files themselves
         result.findings += project.findings
         if not project.findings:
             result.findings += project_rule_findings(project)
@@ -138,7 +138,7 @@ def _project_entries(files: list[Path], projects: list[Project]) -> list[TreeEnt
     """Tree entries of the project procedures that were not given, read cheaply."""
     given = {path.resolve() for path in files}
     extra: list[TreeEntry] = []
-    for project in _distinct(projects):
+    for project in distinct_projects(projects):
         folder = project.procedures_dir
         if folder is None or not folder.is_dir():
             continue
@@ -175,11 +175,6 @@ def project_rule_findings(project: Project) -> list[Finding]:
             document = document or read_document(project.path, project.limits)
             found.append(document.finding(issue, severity))
     return found
-
-
-def _distinct(projects: list[Project]) -> list[Project]:
-    """The projects (each ``procflow.yaml`` once), in the order first met."""
-    return list({id(project): project for project in projects}.values())
 
 
 __all__ = ["ValidationResult", "validate", "check_file"]

@@ -16,7 +16,7 @@ from procflow.errors import LoadFailed, UsageError
 from procflow.findings import Finding, count_noun, display_path, printable
 from procflow.loader import Document, load_document
 from procflow.model import Procedure
-from procflow.project import find_project_file, project_for
+from procflow.project import distinct_projects, find_project_file, project_for
 from procflow.roots import PROJECT_FILE
 
 PROCEDURE_SUFFIXES = (".yaml", ".yml")
@@ -104,7 +104,7 @@ def load_procedures(paths: typing.Sequence[Path]) -> list[Document[Any]]:
     (review, codeowners, report). Raises ``LoadFailed`` with the findings when any does not
     load, or when a project file governing them is broken: never default settings instead."""
     files = discover(paths)
-    for project in {id(p): p for p in map(project_for, files)}.values():
+    for project in distinct_projects(map(project_for, files)):
         project.require_loaded()
     documents = [load_procedure(path) for path in files]
     require_loaded(documents)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,3 +144,8 @@ def _special(path: Path) -> bool:
 
 def project_for(start: Path) -> Project:
     return load_project(find_project_file(start))
+
+
+def distinct_projects(projects: Iterable[Project]) -> list[Project]:
+    """The projects (each ``procflow.yaml`` once), in the order first met."""
+    return list({id(project): project for project in projects}.values())

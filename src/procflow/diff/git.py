@@ -21,7 +21,7 @@ from procflow.diff.tree import Source, disk_source
 from procflow.errors import EnvironmentProblem, LoadFailed, UsageError
 from procflow.findings import Finding, excerpt, printable
 from procflow.procedures import discover, is_procedure_path
-from procflow.project import DEFAULT_PROJECT, Project, project_for, project_from
+from procflow.project import DEFAULT_PROJECT, Project, distinct_projects, project_for, project_from
 from procflow.roots import PROJECT_FILE
 from procflow.yamlsafe import Limits
 
@@ -254,7 +254,7 @@ def git_sources(base: str, head: str | None, paths: Sequence[Path], cwd: Path
     old = repository.sources_at(base, roots)
     new = repository.sources_at(head, roots) if head else repository.working_tree(roots)
     if not head:  # the working tree's project file is held to the same standard
-        for project in {id(s.governing()): s.governing() for s in new}.values():
+        for project in distinct_projects(source.governing() for source in new):
             project.require_loaded()
     if not old and not new:
         where = ", ".join(roots)
