@@ -92,32 +92,29 @@ def _check_entry(path: Path, key: object, value: object) -> None:
                            f"{', '.join(CATEGORIES)}; 'other' is required")
 
 
-@functools.lru_cache(maxsize=32)
 def _plural_rule(language: str) -> Locale:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse(FALLBACK)
+    locale = _locale_of(language) or _locale_of(FALLBACK)
+    assert locale is not None, FALLBACK  # Babel knows the fallback language
+    return locale
 
 
 def language_name(language: str) -> str:
     """The language's name in itself (CLDR through Babel): ``pl`` -> "Polski", for links
     between catalogs in several languages; the tag itself when Babel does not know it."""
-    from babel import UnknownLocaleError
-
-    try:
-        name = _locale_of(language).get_display_name() or language
-    except (UnknownLocaleError, ValueError):
-        return language
+    locale = _locale_of(language)
+    name = (locale.get_display_name() if locale else None) or language
     return name[:1].upper() + name[1:]
 
 
-def _locale_of(language: str) -> Locale:
-    from babel import Locale
+@functools.lru_cache(maxsize=32)
+def _locale_of(language: str) -> Locale | None:
+    """Babel's locale of a language tag; None when Babel does not know it."""
+    from babel import Locale, UnknownLocaleError
 
-    return Locale.parse(language.replace("-", "_"))
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
 
 
 class Labels:

@@ -449,13 +449,14 @@ class Layout:
         self.lines: dict[tuple[bool, float], list[Run]] = {}
         for k in sorted(range(len(self.links)), key=self._reach):  # short links first
             placed.append(self._route(k))
-            for segment in self._sketch(placed[-1]):
+            sketch = self._sketch(placed[-1])
+            for segment in sketch:
                 (x0, y0), (x1, y1) = _ordered(segment)
                 if x0 == x1:
                     bisect.insort(self.runs[1], (x0, y0, y1))
                 else:
                     bisect.insort(self.runs[0], (y0, x0, x1))
-            for vertical, at, run in _turning_runs(self._sketch(placed[-1])):
+            for vertical, at, run in _turning_runs(sketch):
                 self.lines.setdefault((vertical, at), []).append(run)
         self.routes = sorted(placed, key=lambda route: route.link)
         self._ports()
