@@ -15,7 +15,6 @@ else a quarter of the target). Compliance = met / (met + breached + open_breache
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
@@ -481,13 +480,6 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
                   timezone, now, period, months, results, warnings)
 
 
-def _measure_one(sla: Sla, *, procedure: Procedure, tickets: pl.DataFrame, project: Project,
-                 settings: TicketReportSettings, changes: StatusChanges | None, now: int,
-                 targets: Mapping[str, Target]) -> tuple[SlaResult, np.ndarray, np.ndarray]:
-    return measure_sla(sla, procedure, tickets, project, settings, changes, now,
-                       targets[sla.id])
-
-
 def _procedure_result(procedure: Procedure, file: str, frame: pl.DataFrame,
                       pauses: StatusChanges | None, project: Project,
                       settings: TicketReportSettings, now: int, default_target: Target,
@@ -506,12 +498,10 @@ def _procedure_result(procedure: Procedure, file: str, frame: pl.DataFrame,
     own_rows = own["row"].to_numpy()  # ascending: the export's order is kept
     sla_results, response_targets = [], []
     workday: dict[str, int | None] = {}
-    measure = functools.partial(_measure_one, procedure=procedure, tickets=own,
-                                project=project, settings=settings, changes=own_pauses,
-                                now=now, targets=targets)
-    for sla, (result, rows, working) in zip(procedure.slas, pool.map(measure,
-                                                                     procedure.slas),
-                                            strict=True):
+    measured = pool.map(lambda sla: measure_sla(sla, procedure, own, project, settings,
+                                                own_pauses, now, targets[sla.id]),
+                        procedure.slas)
+    for sla, (result, rows, working) in zip(procedure.slas, measured, strict=True):
         sla_results.append(result)
         if result.measure == "first_response":
             fr_work[np.searchsorted(own_rows, rows)] = working
