@@ -13,7 +13,7 @@ import pytest
 from procflow.model import Calendar, Sla
 from procflow.sla.due import compute_due
 from procflow.tickets.clocks import Pauses, SlaClock
-from procflow.tickets.compute import sla_timing
+from procflow.tickets.compute import Verdicts, sla_verdicts, ticket_pauses
 from procflow.tickets.statuses import StatusChanges
 from procflow.tickets.worktime import WorkingClock
 
@@ -75,17 +75,72 @@ def test_due_and_warn_agree_with_sla_due_ticket_by_ticket(
               calendar=calendar.id if calendar else None, warn_before=warn)
     frame, changes = _tickets(400, seed=len(target) * 7 + (3 if warn else 0))
     now = START + YEAR + 40 * 86_400
-    timing = sla_timing(sla, calendar, frame, "resolved", changes, now, sla.warn_before)
+    verdicts = sla_verdicts(sla, calendar, frame, "resolved", changes, now, sla.warn_before)
+    due, warned, stop, is_open = _due_and_warn(sla, calendar, frame, changes, now)
     created = frame["created"].to_list()
     for index, ticket in enumerate(frame["id"].to_list()):
-        stop = int(timing.stop[index])
-        pauses = _engine_pauses(changes, ticket, created[index], stop)
+        pauses = _engine_pauses(changes, ticket, created[index], int(stop[index]))
         expected = compute_due(sla, calendar, created[index], pauses)
-        assert int(timing.due[index]) == expected.due, (ticket, created[index], pauses)
+        assert int(due[index]) == expected.due, (ticket, created[index], pauses)
         if warn:
-            assert timing.warn is not None and int(timing.warn[index]) == expected.warn
-        met = not timing.is_open[index] and stop <= expected.due
-        assert met == (not timing.is_open[index] and stop <= timing.due[index])
+            assert int(warned[index]) == expected.warn
+        _assert_verdicts(verdicts, index, int(stop[index]), now, expected.due,
+                         expected.warn if warn else expected.due)
+
+
+def _due_and_warn(sla: Sla, calendar: Calendar | None, frame: pl.DataFrame,
+                  changes: StatusChanges | None, now: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every ticket's due and warning times on the report's vectorised clock, its stop
+    (now while open) and whether it is open."""
+    created = frame["created"].to_numpy()
+    is_open = frame["resolved"].is_null().to_numpy()
+    stop = np.where(is_open, np.maximum(now, created), frame["resolved"].fill_null(0).to_numpy())
+    clock = SlaClock(sla, calendar, int(created.min()), int(max(stop.max(), now)))
+    pauses = ticket_pauses(frame, changes, created, stop)
+    counted = clock.counted(sla.target, created)
+    due = clock.due(created, counted, pauses)
+    warned = due
+    if sla.warn_before is not None:
+        lead = clock.lead(sla.warn_before, due)
+        warned = clock.due(created, np.maximum(0, counted - lead), pauses)
+    return due, warned, stop, is_open
+
+
+def _assert_verdicts(verdicts: Verdicts, index: int, stop: int, now: int, due: int,
+                     warn: int) -> None:
+    """The report's verdicts on one ticket are those its due and warning times give."""
+    is_open = bool(verdicts.is_open[index])
+    assert bool(verdicts.met[index]) == (not is_open and stop <= due), index
+    assert bool(verdicts.open_breached[index]) == (is_open and now > due), index
+    assert bool(verdicts.due_soon[index]) == (is_open and now <= due and now >= warn), index
+
+
+@pytest.mark.parametrize("now_after_due", [-1, 0, 1, 1800, 16 * 3600])
+def test_a_ticket_that_stops_at_its_due_time_or_in_the_closed_hours_after_it(
+        now_after_due: int) -> None:
+    """The report judges closed tickets by working time, and only ties (exactly the target
+    worked) by their due time: resolved at the closing time that is the due time is met,
+    resolved in the evening after it is breached, though both worked exactly the target;
+    an open ticket is judged at ``now`` the same way."""
+    sla = Sla(id="s", target="4h", clock="business", calendar="office", warn_before="1h")
+    zone = dt.timezone(dt.timedelta(hours=1))  # Warsaw in winter
+    created = [int(dt.datetime(2026, 11, day, 12, 0, tzinfo=zone).timestamp())
+               for day in (2, 3, 4, 5)]  # Monday to Thursday, due 16:00 the same day
+    due = [c + 4 * 3600 for c in created]
+    resolved: list[int | None] = [due[0], due[1] + now_after_due, due[2] + 1800, None]
+    frame = pl.DataFrame({"id": ["a", "b", "c", "d"], "created": created,
+                          "resolved": resolved}, schema={"id": pl.Utf8, "created": pl.Int64,
+                                                         "resolved": pl.Int64})
+    now = due[3] + now_after_due
+    verdicts = sla_verdicts(sla, OFFICE, frame, "resolved", None, now, sla.warn_before)
+    for index in range(4):
+        expected = compute_due(sla, OFFICE, created[index], [])
+        assert expected.due == due[index]
+        stop = resolved[index] if resolved[index] is not None else now
+        _assert_verdicts(verdicts, index, stop, now, expected.due, expected.warn)
+    assert verdicts.met.tolist()[:3] == [True, now_after_due <= 0, False]
+    assert bool(verdicts.open_breached[3]) == (now_after_due > 0)
 
 
 def test_cumulative_working_time_matches_the_engine_at_every_instant() -> None:

@@ -20,7 +20,15 @@ polars, numpy and matplotlib come with the optional extra ``procflow[report]``;
 
 from __future__ import annotations
 
+import os
+
 from procflow.errors import EnvironmentProblem
+
+# polars allocates with jemalloc, which by default keeps freed pages for ten seconds: over a
+# report that reads a large export part by part, that would hold several parts' worth of
+# freed memory. Returned at once, the peak stays near the table itself. (Read when polars is
+# first loaded, so set before; a value the user set is kept.)
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 EXTRA_HINT = "pip install 'procflow[report]'"
 

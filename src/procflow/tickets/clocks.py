@@ -58,6 +58,15 @@ class Pauses:
         none = np.zeros(0, dtype=np.int64)
         return cls(none, none, none)
 
+    def of(self, tickets: np.ndarray) -> Pauses:
+        """The pauses of some tickets (ascending positions), placed on a table of those
+        tickets only."""
+        if not len(self.ticket) or not len(tickets):
+            return Pauses.empty()
+        place = np.searchsorted(tickets, self.ticket)
+        keep = tickets[np.minimum(place, len(tickets) - 1)] == self.ticket
+        return Pauses(place[keep], self.start[keep], self.end[keep])
+
     def rank(self) -> np.ndarray:
         """Each interval's place among its ticket's intervals (0 for the first)."""
         if not len(self.ticket):

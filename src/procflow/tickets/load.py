@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+import itertools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import polars as pl
 
 from procflow.errors import UsageError
 from procflow.model import Procedure
+from procflow.tickets.blocks import blocks, read_block
 from procflow.tickets.columns import REQUIRED, TIME_FIELDS, ColumnMap
 
 SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -69,36 +71,42 @@ def file_kind(path: Path) -> str:
 
 
 def read_raw(path: Path, wanted: list[str]) -> pl.DataFrame:
-    """The ``wanted`` columns the export has, read whole (``scan_raw``, collected): for the
-    small status-change file."""
-    scan, _ = scan_raw(path, wanted)
+    """The ``wanted`` columns the export has, read whole (``text_parts``, collected): for
+    the small status-change file."""
+    parts, _ = text_parts(path, wanted)
     try:
-        return scan.collect()
+        return pl.concat([part.collect(engine="streaming") for part in parts])
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, file_kind(path), error) from None
 
 
-def scan_raw(path: Path, wanted: list[str]) -> tuple[pl.LazyFrame, list[str]]:
-    """The export as a lazy scan (CSV as text) of the ``wanted`` columns it has, and the names
-    of all its columns: the rows are parsed while they stream, never held all as text."""
+def text_parts(path: Path, wanted: list[str]) -> tuple[Iterator[pl.LazyFrame], list[str]]:
+    """The export in parts of whole rows, as lazy frames of the ``wanted`` columns it has
+    (CSV as text), and the names of all its columns. A CSV file is read a block at a time
+    (``blocks``), so that only one block of its text is held; JSON Lines and Parquet are one
+    lazy scan, whose rows the streaming engine parses as they come."""
     kind = file_kind(path)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     try:
         if kind in ("csv", "tsv"):
             separator = "\t" if kind == "tsv" else ","
-            names = pl.read_csv(path, n_rows=0, separator=separator, infer_schema=False).columns
-            scan = pl.scan_csv(path, separator=separator, infer_schema=False,
-                               encoding="utf8-lossy")
-        elif kind == "jsonl":
+            texts = blocks(path)
+            first = next(texts)
+            names = read_block(first, separator, None, rows=0).columns
+            kept = [c for c in wanted if c in names]
+            parts: Iterator[pl.LazyFrame] = (
+                read_block(block, separator, kept).lazy()
+                for block in itertools.chain([first], texts))
+            return parts, names
+        if kind == "jsonl":
             scan = pl.scan_ndjson(path, infer_schema_length=None)
-            names = scan.collect_schema().names()
         else:
             scan = pl.scan_parquet(path)
-            names = scan.collect_schema().names()
+        names = scan.collect_schema().names()
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, kind, error) from None
-    return scan.select([c for c in wanted if c in names]), names
+    return iter([scan.select([c for c in wanted if c in names])]), names
 
 
 def _unreadable(path: Path, kind: str, error: Exception) -> UsageError:
@@ -467,21 +475,23 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
                  options: ReadOptions) -> Tickets:
     """Read, map, parse and check a ticket export (see the module docstring).
 
-    The export streams through one lazy query that keeps only the mapped columns, parses
-    times and numbers as it goes and holds procedures and priorities as categoricals, so
-    the raw text table is never built: of the text, only the rows the fast path could not
-    read are kept, for the exact (slow) parse and the problem messages."""
+    Each part of the export (``text_parts``) goes through one lazy query that keeps only the
+    mapped columns, parses times and numbers and holds procedures and priorities as
+    categoricals, so the raw text table is never built: of the text, only the rows the fast
+    path could not read are kept, for the exact (slow) parse and the problem messages."""
     columns = options.columns
     wanted = sorted({columns.column(name) for name in columns.columns})
-    scan, names = scan_raw(path, wanted)
+    parts, names = text_parts(path, wanted)
     _missing_columns(names, columns, options.procedure, path)
     renamed = {columns.column(name): name for name in columns.columns
                if columns.column(name) in names}
     fields = frozenset(renamed.values())
-    scan = scan.select([pl.col(column).alias(name) for column, name in renamed.items()])
+    mapped = (part.select([pl.col(column).alias(name) for column, name in renamed.items()])
+              for part in parts)
     try:
-        schema = scan.collect_schema()
-        sample = scan.head(500).collect()
+        first = next(mapped)
+        schema = first.collect_schema()
+        sample = first.head(500).collect()
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, file_kind(path), error) from None
     exprs: list[pl.Expr] = [text_of("id").alias("id")]
@@ -519,18 +529,29 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
             exprs.append(pl.lit(None, dtype=pl.Float64).alias(name))
     texts = [pl.col(name).cast(pl.Utf8).alias(f"{name}__text") for name in reread]
     typed = [expr.meta.output_name() for expr in exprs]
-    # one pass over the file, two results: the typed table, and the text of the few rows
-    # the fast path did not read (collected together, the scan is shared)
-    parsed = scan.with_row_index("row", offset=1).select("row", *exprs, *odd, *texts)
     odd_names = [_odd(name) for name in reread]
-    leftover_query = (parsed.filter(pl.any_horizontal(odd_names)) if reread
-                      else parsed.head(0)).select("row", *odd_names, *(t.meta.output_name()
-                                                                        for t in texts))
+    tables, leftovers = [], []
     try:
-        table, leftover = pl.collect_all([parsed.select("row", *typed), leftover_query],
-                                         engine="streaming")
+        for part in itertools.chain([first], mapped):
+            # one pass over the part, two results: its typed rows, and the text of the few
+            # rows the fast path did not read (collected together, the parse is shared)
+            parsed = part.with_row_index("row", offset=1 + sum(t.height for t in tables)
+                                         ).select("row", *exprs, *odd, *texts)
+            # the leftover texts are copied: a few values left as views into the part's
+            # text would keep all of it alive, part after part
+            leftover_query = (parsed.filter(pl.any_horizontal(odd_names)) if reread
+                              else parsed.head(0)).select("row", *odd_names, *(
+                                  pl.concat_str([t.meta.output_name(), pl.lit("")])
+                                  for t in texts))
+            typed_rows, odd_rows = pl.collect_all(
+                [parsed.select("row", *typed), leftover_query])
+            tables.append(typed_rows)
+            leftovers.append(odd_rows)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, file_kind(path), error) from None
+    table = pl.concat(tables, rechunk=False)
+    leftover = pl.concat(leftovers)
+    del tables, leftovers
     height = table.height
     problems: list[Flags | None] = [
         flag(table, table["id"].is_null() | (table["id"] == ""), pl.lit("id: missing"))]

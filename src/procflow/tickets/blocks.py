@@ -1,0 +1,89 @@
+"""A large CSV export read in blocks of whole records, each parsed by polars on its own.
+
+polars reads a CSV file by mapping all of it into memory, and the pages it touched count
+against the process until the read ends: for a million-ticket export that is as much as the
+typed table itself. Read in blocks, only one block of text is held at a time. A block ends
+at a line break outside quotes (RFC 4180: a quoted field may hold line breaks, and a quote
+inside one is doubled, so an even number of quotes before a line break means it ends a
+record). Each block is parsed with the file's header line in front of it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+#: bytes of text read at a time: large enough for polars to parse a block on all cores
+BLOCK_BYTES = 8 * 2**20
+
+
+def _last_record_end(buffer: bytearray, start: int, inside: bool) -> int:
+    """The position after the last line break at or after ``start`` that ends a record, or
+    0. The buffer begins at the start of a record, ``inside`` tells whether its end lies
+    inside quotes, and no line break before ``start`` ends a record."""
+    end = len(buffer)
+    while (brk := buffer.rfind(b"\n", start, end)) >= 0:
+        if buffer.count(b'"', brk, end) % 2:  # crossing those quotes changes the side
+            inside = not inside
+        if not inside:
+            return brk + 1
+        end = brk
+    return 0
+
+
+def _first_record_end(buffer: bytearray, start: int, quotes: int) -> tuple[int, int]:
+    """(the position after the first line break from ``start`` that ends a record, else 0;
+    the quotes counted before ``start`` on the next call)."""
+    while (brk := buffer.find(b"\n", start)) >= 0:
+        quotes += buffer.count(b'"', start, brk)
+        if quotes % 2 == 0:
+            return brk + 1, quotes
+        start = brk + 1
+    return 0, quotes + buffer.count(b'"', start)
+
+
+def blocks(path: Path, size: int | None = None) -> Iterator[bytes]:
+    """The file's header record followed by the next block of whole records, until the end
+    (one block with no records when the file has only a header). Each byte is looked at a
+    bounded number of times, however long a record is. ``size``: ``BLOCK_BYTES``."""
+    size = size or BLOCK_BYTES
+    with path.open("rb") as handle:
+        buffer = bytearray(handle.read(size))
+        header_end, quotes = _first_record_end(buffer, 0, 0)
+        while not header_end:  # a header longer than a block, or a file without a break
+            more = handle.read(size)
+            if not more:
+                yield bytes(buffer)
+                return
+            checked = len(buffer)
+            buffer += more
+            header_end, quotes = _first_record_end(buffer, checked, quotes)
+        header = bytes(buffer[:header_end])
+        del buffer[:header_end]
+        inside = buffer.count(b'"') % 2 == 1
+        checked, yielded = 0, False  # no record ends before ``checked``
+        while True:
+            cut = _last_record_end(buffer, checked, inside)
+            if cut:  # the rest starts a record and ends on the same side of quotes
+                yield header + buffer[:cut]
+                del buffer[:cut]
+                yielded = True
+            checked = len(buffer)
+            more = handle.read(size)
+            if not more:
+                break
+            buffer += more
+            inside ^= more.count(b'"') % 2 == 1
+        if buffer or not yielded:
+            yield header + buffer
+
+
+def read_block(block: bytes, separator: str, columns: list[str] | None,
+               rows: int | None = None) -> pl.DataFrame:
+    """The ``columns`` (all when None) of a block as text (every value as written: nothing
+    can fail to parse), its first ``rows`` rows when given."""
+    return pl.read_csv(io.BytesIO(block), separator=separator, infer_schema=False,
+                       columns=columns, n_rows=rows, encoding="utf8-lossy")

@@ -1,0 +1,79 @@
+"""A CSV export is read a block of whole records at a time (``procflow.tickets.blocks``):
+whatever the block size, the tickets, their row numbers and the bad rows come out as when the
+file is read whole, with quoted line breaks, doubled quotes, CRLF line ends and a BOM."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from procflow.procedures import load_procedure
+from procflow.tickets import blocks as blocks_module
+from procflow.tickets.blocks import blocks, read_block
+from procflow.tickets.columns import column_map
+from procflow.tickets.load import ReadOptions, load_tickets
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCEDURE = load_procedure(ROOT / "procedures" / "complaint-handling.yaml").model
+assert PROCEDURE is not None
+ID = PROCEDURE.id
+
+
+def _export(path: Path, rows: int, seed: int, *, bom: bool, newline: str) -> None:
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=newline)
+    writer.writerow(["id", "procedure", "priority", "created", "resolved", "subject", "csat"])
+    for index in range(rows):
+        subject = rng.choice(["plain", 'says "urgent"', "two\nlines", "a, b", "",
+                              'x\r\ny "q"\n', '"'])
+        created = f"2026-11-{rng.randint(1, 28):02d} {rng.randint(8, 16):02d}:15:00"
+        resolved = rng.choices(["", "2026-12-01 10:00:00", "not a time", "2026-10-01 09:00:00"],
+                               [3, 10, 1, 1])[0]
+        ticket = f"T{index}" if rng.random() > 0.02 else "T1"  # some repeated ids
+        writer.writerow([ticket, ID, rng.choices(["Pilna", "p2", "nope", ""], [5, 5, 1, 1])[0], created,
+                         resolved, subject, rng.choice(["", "5", "9", "3,5"])])
+    path.write_bytes(("\ufeff" if bom else "").encode() + out.getvalue().encode())
+
+
+@pytest.mark.parametrize("bom, newline", [(False, "\n"), (True, "\r\n")])
+def test_blocks_of_any_size_read_as_the_whole_file(tmp_path: Path, monkeypatch,
+                                                   bom: bool, newline: str) -> None:
+    path = tmp_path / "tickets.csv"
+    _export(path, 400, seed=len(newline), bom=bom, newline=newline)
+    options = ReadOptions(column_map(None, {}, {}), "Europe/Warsaw")
+    whole = load_tickets(path, {ID: PROCEDURE}, options)
+    assert whole.bad.height > 20 and whole.frame.height > 200
+    for size in (1, 37, 500, 4096):
+        monkeypatch.setattr(blocks_module, "BLOCK_BYTES", size)
+        parts = load_tickets(path, {ID: PROCEDURE}, options)
+        assert parts.frame.equals(whole.frame), size
+        assert parts.bad.equals(whole.bad), size
+        assert parts.rows == 400
+
+
+def test_a_block_ends_only_at_a_line_break_outside_quotes(tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    rows = [["id", 'note "x"'], ["1", "a\nb"], ["2", '"quoted"\n"twice"'], ["3", "end"]]
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    for size in range(1, 40):
+        frame = pl.concat([read_block(block, ",", None) for block in blocks(path, size)])
+        assert frame.rows() == [tuple(row) for row in rows[1:]], size
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"a,b\n", [b"a,b\n"]),  # a header only
+    (b"a,b", [b"a,b"]),  # without a line break
+    (b'"a\nx",b\n1,2', [b'"a\nx",b\n1,2']),  # a quoted break in the header, no final break
+])
+def test_header_only_and_unterminated_files(tmp_path: Path, content: bytes,
+                                            expected: list[bytes]) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    assert list(blocks(path, 2)) == expected
