@@ -36,8 +36,9 @@ def _export(path: Path, rows: int, seed: int, *, bom: bool, newline: str) -> Non
         resolved = rng.choices(["", "2026-12-01 10:00:00", "not a time", "2026-10-01 09:00:00"],
                                [3, 10, 1, 1])[0]
         ticket = f"T{index}" if rng.random() > 0.02 else "T1"  # some repeated ids
-        writer.writerow([ticket, ID, rng.choices(["Pilna", "p2", "nope", ""], [5, 5, 1, 1])[0], created,
-                         resolved, subject, rng.choice(["", "5", "9", "3,5"])])
+        priority = rng.choices(["Pilna", "p2", "nope", ""], [5, 5, 1, 1])[0]
+        writer.writerow([ticket, ID, priority, created, resolved, subject,
+                         rng.choice(["", "5", "9", "3,5"])])
     path.write_bytes(("\ufeff" if bom else "").encode() + out.getvalue().encode())
 
 

@@ -530,7 +530,8 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
     texts = [pl.col(name).cast(pl.Utf8).alias(f"{name}__text") for name in reread]
     typed = [expr.meta.output_name() for expr in exprs]
     odd_names = [_odd(name) for name in reread]
-    tables, leftovers = [], []
+    tables: list[pl.DataFrame] = []
+    leftovers: list[pl.DataFrame] = []
     try:
         for part in itertools.chain([first], mapped):
             # one pass over the part, two results: its typed rows, and the text of the few
