@@ -478,14 +478,22 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
     keep = frame.select(reported.alias("keep"))["keep"]
     if not keep.all():  # no copy of the whole table when every ticket is reported
         frame = frame.filter(keep)
+    if pauses is not None:  # placed on the table's rows once, by id
+        pauses = StatusChanges(
+            frame.select("id").with_row_index("_i").join(pauses.intervals, on="id",
+                                                          how="inner").drop("id"),
+            pauses.bad, pauses.rows, pauses.always)
+    procedure_of = frame["procedure"]
+    frame = frame.drop("id", "procedure")  # each procedure's rows are copied without them
     warnings: list[str] = []
     results = []
     # the SLAs of a procedure are measured side by side: their work is numpy's and polars'
     # array passes, which run without the GIL
     with ThreadPoolExecutor(default_jobs()) as pool:
         for procedure, file in procedures:
-            result = _procedure_result(procedure, file, frame, pauses, project, settings,
-                                       now, default_target, warnings, pool)
+            mine = (procedure_of == procedure.id).fill_null(False)
+            result = _procedure_result(procedure, file, frame, mine, pauses, project,
+                                       settings, now, default_target, warnings, pool)
             if result is not None:
                 results.append(result)
     months = sorted(frame["month"].unique().drop_nulls().to_list())
@@ -496,19 +504,17 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
 
 
 def _procedure_result(procedure: Procedure, file: str, frame: pl.DataFrame,
-                      pauses: StatusChanges | None, project: Project,
+                      mine: pl.Series, pauses: StatusChanges | None, project: Project,
                       settings: TicketReportSettings, now: int, default_target: Target,
                       warnings: list[str], pool: ThreadPoolExecutor) -> ProcedureResult | None:
     """One procedure's SLAs and KPIs (None when none of its tickets is reported); its
     warnings are added to ``warnings``."""
-    own = frame.filter(pl.col("procedure") == procedure.id)
+    own = frame.filter(mine)
     if own.is_empty():
         return None
     targets, problems = compliance_targets(procedure, settings, default_target)
     warnings += problems
-    own_pauses = pauses and StatusChanges(  # this procedure's only, placed on its rows
-        own.select("id").with_row_index("_i").join(pauses.intervals, on="id", how="inner"),
-        pauses.bad, pauses.rows, pauses.always)
+    own_pauses = pauses and pauses.within(mine.to_numpy())  # placed on this one's rows
     fr_work = np.full(own.height, np.nan)
     own_rows = own["row"].to_numpy()  # ascending: the export's order is kept
     sla_results, response_targets = [], []
