@@ -231,3 +231,29 @@ def test_months_are_those_of_the_local_calendar_at_every_month_boundary(zone: st
                          + [None], dtype=pl.Int64)
     exact = pl.from_epoch(instants, "s").dt.convert_time_zone(zone).dt.strftime("%Y-%m")
     assert months_of(instants, zone).to_list() == exact.to_list()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_merged_pauses_match_a_plain_walk_in_any_order(seed: int) -> None:
+    """Pauses given in any order, overlapping or touching, some reaching before the ticket's
+    start or past its stop, come out merged per ticket as a plain walk merges them."""
+    rng = np.random.default_rng(seed)
+    tickets = 30
+    low = rng.integers(-10**6, 10**6, tickets)  # before 1970 too
+    high = low + rng.integers(0, 5000, tickets)
+    count = 300
+    ticket = rng.integers(0, tickets, count)
+    start = low[ticket] + rng.integers(-500, 5000, count)
+    end = start + rng.integers(0, 800, count)
+    pauses = Pauses.merged(ticket, start, end, low, high)
+    expected: list[tuple[int, int, int]] = []
+    for t in range(tickets):
+        spans = sorted((max(int(s), int(low[t])), min(int(e), int(high[t])))
+                       for s, e, k in zip(start, end, ticket, strict=True) if k == t)
+        for s, e in (span for span in spans if span[1] > span[0]):
+            if expected and expected[-1][0] == t and s <= expected[-1][2]:
+                expected[-1] = (t, expected[-1][1], max(expected[-1][2], e))
+            else:
+                expected.append((t, s, e))
+    assert list(zip(pauses.ticket.tolist(), pauses.start.tolist(), pauses.end.tolist(),
+                    strict=True)) == expected

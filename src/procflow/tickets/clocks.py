@@ -88,19 +88,39 @@ class Pauses:
         end = np.minimum(end, high[ticket])
         keep = end > start
         ticket, start, end = ticket[keep], start[keep], end[keep]
-        order = np.lexsort((start, ticket))
-        ticket, start, end = ticket[order], start[order], end[order]
+        if not len(ticket):
+            return cls.empty()
+        if len(ticket) > 1 and not _in_order(ticket, start):
+            order = np.lexsort((start, ticket))
+            ticket, start, end = ticket[order], start[order], end[order]
         # a new group starts where the ticket changes or the interval begins after the
         # running end of the group so far
-        running = pl.DataFrame({"t": ticket, "e": end}).select(
-            pl.col("e").cum_max().over("t")).to_series().to_numpy()
+        running = _running_max(ticket, end)
         new = np.ones(len(ticket), dtype=bool)
         new[1:] = (ticket[1:] != ticket[:-1]) | (start[1:] > running[:-1])
-        group = np.cumsum(new) - 1
         first = np.flatnonzero(new)
-        group_end = np.zeros(len(first), dtype=np.int64)
-        np.maximum.at(group_end, group, end)
+        group_end = np.maximum.reduceat(end, first)
         return cls(ticket[first], start[first], group_end)
+
+
+def _in_order(ticket: np.ndarray, start: np.ndarray) -> bool:
+    """Whether the intervals are already sorted by ticket, then start."""
+    same = ticket[1:] == ticket[:-1]
+    return bool(np.all((ticket[1:] > ticket[:-1]) | (same & (start[1:] >= start[:-1]))))
+
+
+def _running_max(ticket: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Per ticket (sorted), the largest ``end`` so far: one running maximum over the whole
+    array, with each ticket's values lifted above every earlier ticket's."""
+    low = int(end.min())
+    width = int(end.max()) - low + 1
+    group = np.cumsum(np.concatenate(([0], ticket[1:] != ticket[:-1])))
+    if int(group[-1]) * width >= 2**62:  # too wide to lift without overflow
+        return pl.DataFrame({"t": ticket, "e": end}).select(
+            pl.col("e").cum_max().over("t")).to_series().to_numpy()
+    lift = group * width - low
+    running: np.ndarray = np.maximum.accumulate(end + lift) - lift
+    return running
 
 
 class SlaClock:
