@@ -467,17 +467,21 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
                  settings: TicketReportSettings, *, source: str, timezone: str, now: int,
                  period: Period, default_target: Target) -> Report:
     """Everything the outputs show, from the loaded tickets (see the module docstring)."""
-    frame = tickets.frame.with_columns(months_of(tickets.frame["created"], timezone))
+    frame = tickets.frame
     reported = pl.col("created") <= now
+    if tickets.good is not None:
+        reported &= pl.lit(tickets.good)
     if period.start:
         reported &= pl.col("created") >= local_midnight(
             dt.date.fromisoformat(period.start), timezone)
     if period.end:
         reported &= pl.col("created") < local_midnight(
             dt.date.fromisoformat(period.end) + dt.timedelta(days=1), timezone)
-    keep = frame.select(reported.alias("keep"))["keep"]
-    if not keep.all():  # no copy of the whole table when every ticket is reported
-        frame = frame.filter(keep)
+    keep = frame.select(reported.alias("keep"))["keep"].fill_null(False)
+    # the rows left out keep their place (no copy of the whole table) without a month
+    created = frame["created"] if keep.all() else pl.select(
+        pl.when(keep).then(frame["created"])).to_series()
+    frame = frame.with_columns(months_of(created, timezone))
     if pauses is not None:  # placed on the table's rows once, by id
         pauses = StatusChanges(
             frame.select("id").with_row_index("_i").join(pauses.intervals, on="id",
@@ -491,7 +495,7 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
     # array passes, which run without the GIL
     with ThreadPoolExecutor(default_jobs()) as pool:
         for procedure, file in procedures:
-            mine = (procedure_of == procedure.id).fill_null(False)
+            mine = (procedure_of == procedure.id).fill_null(False) & keep
             result = _procedure_result(procedure, file, frame, mine, pauses, project,
                                        settings, now, default_target, warnings, pool)
             if result is not None:

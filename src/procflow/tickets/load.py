@@ -54,12 +54,16 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class Tickets:
-    """The good rows (``frame``) and the bad ones (``bad``: row, problems), of ``rows``."""
+    """Every row read (``frame``), which of them are good (``good``; None: all), and the bad
+    ones (``bad``: row, problems), of ``rows``. The bad rows stay in ``frame`` so that the
+    table is not copied to drop a few: the report leaves them out where it copies a
+    procedure's rows anyway."""
 
     frame: pl.DataFrame
     bad: pl.DataFrame
     rows: int
     fields: frozenset[str]  # the fields the export has
+    good: pl.Series | None = None
 
 
 def file_kind(path: Path) -> str:
@@ -590,14 +594,8 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
     problems += more
     bad, bad_mask = bad_rows(problems, height)
     table = table.drop("priority_text")
-    if bad_mask is not None:  # a column at a time, each let go once copied: the peak is
-        keep = pl.Series(~bad_mask)  # the table and one column, not two tables
-        kept = []
-        for name in table.columns:
-            kept.append(table.get_column(name).filter(keep))
-            table = table.drop(name)
-        table = pl.DataFrame(kept)
-    return Tickets(table, bad, height, fields)
+    good = None if bad_mask is None else pl.Series("good", ~bad_mask)
+    return Tickets(table, bad, height, fields, good)
 
 
 def _check_relations(table: pl.DataFrame, procedures: Mapping[str, Procedure],
