@@ -178,7 +178,7 @@ def test_zone_table_converts_naive_times_as_the_exact_conversion_does(zone: str)
     each change of offset (gaps, folds, half-hour changes, changes at midnight), and random
     times, must come out as polars' exact ``replace_time_zone`` gives them. The hours the
     table leaves to the exact way are those where the conversion is not steady."""
-    from procflow.tickets.load import ZoneOffsets
+    from procflow.tickets.zones import ZoneOffsets
 
     table = ZoneOffsets.of(zone, 2025, 2027)
     rng = np.random.default_rng(3)
@@ -257,3 +257,23 @@ def test_merged_pauses_match_a_plain_walk_in_any_order(seed: int) -> None:
                 expected.append((t, s, e))
     assert list(zip(pauses.ticket.tolist(), pauses.start.tolist(), pauses.end.tolist(),
                     strict=True)) == expected
+
+
+@pytest.mark.parametrize("zone", ["Europe/Warsaw", "Australia/Lord_Howe", "America/Santiago",
+                                  "America/St_Johns", "Asia/Kolkata", "Pacific/Chatham"])
+def test_zone_table_tells_local_times_as_the_exact_conversion_does(zone: str) -> None:
+    """UTC instants to local wall-clock time by the zone table (the day targets of the
+    report's SLAs): every instant it is sure of, random ones and every minute around each
+    change of offset, as polars' exact ``convert_time_zone`` gives it."""
+    from procflow.tickets.zones import ZoneOffsets
+
+    table = ZoneOffsets.of(zone, 2025, 2027)
+    rng = np.random.default_rng(5)
+    utc = rng.integers(table.low - 2 * 86_400, table.high + 2 * 86_400, 200_000)
+    near = (table.breaks - table.offsets)[:, None] + np.arange(-2 * 86_400, 2 * 86_400, 61)
+    utc = np.concatenate([utc, near.ravel()])
+    local, unsure = table.to_local(utc)
+    exact = pl.from_epoch(pl.Series(utc), "s").dt.convert_time_zone(zone).dt.replace_time_zone(
+        None).dt.epoch("s").to_numpy()
+    assert (~unsure).mean() > 0.5
+    assert (local[~unsure] == exact[~unsure]).all()

@@ -4,8 +4,9 @@ ticket export.
 The pipeline, one module per concern:
 
 - ``columns``: which column of the export holds which field (presets, procflow.yaml, options);
-- ``load``: reading CSV, JSON Lines or Parquet with polars, parsing times in a zone, and every
-  bad row counted with its row number;
+- ``load``: reading CSV (``blocks``: a block of whole records at a time), JSON Lines or
+  Parquet with polars, parsing times in a zone (``zones``: a zone's offsets as a table), and
+  every bad row counted with its row number;
 - ``statuses``: the optional status-change file, turned into pause intervals per ticket;
 - ``clocks`` and ``worktime``: the working time of each SLA's clock, vectorised;
 - ``targets``: the KPI target forms the report can check;

@@ -24,6 +24,7 @@ from procflow.errors import UsageError
 from procflow.model import Calendar, Sla
 from procflow.project import Project
 from procflow.tickets.worktime import Seconds, WorkingClock
+from procflow.tickets.zones import ZoneOffsets
 
 #: the 24x7 clock's single interval ends here (year 2100): far beyond any due time
 _FOREVER = 4_102_444_800
@@ -173,23 +174,51 @@ class SlaClock:
 
     # ---- the engine's arithmetic, vectorised ---------------------------------------------
 
-    def _local_seconds(self, t: Seconds) -> Seconds:
+    def _zone(self) -> ZoneOffsets:
+        """The offsets of the calendar's zone over the years of this clock (and one more on
+        each side), shared by every clock of the zone."""
         assert self.calendar is not None
-        moment = pl.from_epoch(pl.Series(t), "s").dt.convert_time_zone(self.calendar.timezone)
-        frame = pl.DataFrame({"m": moment}).select(
-            pl.col("m").dt.hour().cast(pl.Int64) * 3600
-            + pl.col("m").dt.minute().cast(pl.Int64) * 60 + pl.col("m").dt.second())
-        return frame.to_series().to_numpy()
+        first, last = (dt.datetime.fromtimestamp(t, dt.timezone.utc).year
+                       for t in (self.clock.first, self.clock.last))
+        return ZoneOffsets.of(self.calendar.timezone, first - 1, last + 1)
+
+    def _local_seconds(self, t: Seconds) -> Seconds:
+        """Each instant's time of day (seconds) in the calendar's zone: by the zone's table,
+        exactly (polars) for the few it cannot tell."""
+        assert self.calendar is not None
+        local, unsure = self._zone().to_local(t)
+        odd = np.flatnonzero(unsure)
+        if len(odd):
+            moment = pl.from_epoch(pl.Series(t[odd]), "s").dt.convert_time_zone(
+                self.calendar.timezone)
+            local[odd] = pl.DataFrame({"m": moment}).select(
+                pl.col("m").dt.replace_time_zone(None).dt.epoch("s")).to_series().to_numpy()
+        seconds: Seconds = local % 86_400
+        return seconds
 
     def _utc(self, day_ordinals: Seconds, seconds: Seconds) -> Seconds:
-        """Instants of local dates and times of day (as the engine's ``utc``)."""
+        """Instants of local dates and times of day (as the engine's ``utc``): by the zone's
+        table, exactly for the few it cannot tell."""
+        assert self.calendar is not None
+        zone = self._zone()
+        local = pl.Series(day_ordinals * 86_400 + seconds)
+        unsure = pl.select(zone.unsure(pl.lit(local))).to_series().to_numpy()
+        result: Seconds = zone.to_utc(local).to_numpy().copy()
+        odd = np.flatnonzero(unsure)
+        if len(odd):
+            result[odd] = self._exact_utc(day_ordinals[odd], seconds[odd])
+        return result
+
+    def _exact_utc(self, day_ordinals: Seconds, seconds: Seconds) -> Seconds:
+        """``_utc`` by polars' time-zone rules, and a time in the spring-forward gap as
+        Python's zoneinfo reads it."""
         assert self.calendar is not None
         naive = pl.from_epoch(pl.Series(day_ordinals * 86_400 + seconds), "s")
         local = naive.dt.replace_time_zone(self.calendar.timezone, ambiguous="earliest",
                                            non_existent="null")
         result = local.dt.epoch("s").to_numpy(allow_copy=True)
         gaps = np.flatnonzero(local.is_null().to_numpy())
-        if len(gaps):  # a time in the spring-forward gap: as Python's zoneinfo reads it
+        if len(gaps):
             import zoneinfo
 
             zone = zoneinfo.ZoneInfo(self.calendar.timezone)

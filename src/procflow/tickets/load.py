@@ -27,6 +27,7 @@ from procflow.errors import UsageError
 from procflow.model import Procedure
 from procflow.tickets.blocks import blocks, read_block
 from procflow.tickets.columns import REQUIRED, TIME_FIELDS, ColumnMap
+from procflow.tickets.zones import ZoneOffsets
 
 SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
             ".parquet": "parquet", ".pq": "parquet"}
@@ -350,71 +351,6 @@ def _best_format(sample: pl.Series, options: ReadOptions) -> tuple[str, str]:
     text = sample.cast(pl.Utf8).str.strip_chars()
     text = text.filter(text.is_not_null() & (text != ""))
     return max(_ISO_FORMATS, key=lambda item: _parsed(text, *item).count())
-
-
-@dataclass(frozen=True)
-class ZoneOffsets:
-    """A zone's UTC offset as a step function of local wall-clock time (over some years),
-    so that
-    a million naive times become UTC by one sorted search instead of a time-zone lookup
-    each. The hours in which the offset changes (a gap or a fold) are not in the table:
-    their times go the exact way (``parse_times``), which also flags the gap's."""
-
-    low: int  # the local seconds covered: [low, high)
-    high: int
-    breaks: np.ndarray  # local seconds from which an offset holds, sorted
-    offsets: np.ndarray  # seconds east of UTC from each break on
-    changing: pl.Series  # local hours (seconds // 3600) that hold a change
-
-    @classmethod
-    @functools.cache
-    def of(cls, zone: str, first_year: int, last_year: int) -> ZoneOffsets:
-        """The table of ``zone`` from the start of ``first_year`` to the end of
-        ``last_year`` (1970-2200 at most: times outside go the exact way)."""
-        def offset(local: np.ndarray) -> np.ndarray:
-            utc = pl.from_epoch(pl.Series(local), "s").dt.replace_time_zone(
-                zone, ambiguous="earliest", non_existent="null").dt.epoch("s")
-            seconds: np.ndarray = (pl.Series(local) - utc).to_numpy().astype(np.float64)
-            return seconds  # NaN: a gap
-
-        low = (dt.date(max(first_year, 1970), 1, 1) - dt.date(1970, 1, 1)).days * 86_400
-        high = (dt.date(min(max(last_year, first_year), 2200) + 1, 1, 1)
-                - dt.date(1970, 1, 1)).days * 86_400
-        midnights = np.arange(low, high + 86_400, 86_400, dtype=np.int64)
-        daily = offset(midnights)
-        moved = (daily[1:] != daily[:-1]) | np.isnan(daily[1:]) | np.isnan(daily[:-1])
-        days = np.unique(np.concatenate([np.flatnonzero(moved), np.flatnonzero(moved) + 1]))
-        hours = (midnights[days][:, None] + 3600 * np.arange(24)).ravel()
-        start, end = offset(hours), offset(hours + 3599)
-        changing = (start != end) | np.isnan(start) | np.isnan(end)
-        steady_days = np.setdiff1d(np.arange(len(midnights)), days)
-        points = np.concatenate([midnights[steady_days], hours[~changing]])
-        values = np.concatenate([daily[steady_days], start[~changing]])
-        order = np.argsort(points, kind="stable")
-        points, values = points[order], values[order]
-        new = np.ones(len(points), dtype=bool)
-        new[1:] = values[1:] != values[:-1]
-        return cls(low, high, points[new], values[new].astype(np.int64),
-                   pl.Series(hours[changing] // 3600, dtype=pl.Int64))
-
-    def unsure(self, local: pl.Expr) -> pl.Expr:
-        """Times the table cannot convert: outside it, or in an hour that holds a change."""
-        return ((local < self.low) | (local >= self.high)
-                | (local // 3600).is_in(self.changing.implode()))
-
-    def to_utc(self, local: pl.Series) -> pl.Series:
-        """UTC epoch seconds of local wall-clock seconds the table covers (null stays)."""
-        values = local.fill_null(0).to_numpy()
-        index = np.searchsorted(self.breaks, values, side="right")  # in place from here:
-        index -= 1  # a million times are 8 MB an array, so no more temporaries than needed
-        np.maximum(index, 0, out=index)
-        utc = self.offsets[index]
-        del index
-        np.subtract(values, utc, out=utc)
-        converted = pl.Series(local.name, utc, dtype=pl.Int64)
-        if not local.null_count():
-            return converted
-        return pl.select(pl.when(local.is_not_null()).then(converted)).to_series().alias(local.name)
 
 
 def _zone_table(sample: pl.Series, fmt: str, zone: str) -> ZoneOffsets:
