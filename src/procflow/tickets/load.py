@@ -310,18 +310,19 @@ def _priority_ids(table: pl.DataFrame, procedures: Mapping[str, Procedure],
     the ids and names of its procedure's priorities and ``report.priorities``. An export
     has few distinct (procedure, priority) pairs: each is matched once, and every row takes
     its pair's answer by the pair's number (no join that would copy the text columns)."""
-    codes, keys = [], []
-    for name in ("procedure", "priority_text"):
-        values = table[name]
-        distinct = values.unique().drop_nulls().cast(pl.Utf8)
-        keys.append(pl.concat([distinct, pl.Series([None], dtype=pl.Utf8)]))
-        codes.append(values.cast(pl.Enum(distinct)).to_physical().cast(pl.Int64)
-                     .fill_null(len(distinct)).to_numpy())
-    width = len(keys[1])
-    pair = codes[0] * width + codes[1]
-    distinct_pairs = np.unique(pl.Series(pair).unique().to_numpy())
-    pairs = pl.DataFrame({"procedure": keys[0].gather(distinct_pairs // width),
-                          "key": keys[1].gather(distinct_pairs % width).str.to_lowercase()})
+    # the categoricals' own codes (null: -1) make one number per (procedure, priority) pair
+    codes = [table[name].to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
+             for name in ("procedure", "priority_text")]
+    width = int(codes[1].max(initial=0)) + 2
+    pair = (codes[0] + 1) * width + codes[1] + 1
+    del codes
+    pairs_series = pl.Series(pair)
+    first = pairs_series.arg_unique().to_numpy()  # a row of each pair, in order of appearance
+    order = np.argsort(pair[first])
+    first, distinct_pairs = first[order], pair[first][order]
+    pairs = pl.DataFrame({"procedure": table["procedure"].gather(first).cast(pl.Utf8),
+                          "key": table["priority_text"].gather(first).cast(pl.Utf8)
+                          .str.to_lowercase()})
     result = pl.lit(None, dtype=pl.Utf8)
     for procedure in procedures.values():
         if not procedure.priorities:
