@@ -91,7 +91,7 @@ def _trim(prefix: str, title: str, markers: dict[int, str],
         name = root.find("title")
         assert name is not None  # pygal writes one, "Pygal" when the chart has no title
         name.text = title
-        name.set("id", f"{prefix}-title")
+        name.set("id", "title")  # prefixed below, with pygal's own ids
         root.remove(name)
         root.insert(0, name)
         pygal_attributes = dict(root.attrib)  # (xmlns, id, class, viewBox) after the role
