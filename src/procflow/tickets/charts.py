@@ -124,6 +124,16 @@ def _svg(chart: Any, prefix: str, title: str, *, markers: dict[int, str] | None 
     return Markup(ElementTree.tostring(chart.render_tree(), encoding="unicode"))
 
 
+def _count_ticks(top: float) -> list[int]:
+    """Whole numbers from 0 past ``top`` in a round step (1, 2 or 5 times a power of ten),
+    about six of them: ticket counts have no tenths."""
+    rough = max(top / 6, 1)
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(f * power for f in (1, 2, 5, 10) if f * power >= rough)
+    last = max(math.ceil(top / step), 1) * step
+    return list(range(0, last + 1, step))
+
+
 def _config(height: int, colours: Sequence[str], entries: int, **options: Any
             ) -> dict[str, Any]:
     """pygal's options for a chart whose plot and axes are ``height`` high, with one series
@@ -137,7 +147,7 @@ def _config(height: int, colours: Sequence[str], entries: int, **options: Any
     return dict(style=_style(colours), width=WIDTH, height=round(height + row * rows),
                 js=[], explicit_size=False, disable_xml_declaration=True,
                 legend_at_bottom=True, legend_at_bottom_columns=LEGEND_COLUMNS,
-                legend_box_size=LEGEND_BOX, truncate_legend=-1, truncate_label=-1,
+                legend_box_size=LEGEND_BOX, truncate_label=-1,
                 margin=MARGIN, margin_bottom=MARGIN + row * (rows - reserved), **options)
 
 
@@ -177,18 +187,19 @@ def response_chart(result: ProcedureResult, prefix: str) -> Markup | None:
     top = float(np.quantile(hours, 0.98))
     top = max([top] + [t * 1.5 for t in targets]) or 1.0
     counts, edges = np.histogram(np.clip(hours, 0, top), bins=40, range=(0, top))
-    peak = int(counts.max()) or 1
+    ticks = _count_ticks(int(counts.max()))
     colours = [PALETTE[index % len(PALETTE)] for index in range(len(targets) + 1)]
     chart = _pygal().XY(**_config(
         320, colours, len(colours), x_title="working hours to first response (the last bar "
-        "holds the slowest 2%)", y_title="tickets", xrange=(0, top), range=(0, peak * 1.05),
+        "holds the slowest 2%)", y_title="tickets", xrange=(0, top), range=(0, ticks[-1]),
+        y_labels=ticks,
         show_dots=False, stroke_style={"width": 1}, show_x_guides=False,
         x_value_formatter=lambda v: f"{v:g}", value_formatter=lambda v: f"{v:g}"))
     # the histogram as one filled step outline: the same picture as 40 bars, far lighter
     steps = zip(np.repeat(edges, 2)[1:-1].tolist(), np.repeat(counts, 2).tolist(), strict=True)
     chart.add("tickets", [(0.0, 0), *steps, (top, 0)], fill=True)
     for sla_id, target in result.response_targets:
-        chart.add(f"{sla_id}: {target:g} h", [(target, 0), (target, peak * 1.05)],
+        chart.add(f"{sla_id}: {target:g} h", [(target, 0), (target, ticks[-1])],
                   stroke_style={**DASHED, "width": 2})
     return _svg(chart, prefix, f"{result.procedure.title}: distribution of the working time "
                 "to first response, SLA targets dashed")
@@ -211,6 +222,7 @@ def breaches_chart(result: ProcedureResult, prefix: str) -> Markup | None:
     chart = _pygal().HorizontalStackedBar(**_config(
         90 + 45 * len(labels), (PALETTE[1], PALETTE[4]), 2, x_title="SLA breaches (all "
         "SLAs of the procedure)", show_x_guides=True, show_y_guides=False,
+        y_labels=_count_ticks(max(sum(v) for v in rows.values())),
         value_formatter=lambda v: f"{v:g}", defs=[
             '<pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
             f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{PALETTE[4]}"/>'
