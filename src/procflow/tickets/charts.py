@@ -88,8 +88,9 @@ def _trim(prefix: str, title: str, markers: dict[int, str],
     unique to the chart, markers and hatches drawn (series number -> shape or pattern id)."""
 
     def trim(root: ElementTree.Element) -> ElementTree.Element:
-        name = root.find("title")
-        assert name is not None  # pygal writes one, "Pygal" when the chart has no title
+        name = root.find("title")  # pygal writes one ("Pygal" for a chart without a title)
+        if name is None:
+            name = ElementTree.SubElement(root, "title")
         name.text = title
         name.set("id", "title")  # prefixed below, with pygal's own ids
         root.remove(name)
