@@ -64,6 +64,26 @@ def test_report_page_loads_nothing_and_has_no_errors(browser: Any, page_file: Pa
     tab.context.close()
 
 
+def test_every_chart_draws_inside_its_box(browser: Any, page_file: Path) -> None:
+    """Nothing of a chart (axis labels, legend rows, titles) is cut off by its viewBox."""
+    tab = Tab(browser)
+    page = tab.open(page_file)
+    outside = page.evaluate("""() => [...document.querySelectorAll('svg[role=img]')]
+        .flatMap(svg => {
+            const box = svg.viewBox.baseVal;
+            return [...svg.querySelectorAll('text')].filter(text => {
+                const r = text.getBBox(), m = text.getCTM(), s = svg.getCTM().inverse();
+                const corners = [[r.x, r.y], [r.x + r.width, r.y + r.height]].map(([x, y]) =>
+                    new DOMPoint(x, y).matrixTransform(m).matrixTransform(s));
+                return corners.some(p => p.x < box.x - 1 || p.y < box.y - 1
+                    || p.x > box.x + box.width + 1 || p.y > box.y + box.height + 1);
+            }).map(text => svg.id + ': ' + text.textContent);
+        })""")
+    charts = page.locator("svg[role=img]").count()
+    tab.context.close()
+    assert charts >= 6 and outside == [], outside
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run "
                     "npm install --prefix tests/axe (as .ci/run does)")
 def test_report_page_passes_axe_core(browser: Any, page_file: Path) -> None:

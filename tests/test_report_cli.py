@@ -300,6 +300,33 @@ def test_html_is_self_contained_with_named_charts(cli, project) -> None:
     cli("report", project / "tickets.csv", project / "procedures", "--today", TODAY,
         "--statuses", project / "statuses.csv", "-f", "html", "-o", again, expect=0)
     assert again.read_bytes() == out.read_bytes()  # stable output, no dates or random ids
+    assert "<!--" not in html and "<desc" not in html  # no comment (a date) or tooltip data
+
+
+def test_html_charts_share_the_page_safely(cli, project) -> None:
+    """Three charts on one page: every id once, every reference to an id (a hatch, a
+    title) finds it, and the compliance lines differ by marker, not by colour alone."""
+    import re
+
+    out = project / "report.html"
+    cli("report", project / "tickets.csv", project / "procedures", "--today", TODAY,
+        "--statuses", project / "statuses.csv", "-f", "html", "-o", out, expect=0)
+    html = out.read_text()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    references = set(re.findall(r'url\(#([^)]+)\)|aria-labelledby="([^"]+)"', html))
+    assert {name for pair in references for name in pair if name} <= set(ids)
+    assert 'fill="url(#c0c-hatch)"' in html  # the open-and-late bars are hatched
+    compliance = html[html.index('id="chart-c0a"'):html.index("</svg>")]
+    def shape(dots: str) -> str:  # "circle", or a path's commands: "Mhvhz" is a square
+        first = re.search(r'<(circle|path) [^>]*class="dot[^>]*>', dots)
+        assert first is not None
+        outline = re.search(r' d="([^"]+)"', first[0])
+        return first[1] if outline is None else re.sub(r"[-\d. ]", "", outline[1])
+
+    markers = {series: shape(dots) for series, dots in re.findall(
+        r'class="series serie-(\d+)[^"]*"><g class="dots">(.*?)</g></g>', compliance)}
+    assert len(markers) >= 2 and len(set(markers.values())) == len(markers), markers
 
 
 def test_missing_extra_is_a_one_line_instruction(cli, project, monkeypatch) -> None:

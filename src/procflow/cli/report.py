@@ -1,7 +1,7 @@
 """``procflow report``: SLA and KPI compliance of procedures from a ticket export.
 
 Parses options, reads the procedures and the project's ``report:`` settings, and hands the
-rest to ``procflow.tickets`` (polars, numpy, matplotlib: the ``procflow[report]`` extra).
+rest to ``procflow.tickets`` (polars, numpy, pygal: the ``procflow[report]`` extra).
 Only typer is imported at the top (start-up time of ``procflow --help``).
 """
 

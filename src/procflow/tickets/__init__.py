@@ -15,7 +15,7 @@ The pipeline, one module per concern:
   charts;
 - ``run``: from the command's options to a written report and an exit code.
 
-polars, numpy and matplotlib come with the optional extra ``procflow[report]``;
+polars, numpy and pygal come with the optional extra ``procflow[report]``;
 ``require_extra`` turns their absence into a one-line instruction (exit 2).
 """
 
@@ -38,7 +38,7 @@ def require_extra() -> None:
     """Raise a one-line instruction when the packages of ``procflow[report]`` are missing."""
     import importlib.util
 
-    missing = [name for name in ("polars", "numpy", "matplotlib")
+    missing = [name for name in ("polars", "numpy", "pygal")
                if importlib.util.find_spec(name) is None]
     if missing:
         raise EnvironmentProblem(f"procflow report needs {', '.join(missing)}: install the "
