@@ -355,9 +355,9 @@ def test_a_status_mapped_to_a_pause_step_stops_only_that_slas_clock(cli, project
     assert _sla(data, "first-response-p1")["total"]["met"] == 2
 
 
-def test_an_sla_without_a_calendar_is_a_one_line_error_from_the_threads(cli, project) -> None:
-    """The SLAs are measured in worker threads: a problem found there still reaches the user
-    as a one-line diagnostic with exit 2, not a traceback."""
+def test_an_sla_without_a_calendar_is_a_one_line_error(cli, project) -> None:
+    """A problem found while an SLA is measured reaches the user as a one-line diagnostic
+    with exit 2, not a traceback."""
     (project / "procflow.yaml").write_text(PROJECT.replace("default_calendar: office\n", ""),
                                            encoding="utf-8")
     result = cli("report", project / "tickets.csv", project / "procedures", "--today", TODAY,

@@ -10,7 +10,6 @@ record). Each block is parsed with the file's header line in front of it.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,5 +84,5 @@ def read_block(block: bytes, separator: str, columns: list[str] | None,
                rows: int | None = None) -> pl.DataFrame:
     """The ``columns`` (all when None) of a block as text (every value as written: nothing
     can fail to parse), its first ``rows`` rows when given."""
-    return pl.read_csv(io.BytesIO(block), separator=separator, infer_schema=False,
+    return pl.read_csv(block, separator=separator, infer_schema=False,
                        columns=columns, n_rows=rows, encoding="utf8-lossy")

@@ -13,7 +13,6 @@ iteration over all tickets (each round one sorted search; rounds = pauses per ti
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,9 +27,6 @@ from procflow.tickets.zones import ZoneOffsets
 
 #: the 24x7 clock's single interval ends here (year 2100): far beyond any due time
 _FOREVER = 4_102_444_800
-#: the SLAs of a report are measured in threads (numpy and polars let go of the GIL), and
-#: the calendar engines they share are cached and extended in place
-_ENGINE_LOCK = threading.Lock()
 
 
 def sla_calendar(sla: Sla, project: Project) -> Calendar | None:
@@ -138,14 +134,13 @@ class SlaClock:
             return WorkingClock.always(self._first - 86_400, _FOREVER)
         from procflow.sla.calendar import working_time
 
-        with _ENGINE_LOCK:  # the engine is shared and grows its table: one SLA at a time
-            engine = working_time(self.calendar)
-            engine.cover(self._first)
-            engine.worked(last)  # extends the engine's table up to ``last``
-            table = engine.table
-            clock = WorkingClock.from_intervals(np.array(table.starts, dtype=np.int64),
-                                                np.array(table.ends, dtype=np.int64),
-                                                np.array(table.cumulative, dtype=np.int64))
+        engine = working_time(self.calendar)
+        engine.cover(self._first)
+        engine.worked(last)  # extends the engine's table up to ``last``
+        table = engine.table
+        clock = WorkingClock.from_intervals(np.array(table.starts, dtype=np.int64),
+                                            np.array(table.ends, dtype=np.int64),
+                                            np.array(table.cumulative, dtype=np.int64))
         self._days(clock)
         return clock
 

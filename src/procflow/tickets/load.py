@@ -471,10 +471,12 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
     texts = [pl.col(name).cast(pl.Utf8).alias(f"{name}__text") for name in reread]
     typed = [expr.meta.output_name() for expr in exprs]
     odd_names = [_odd(name) for name in reread]
+    parts = itertools.chain([first], mapped)
+    del first, sample  # (the sample's texts would keep the first part's text alive)
     tables: list[pl.DataFrame] = []
     leftovers: list[pl.DataFrame] = []
     try:
-        for part in itertools.chain([first], mapped):
+        for part in parts:
             # one pass over the part, two results: its typed rows, and the text of the few
             # rows the fast path did not read (collected together, the parse is shared)
             parsed = part.with_row_index("row", offset=1 + sum(t.height for t in tables)
