@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, TextIO
 
 import polars as pl
@@ -131,11 +132,29 @@ def target_text(result: SlaResult) -> str:
     return f"{result.sla.target} ({'working time' if result.calendar else '24x7'})"
 
 
-def sla_rows(result: SlaResult) -> list[tuple[str, Counts]]:
-    """(label, counts) for the period and each month."""
+def sla_rows(result: SlaResult) -> list[tuple[str, Counts, bool | None]]:
+    """(label, counts, whether the compliance met the target) for the period and each
+    month."""
     rows = [("whole period", result.total)]
     rows += [(month, counts) for month, counts in sorted(result.by_month.items())]
-    return rows
+    return [(label, counts, None if counts.compliance is None
+             else result.compliance_target.met(counts.compliance)) for label, counts in rows]
+
+
+def sla_title(result: SlaResult, escape: Callable[[str], str]) -> str:
+    """"SLA id: target (clock), measure, priority p", user text through ``escape``."""
+    priority = f", priority {escape(result.sla.priority)}" if result.sla.priority else ""
+    return (f"SLA {escape(result.sla.id)}: {escape(target_text(result))}, "
+            f"{result.measure.replace('_', ' ')}{priority}")
+
+
+def bad_row_lines(frame: pl.DataFrame, escape: Callable[[str], str]) -> list[str]:
+    """One line per kind of problem: "kind: count (rows 1, 2 and 3 more)"."""
+    lines = []
+    for kind, count, rows in bad_row_summary(frame):
+        more = f" and {count - len(rows)} more" if count > len(rows) else ""
+        lines.append(f"{escape(kind)}: {count} (rows {', '.join(map(str, rows))}{more})")
+    return lines
 
 
 def period_text(report: Report) -> str:
@@ -164,17 +183,12 @@ def write_text(report: Report, stream: TextIO) -> None:
         console.print(f"\n[bold]{shown(result.procedure.title)}[/bold] "
                       f"({shown(result.procedure.id)}), {result.tickets} tickets")
         for sla in result.slas:
-            table = Table(title=f"SLA {shown(sla.sla.id)}: {shown(target_text(sla))}, "
-                          f"{sla.measure.replace('_', ' ')}"
-                          + (f", priority {shown(sla.sla.priority)}" if sla.sla.priority else "")
-                          + f"; target {shown(sla.compliance_target.text)}",
-                          title_justify="left")
+            table = Table(title=f"{sla_title(sla, shown)}; target "
+                          f"{shown(sla.compliance_target.text)}", title_justify="left")
             for column in ("period", "in scope", "met", "breached", "open", "open breached",
                            "due soon", "compliance", ""):
                 table.add_column(column, justify="left" if column == "period" else "right")
-            for label, counts in sla_rows(sla):
-                met = (None if counts.compliance is None
-                       else sla.compliance_target.met(counts.compliance))
+            for label, counts, met in sla_rows(sla):
                 style = "red" if met is False else None
                 table.add_row(label, str(counts.in_scope), str(counts.met),
                               str(counts.breached), str(counts.open), str(counts.open_breached),
@@ -206,10 +220,8 @@ def _text_bad_rows(console: Any, report: Report, shown: Any) -> None:
         if frame.height:
             console.print(f"\n[bold]{count_noun(frame.height, 'bad row')} in the {label}[/bold] "
                           "(left out of every figure; --format json lists them all):")
-            for kind, count, rows in bad_row_summary(frame):
-                more = f" and {count - len(rows)} more" if count > len(rows) else ""
-                console.print(f"  {shown(kind)}: {count} (rows "
-                              f"{', '.join(map(str, rows))}{more})")
+            for line in bad_row_lines(frame, shown):
+                console.print(f"  {line}")
 
 
 def _kpi_verdict(kpi: KpiResult) -> str:
@@ -228,16 +240,12 @@ def write_markdown(report: Report, stream: TextIO) -> None:
         lines += [f"## {escape(result.procedure.title)} ({escape(result.procedure.id)})", "",
                   f"{result.tickets} tickets.", ""]
         for sla in result.slas:
-            priority = f", priority {escape(sla.sla.priority)}" if sla.sla.priority else ""
-            lines += [f"### SLA {escape(sla.sla.id)}: {escape(target_text(sla))}, "
-                      f"{sla.measure.replace('_', ' ')}{priority}", "",
+            lines += [f"### {sla_title(sla, escape)}", "",
                       f"Compliance target {escape(sla.compliance_target.text)}.", "",
                       "| Period | In scope | Met | Breached | Open | Open, breached | "
                       "Due soon | Compliance | |",
                       "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
-            for label, counts in sla_rows(sla):
-                met = (None if counts.compliance is None
-                       else sla.compliance_target.met(counts.compliance))
+            for label, counts, met in sla_rows(sla):
                 lines.append(f"| {label} | {counts.in_scope} | {counts.met} | {counts.breached} "
                              f"| {counts.open} | {counts.open_breached} | "
                              f"{counts.open_due_soon} | {percent(counts.compliance)} | "
@@ -253,9 +261,7 @@ def write_markdown(report: Report, stream: TextIO) -> None:
     for label, frame in (("ticket export", report.bad), ("status file", report.status_bad)):
         if frame.height:
             lines += [f"## {count_noun(frame.height, 'bad row')} in the {label}", ""]
-            for kind, count, rows in bad_row_summary(frame):
-                more = f" and {count - len(rows)} more" if count > len(rows) else ""
-                lines.append(f"- {escape(kind)}: {count} (rows {', '.join(map(str, rows))}{more})")
+            lines += [f"- {line}" for line in bad_row_lines(frame, escape)]
             lines.append("")
     if report.warnings:
         lines += ["## Warnings", ""] + [f"- {escape(w)}" for w in report.warnings] + [""]
