@@ -10,6 +10,7 @@ record). Each block is parsed with the file's header line in front of it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,21 +45,29 @@ def _first_record_end(buffer: bytearray, start: int, quotes: int) -> tuple[int, 
     return 0, quotes + buffer.count(b'"', start)
 
 
+def _read_into(handle: io.BufferedReader, buffer: bytearray, chunk: bytearray) -> int:
+    """Append the file's next ``len(chunk)`` bytes to ``buffer`` through ``chunk`` (one
+    buffer of each, reused: no new block of memory per read); how many came."""
+    got = handle.readinto(chunk)
+    with memoryview(chunk) as view:
+        buffer += view[:got]
+    return got
+
+
 def blocks(path: Path, size: int | None = None) -> Iterator[bytes]:
     """The file's header record followed by the next block of whole records, until the end
     (one block with no records when the file has only a header). Each byte is looked at a
-    bounded number of times, however long a record is. ``size``: ``BLOCK_BYTES``."""
-    size = size or BLOCK_BYTES
+    bounded number of times, however long a record is, and copied once into its block.
+    ``size``: ``BLOCK_BYTES``."""
+    chunk = bytearray(size or BLOCK_BYTES)
     with path.open("rb") as handle:
-        buffer = bytearray(handle.read(size))
-        header_end, quotes = _first_record_end(buffer, 0, 0)
-        while not header_end:  # a header longer than a block, or a file without a break
-            more = handle.read(size)
-            if not more:
-                yield bytes(buffer)
-                return
+        buffer = bytearray()
+        header_end = quotes = checked = 0
+        while not header_end:  # the first record: usually on the first line
             checked = len(buffer)
-            buffer += more
+            if not _read_into(handle, buffer, chunk):
+                yield bytes(buffer)  # a file of one line without a break
+                return
             header_end, quotes = _first_record_end(buffer, checked, quotes)
         header = bytes(buffer[:header_end])
         del buffer[:header_end]
@@ -67,15 +76,15 @@ def blocks(path: Path, size: int | None = None) -> Iterator[bytes]:
         while True:
             cut = _last_record_end(buffer, checked, inside)
             if cut:  # the rest starts a record and ends on the same side of quotes
-                yield header + buffer[:cut]
+                with memoryview(buffer) as view:
+                    block = b"".join((header, view[:cut]))
                 del buffer[:cut]
+                yield block
                 yielded = True
             checked = len(buffer)
-            more = handle.read(size)
-            if not more:
+            if not _read_into(handle, buffer, chunk):
                 break
-            buffer += more
-            inside ^= more.count(b'"') % 2 == 1
+            inside ^= buffer.count(b'"', checked) % 2 == 1
         if buffer or not yielded:
             yield header + buffer
 
