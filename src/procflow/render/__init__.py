@@ -55,6 +55,9 @@ class Settings:
     today: dt.date
     engine: bool  # a diagram engine is available
     check: bool = False  # run the per-file rules on each file before rendering it (``Rules``)
+    #: the catalog is made of rows (``summary``): a worker sends back a procedure's row, not
+    #: the procedure (a row is a fraction of the procedure to pass between processes)
+    rows: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class Rendered:
     cards: list[tuple[RoleRef, dict[str, str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stored: Summary | None = None  # not loaded: its catalog row from the manifest
+    row: str | None = None  # its catalog row for the manifest, when ``stored`` is made here
     outcome: Outcome | None = None  # what the rules found in it (``Settings.check``)
     errors: tuple[str, ...] = ()  # the rule errors its pages show
     checked_only: bool = False  # checked, not rendered: its files and row are unchanged
@@ -173,6 +177,7 @@ def render_site(
     root = prepare_output(output_dir)
     manifest = Manifest(root)
     check_only = False
+    rows = _catalog_reads_summaries(catalog_plan.templates)
     if not force:
         plans = [dataclasses.replace(plan, reuse=tuple(names))
                  if (names := manifest.unchanged(plan.key)) else plan for plan in plans]
@@ -182,12 +187,13 @@ def render_site(
             # unless the rules now find other errors than those its pages show
             plans = [dataclasses.replace(plan, check_only=True) for plan in plans]
             check_only = True
-        elif _catalog_reads_summaries(catalog_plan.templates):
+        elif rows:
             plans = [_summarized(plan, manifest) if plan.reuse else plan for plan in plans]
     staging = Staging(root, manifest)
     try:
         settings = Settings(staging.folder, formats, by_role, today,
-                            wants_engine and problem is None, check=rules is not None)
+                            wants_engine and problem is None, check=rules is not None,
+                            rows=rows)
         with _no_cycle_collection():
             warnings, results = _stage(files, plans, settings, staging, progress, jobs, rules)
             if check_only and all(result.checked_only for result in results):
@@ -376,7 +382,9 @@ def _stage(files: Sequence[Path], plans: Sequence[Plan], settings: Settings,
     for result in results:
         staging.adopt(result.made, result.key)
         staging.keep_unchanged(result.reused)
-        if result.stored is None:  # a stored row is in the manifest already, kept by commit
+        if result.row is not None:
+            staging.summarize(result.key, result.row)
+        elif result.stored is None:  # a stored row is in the manifest already, kept by commit
             staging.summarize(result.key, _summary(result, settings).to_json())
     return [text for result in results for text in result.warnings], results
 
@@ -510,7 +518,7 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
                       outcome=outcome, errors=plan.errors)
     shared_roles = tuple(project.shared_roles_in(result.language).values())
     if plan.reuse is not None:
-        return _reused(result, plan.reuse, shared_roles)
+        return _as_row(_reused(result, plan.reuse, shared_roles), settings)
     formats, pages = settings.formats, result.pages
     templates = compiled(plan.templates)
     labels = templates.labels(result.language)
@@ -567,6 +575,19 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
         for card, (role, files) in zip(cards, result.cards, strict=True):
             text = templates.render(f"role.{ext}.j2", page=dataclasses.replace(card, ext=ext))
             files[f".{ext}"] = save(f".{ext}", text, role.id)
+    return _as_row(result, settings)
+
+
+def _as_row(result: Rendered, settings: Settings) -> Rendered:
+    """``result`` to send back from a worker: with ``settings.rows``, its catalog row and a
+    stand-in made of it in place of the procedure."""
+    from procflow.loader import Document
+
+    if not settings.rows:
+        return result
+    result.stored = _summary(result, settings)
+    result.row = result.stored.to_json()
+    result.document = Document(result.document.path, model=result.stored.stand_in())
     return result
 
 
