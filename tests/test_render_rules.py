@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.conftest import TODAY, RunCli
 
 
@@ -92,3 +93,27 @@ def test_a_file_that_does_not_load_is_left_out_with_allow_errors(
                  "md", "--allow-errors", expect=0)
     assert "broken.yaml does not load: left out" in result.stderr
     assert (out / "phone-intake.md").exists() and not (out / "broken.md").exists()
+
+
+def test_each_file_is_read_once_for_the_rules_and_the_pages(
+        cli: RunCli, valid_project: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules run in the same pass as the rendering, on the document loaded for it (one
+    load per file, not one for the rules and another for the pages)."""
+    import procflow.lint
+    import procflow.loader
+    import procflow.procedures
+
+    loaded: list[str] = []
+    real = procflow.loader.load_document
+
+    def counted(path: Path, *args: object, **kwargs: object) -> object:
+        loaded.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(procflow.lint, "load_document", counted)
+    monkeypatch.setattr(procflow.procedures, "load_document", counted)
+    cli("render", valid_project / "procedures", "-o", tmp_path / "site", "--today", TODAY,
+        "--jobs", "1", expect=0)
+    assert sorted(loaded) == ["complaint-handling.yaml", "it-access.yaml", "phone-intake.yaml"]
+    assert (tmp_path / "site" / "phone-intake.html").exists()

@@ -1,7 +1,9 @@
 """``procflow render``: procedures -> Markdown, HTML and diagram files in one folder.
 
 Parses options, finds the procedure files, calls ``procflow.render.render_site`` (which loads
-them) and shows a progress bar on stderr when it is a terminal and there are many procedures.
+them, and runs the rules on each in the same pass: ``_judge`` decides on what they found
+before anything is written) and shows a progress bar on stderr when it is a terminal and
+there are many procedures.
 Only typer is imported at the top (start-up time of ``procflow --help``).
 """
 

@@ -11,10 +11,13 @@ and ``engine``; files go through
 
 A file is loaded where it is rendered (``render_file``): with many files, in worker processes
 (forked, so they start at once with everything imported) that get file paths in small chunks
-and send back only the file names they staged and the procedure, for the catalog. A file whose
-inputs and files are unchanged since the last run is not even loaded: its row in the catalog
-comes from the manifest (``summary``), unless the catalog is made with templates of the
-user's own (they may read any field of a procedure).
+and send back only the file names they staged and the procedure's row in the catalog
+(``summary``; the procedure itself only when the catalog is made with templates of the
+user's own, which may read any field). ``procflow render`` runs the rules in the same pass
+(``Rules``): the worker checks the file as ``validate`` does and renders the procedure it
+loaded, so each file is read, parsed and validated once, in one process pool; what the rules
+found is judged before anything is written. A file whose inputs and files are unchanged since
+the last run is only checked: its row in the catalog comes from the manifest.
 """
 
 from __future__ import annotations
