@@ -360,8 +360,10 @@ def _stage(files: Sequence[Path], plans: Sequence[Plan], settings: Settings,
     results: list[Rendered] = []
     todo = [(path, settings, plan) for path, plan in zip(files, plans, strict=True)
             if plan.summary is None or settings.check]
-    work = imap_in_processes(render_file, todo, jobs,
-                             chunk=8)  # a procedure takes milliseconds: small chunks
+    checks_only = all(plan.check_only or plan.summary is not None for _, _, plan in todo)
+    # rendering a procedure takes milliseconds: small chunks, so the workers end together;
+    # only checking is quick, and a chunk's arguments are sent once (pickle's memo)
+    work = imap_in_processes(render_file, todo, jobs, chunk=64 if checks_only else 8)
     with contextlib.closing(work) as rendered:
         for path, plan in zip(files, plans, strict=True):
             if plan.summary is None:
@@ -488,18 +490,10 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
     """Load one procedure file and render its files into the staging folder (only load it
     when ``plan.reuse`` names the files an earlier run made from the same inputs)."""
     from procflow.findings import capped
-    from procflow.flow import Flow
     from procflow.lint import check_document
     from procflow.loader import Document
-    from procflow.markup.markdown import Raw
-    from procflow.markup.svg import inline_svg
     from procflow.procedures import load_procedure
     from procflow.project import load_project
-    from procflow.render import diagram as diagrams
-    from procflow.render import dot_writer, engine, mermaid
-    from procflow.render.environment import templates as compiled
-    from procflow.render.pages import RoleRef, procedure_page, role_card
-    from procflow.render.write import digest, file_name, write_staged
 
     outcome = None
     if settings.check:  # the rules first, on the document loaded for rendering
@@ -522,6 +516,16 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
     shared_roles = tuple(project.shared_roles_in(result.language).values())
     if plan.reuse is not None:
         return _as_row(_reused(result, plan.reuse, shared_roles), settings)
+    # what only drawing and writing pages needs (a run that only checks never imports it)
+    from procflow.flow import Flow
+    from procflow.markup.markdown import Raw
+    from procflow.markup.svg import inline_svg
+    from procflow.render import diagram as diagrams
+    from procflow.render import dot_writer, engine, mermaid
+    from procflow.render.environment import templates as compiled
+    from procflow.render.pages import RoleRef, procedure_page, role_card
+    from procflow.render.write import digest, file_name, write_staged
+
     formats, pages = settings.formats, result.pages
     templates = compiled(plan.templates)
     labels = templates.labels(result.language)
