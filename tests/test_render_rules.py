@@ -117,3 +117,19 @@ def test_each_file_is_read_once_for_the_rules_and_the_pages(
         "--jobs", "1", expect=0)
     assert sorted(loaded) == ["complaint-handling.yaml", "it-access.yaml", "phone-intake.yaml"]
     assert (tmp_path / "site" / "phone-intake.html").exists()
+
+
+def test_an_error_from_a_file_not_rendered_reaches_an_unchanged_page(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    """Nothing given changed (the run only checks), but a procedure of the project that was
+    not rendered is gone: the error the rules across files find reaches the page."""
+    out = tmp_path / "site"
+    procedures = valid_project / "procedures"
+    one = procedures / "complaint-handling.yaml"
+    cli("render", one, "-o", out, "--today", TODAY, "-f", "md", expect=0)
+    before = (out / "index.md").read_text(encoding="utf-8")
+    (procedures / "phone-intake.yaml").unlink()  # complaint-handling relates to it: PF009
+    cli("render", one, "-o", out, "--today", TODAY, "-f", "md", expect=1)
+    cli("render", one, "-o", out, "--today", TODAY, "-f", "md", "--allow-errors", expect=0)
+    assert "PF009" in (out / "complaint-handling.md").read_text(encoding="utf-8")
+    assert (out / "index.md").read_text(encoding="utf-8") == before

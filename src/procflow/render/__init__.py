@@ -416,17 +416,20 @@ def _judged(files: Sequence[Path], plans: Sequence[Plan], results: list[Rendered
     """The results of the files the rules' judge lets through (it may stop the run), each
     rendered again here when the errors it must show are not those its worker found."""
     from procflow.lint import validation_result
+    from procflow.procedures import require_loaded
 
-    outcomes = [result.outcome for result in results]
-    assert all(outcome is not None for outcome in outcomes)
-    kept, banners = rules.judge(validation_result(list(files), outcomes))  # type: ignore[arg-type]
+    outcomes = [result.outcome for result in results if result.outcome is not None]
+    assert len(outcomes) == len(results)  # every file was checked (``Settings.check``)
+    kept, banners = rules.judge(validation_result(list(files), outcomes))
     keep = set(kept)
+    chosen = [(path, plan, result) for path, plan, result in zip(files, plans, results,
+                                                                 strict=True) if path in keep]
+    # before any is rendered again (one only checked did load: it sent no procedure back)
+    require_loaded([result.document for _, _, result in chosen if not result.checked_only])
     judged = []
-    for path, plan, result in zip(files, plans, results, strict=True):
-        if path not in keep:
-            continue
+    for path, plan, result in chosen:
         wanted = tuple(banners.get(path, ()))
-        if result.document.model is not None and wanted != result.errors:
+        if wanted != result.errors:
             for name in result.made:
                 (settings.staging / name).unlink(missing_ok=True)
             result = render_file(path, dataclasses.replace(settings, check=False),
