@@ -491,7 +491,10 @@ def _engine_problem(engine: Any) -> EnvironmentProblem | None:
 
 def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
     """Load one procedure file and render its files into the staging folder (only load it
-    when ``plan.reuse`` names the files an earlier run made from the same inputs)."""
+    when ``plan.reuse`` names the files an earlier run made from the same inputs). With
+    ``settings.check``, first run the per-file rules on that same load, as ``validate``
+    does: their errors are part of the page (and of its key), and a file that is only
+    checked (``Plan.check_only``, ``Plan.summary``) sends back its findings alone."""
     from procflow.findings import capped
     from procflow.lint import check_document
     from procflow.loader import Document
