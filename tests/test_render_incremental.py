@@ -70,19 +70,19 @@ def times(out: Path) -> dict[str, int]:
 def test_one_change_loads_only_that_procedure_and_the_catalog_is_as_a_full_render(
         cli: RunCli, valid_project: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import procflow.procedures
+    import procflow.render.pages
 
     procedures, out = valid_project / "procedures", tmp_path / "site"
     render(cli, procedures, out)
     before = times(out)
     assert set(rows(out)) == {"complaint-handling", "it-access", "phone-intake"}
     change(procedures / "it-access.yaml", "title: ", "title: New <b>")
-    loaded: list[str] = []
-    real = procflow.procedures.load_procedure
-    monkeypatch.setattr(procflow.procedures, "load_procedure",
-                        lambda path, *a, **k: loaded.append(path.name) or real(path, *a, **k))
+    drawn: list[str] = []
+    page = procflow.render.pages.procedure_page
+    monkeypatch.setattr(procflow.render.pages, "procedure_page",
+                        lambda procedure, **k: drawn.append(procedure.id) or page(procedure, **k))
     stderr = render(cli, procedures, out, "--jobs", "1")
-    assert loaded == ["it-access.yaml"]  # the rules load every file; render only the changed
+    assert drawn == ["it-access"]  # the rules load every file; render only the changed
     assert "2 unchanged" in stderr
     after = times(out)
     changed = {name for name in after if after[name] != before.get(name)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.conftest import TODAY, RunCli
 
 
@@ -92,3 +93,43 @@ def test_a_file_that_does_not_load_is_left_out_with_allow_errors(
                  "md", "--allow-errors", expect=0)
     assert "broken.yaml does not load: left out" in result.stderr
     assert (out / "phone-intake.md").exists() and not (out / "broken.md").exists()
+
+
+def test_each_file_is_read_once_for_the_rules_and_the_pages(
+        cli: RunCli, valid_project: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules run in the same pass as the rendering, on the document loaded for it (one
+    load per file, not one for the rules and another for the pages)."""
+    import procflow.lint
+    import procflow.loader
+    import procflow.procedures
+
+    loaded: list[str] = []
+    real = procflow.loader.load_document
+
+    def counted(path: Path, *args: object, **kwargs: object) -> object:
+        loaded.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(procflow.lint, "load_document", counted)
+    monkeypatch.setattr(procflow.procedures, "load_document", counted)
+    cli("render", valid_project / "procedures", "-o", tmp_path / "site", "--today", TODAY,
+        "--jobs", "1", expect=0)
+    assert sorted(loaded) == ["complaint-handling.yaml", "it-access.yaml", "phone-intake.yaml"]
+    assert (tmp_path / "site" / "phone-intake.html").exists()
+
+
+def test_an_error_from_a_file_not_rendered_reaches_an_unchanged_page(
+        cli: RunCli, valid_project: Path, tmp_path: Path) -> None:
+    """Nothing given changed (the run only checks), but a procedure of the project that was
+    not rendered is gone: the error the rules across files find reaches the page."""
+    out = tmp_path / "site"
+    procedures = valid_project / "procedures"
+    one = procedures / "complaint-handling.yaml"
+    cli("render", one, "-o", out, "--today", TODAY, "-f", "md", expect=0)
+    before = (out / "index.md").read_text(encoding="utf-8")
+    (procedures / "phone-intake.yaml").unlink()  # complaint-handling relates to it: PF009
+    cli("render", one, "-o", out, "--today", TODAY, "-f", "md", expect=1)
+    cli("render", one, "-o", out, "--today", TODAY, "-f", "md", "--allow-errors", expect=0)
+    assert "PF009" in (out / "complaint-handling.md").read_text(encoding="utf-8")
+    assert (out / "index.md").read_text(encoding="utf-8") == before

@@ -54,7 +54,10 @@ class ValidationResult:
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class Outcome:
+    """One file checked: its findings (loading and per-file rules) and its entry for the
+    tree rules."""
+
     findings: list[Finding]
     entry: TreeEntry
 
@@ -65,9 +68,17 @@ def validate(paths: Sequence[Path], *, today: dt.date, jobs: int | None = None
     ``procedures/``). Never raises for bad input; raises ``UsageError`` for a missing path."""
     unreadable: list[Finding] = []
     files = discover(paths, unreadable)
-    projects = [project_for(path) for path in files]  # each file's project, resolved once
     outcomes = map_in_processes(check_file, [(path, today) for path in files], jobs)
-    result = ValidationResult(files=len(files), findings=unreadable)
+    return validation_result(files, outcomes, unreadable)
+
+
+def validation_result(files: list[Path], outcomes: Sequence[Outcome],
+                      unreadable: Sequence[Finding] = ()) -> ValidationResult:
+    """The result of checking ``files``, from each file's ``Outcome`` (``check_file``, run
+    wherever the caller likes: ``render`` runs it in the workers that then render the file):
+    adds the tree rules across files and the project files' own findings, then caps them."""
+    projects = [project_for(path) for path in files]  # each file's project, resolved once
+    result = ValidationResult(files=len(files), findings=list(unreadable))
     for outcome in outcomes:
         result.findings += outcome.findings
     result.findings += _tree_findings(files, projects, [o.entry for o in outcomes])
@@ -79,8 +90,15 @@ def validate(paths: Sequence[Path], *, today: dt.date, jobs: int | None = None
     return result
 
 
-def check_file(path: Path, today: dt.date, raw: bytes | None = None) -> _Outcome:
+def check_file(path: Path, today: dt.date, raw: bytes | None = None) -> Outcome:
     """Load one file (or ``raw``, the bytes it would hold) and run every per-file rule."""
+    return check_document(path, today, raw)[0]
+
+
+def check_document(path: Path, today: dt.date, raw: bytes | None = None
+                   ) -> tuple[Outcome, Document[Procedure]]:
+    """``check_file``, and the document it loaded (its ``model`` None unless the file loads
+    and validates), for a caller that goes on with the model (``render``)."""
     project = project_for(path)
     document = load_document(path, Procedure, project.limits, raw=raw, salvage=True)
     findings = list(document.findings)  # PF001-PF003: always on, always errors
@@ -93,7 +111,7 @@ def check_file(path: Path, today: dt.date, raw: bytes | None = None) -> _Outcome
                 findings += [document.finding(issue, severity) for issue in rule.check(context)
                              if not document.is_cascade(issue)]
     document.release_text()
-    return _Outcome(findings, _entry(document))
+    return Outcome(findings, _entry(document)), document
 
 
 def _entry(document: Document[Procedure]) -> TreeEntry:
@@ -177,4 +195,5 @@ def project_rule_findings(project: Project) -> list[Finding]:
     return found
 
 
-__all__ = ["ValidationResult", "validate", "check_file"]
+__all__ = ["Outcome", "ValidationResult", "check_document", "check_file", "validate",
+           "validation_result"]

@@ -1,20 +1,26 @@
 """``procflow render``: procedures -> Markdown, HTML and diagram files in one folder.
 
 Parses options, finds the procedure files, calls ``procflow.render.render_site`` (which loads
-them) and shows a progress bar on stderr when it is a terminal and there are many procedures.
+them, and runs the rules on each in the same pass: ``_judge`` decides on what they found
+before anything is written) and shows a progress bar on stderr when it is a terminal and
+there are many procedures.
 Only typer is imported at the top (start-up time of ``procflow --help``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from procflow.cli.app import command
 from procflow.cli.options import FormatList, Jobs, Paths, Today, format_option, output_option
+
+if TYPE_CHECKING:
+    from procflow.findings import Finding
+    from procflow.lint import ValidationResult
 
 PROGRESS_FROM = 20  # procedures
 SHOWN_REMOVED = 10  # file names listed in the summary
@@ -73,14 +79,13 @@ def render(
 
     from procflow.findings import count_noun, printable
     from procflow.procedures import discover
-    from procflow.render import render_site
+    from procflow.render import Rules, render_site
 
     files = discover(paths or [])
-    files, errors = _checked(files, paths or [], today, jobs, allow_errors)
     with _progress(len(files), sys.stderr.isatty()) as advance:
         site = render_site(files, output, formats, templates_dir=templates, by_role=by_role,
                            today=today, progress=advance, jobs=jobs, prune=prune, force=force,
-                           errors=errors)
+                           rules=Rules(_judge(files, allow_errors)))
     warnings = list(site.warnings)
     if not files:
         where = ", ".join(map(str, paths)) if paths else "procedures/"
@@ -102,46 +107,49 @@ def render(
     typer.echo(f"procflow: {printable(summary)}", err=True)
 
 
-def _checked(files: list[Path], paths: list[Path], today: dt.date, jobs: int | None,
-             allow_errors: bool) -> tuple[list[Path], dict[Path, list[str]]]:
-    """Run the rules as validate does and print what they find (on stderr: stdout stays
-    free). Errors stop the run (exit 1) unless ``allow_errors``; then the files that do not
-    load are left out and the others' errors go on their pages. Returns the files to render
-    and their errors. A file (or project file) that does not load stops the run with exit 2
-    in ``render_site``, as in every command that needs its input loaded."""
-    import sys
+def _judge(files: list[Path], allow_errors: bool
+           ) -> Callable[[ValidationResult], tuple[list[Path], dict[Path, tuple[str, ...]]]]:
+    """What ``render_site`` asks once the rules have run on every file (as in validate,
+    in the same pass as the rendering, before anything is written): it prints what they
+    found (on stderr: stdout stays free). Errors stop the run (exit 1) unless
+    ``allow_errors``; then the files that do not load are left out and the others' errors
+    go on their pages. It returns the files to render and their errors. A file (or project
+    file) that does not load stops the run with exit 2 in ``render_site``, as in every
+    command that needs its input loaded."""
 
-    from procflow.findings import Severity, count_noun, display_path, printable
-    from procflow.lint import validate as run_rules
-    from procflow.report import text
+    def judge(checked: ValidationResult) -> tuple[list[Path], dict[Path, tuple[str, ...]]]:
+        import sys
 
-    checked = run_rules(paths, today=today, jobs=jobs)
-    given = {display_path(path) for path in files}
-    unloaded = {finding.file for finding in checked.findings if finding.code in LOAD_CODES
-                or finding.file not in given}  # a broken procflow.yaml: as a file that fails
-    if unloaded and not allow_errors:
-        return files, {}  # render_site stops with exit 2, as for any input that does not load
-    if checked.findings:
-        text.report(checked, sys.stderr)
-    if not checked.errors:
-        return files, {}
-    if not allow_errors:
-        errors = count_noun(checked.errors, "error")
-        typer.echo(f"procflow: nothing was rendered: {errors} above; fix them, or publish "
-                   "anyway with --allow-errors (each affected page then says so)", err=True)
-        raise typer.Exit(1)
-    by_file: dict[str, list[str]] = {}
-    for finding in checked.findings:
-        if finding.severity is Severity.ERROR:
-            by_file.setdefault(finding.file, []).append(
-                f"{finding.code} (line {finding.line}): {finding.message}")
-    kept = [path for path in files if display_path(path) not in unloaded]
-    for path in files:
-        if display_path(path) in unloaded:
-            shown = printable(display_path(path))
-            typer.echo(f"procflow: warning: {shown} does not load: left out", err=True)
-    return kept, {path: by_file[display_path(path)] for path in kept
-                  if display_path(path) in by_file}
+        from procflow.findings import count_noun, display_path, printable
+        from procflow.render import banner
+        from procflow.report import text
+
+        given = {display_path(path) for path in files}
+        unloaded = {finding.file for finding in checked.findings if finding.code in LOAD_CODES
+                    or finding.file not in given}  # a broken procflow.yaml: as a file that fails
+        if unloaded and not allow_errors:
+            return files, {}  # render_site stops with exit 2, as for any input that does not load
+        if checked.findings:
+            text.report(checked, sys.stderr)
+        if not checked.errors:
+            return files, {}
+        if not allow_errors:
+            errors = count_noun(checked.errors, "error")
+            typer.echo(f"procflow: nothing was rendered: {errors} above; fix them, or publish "
+                       "anyway with --allow-errors (each affected page then says so)", err=True)
+            raise typer.Exit(1)
+        by_file: dict[str, list[Finding]] = {}
+        for finding in checked.findings:
+            by_file.setdefault(finding.file, []).append(finding)
+        kept = [path for path in files if display_path(path) not in unloaded]
+        for path in files:
+            if display_path(path) in unloaded:
+                shown = printable(display_path(path))
+                typer.echo(f"procflow: warning: {shown} does not load: left out", err=True)
+        return kept, {path: lines for path in kept
+                      if (lines := banner(by_file.get(display_path(path), [])))}
+
+    return judge
 
 
 LOAD_CODES = frozenset({"PF001", "PF002", "PF003"})  # the file has no procedure to render

@@ -11,10 +11,13 @@ and ``engine``; files go through
 
 A file is loaded where it is rendered (``render_file``): with many files, in worker processes
 (forked, so they start at once with everything imported) that get file paths in small chunks
-and send back only the file names they staged and the procedure, for the catalog. A file whose
-inputs and files are unchanged since the last run is not even loaded: its row in the catalog
-comes from the manifest (``summary``), unless the catalog is made with templates of the
-user's own (they may read any field of a procedure).
+and send back only the file names they staged and the procedure's row in the catalog
+(``summary``; the procedure itself only when the catalog is made with templates of the
+user's own, which may read any field). ``procflow render`` runs the rules in the same pass
+(``Rules``): the worker checks the file as ``validate`` does and renders the procedure it
+loaded, so each file is read, parsed and validated once, in one process pool; what the rules
+found is judged before anything is written. A file whose inputs and files are unchanged since
+the last run is only checked: its row in the catalog comes from the manifest.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from typing import TYPE_CHECKING, Any, cast
 from procflow.errors import EnvironmentProblem, UsageError
 
 if TYPE_CHECKING:
+    from procflow.findings import Finding
+    from procflow.lint import Outcome, ValidationResult
     from procflow.loader import Document
     from procflow.model import Procedure
     from procflow.render.environment import Source
@@ -52,6 +57,23 @@ class Settings:
     by_role: bool
     today: dt.date
     engine: bool  # a diagram engine is available
+    check: bool = False  # run the per-file rules on each file before rendering it (``Rules``)
+    #: the catalog is made of rows (``summary``): a worker sends back a procedure's row, not
+    #: the procedure (a row is a fraction of the procedure to pass between processes)
+    rows: bool = False
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Run the rules as ``procflow validate`` does, each file checked in the worker that then
+    renders the procedure it loaded (one load and one process pool for both), and
+    ``judge`` their result in this process before anything is written: it returns the files
+    to publish, each with its rule errors for a banner (``render --allow-errors``), or
+    raises, and then nothing is written. A file's banner is part of its key: the workers
+    render each file with its own errors, and a file that the rules across files (PF008,
+    PF009) or its project file give other errors is rendered again here."""
+
+    judge: Callable[[ValidationResult], tuple[Sequence[Path], Mapping[Path, Sequence[str]]]]
 
 
 @dataclass(frozen=True)
@@ -65,8 +87,10 @@ class Plan:
     project_file: Path | None
     templates: Source
     key: str
+    bare: str = ""  # the key of its inputs without its errors (``keyed``)
     reuse: tuple[str, ...] | None = None
     summary: Summary | None = None
+    check_only: bool = False  # nothing changed: only run the rules on it (``Rules``)
     errors: tuple[str, ...] = ()  # rule errors shown in a banner (render --allow-errors)
 
 
@@ -97,6 +121,10 @@ class Rendered:
     cards: list[tuple[RoleRef, dict[str, str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stored: Summary | None = None  # not loaded: its catalog row from the manifest
+    row: str | None = None  # its catalog row for the manifest, when ``stored`` is made here
+    outcome: Outcome | None = None  # what the rules found in it (``Settings.check``)
+    errors: tuple[str, ...] = ()  # the rule errors its pages show
+    checked_only: bool = False  # checked, not rendered: its files and row are unchanged
 
     @property
     def procedure(self) -> Procedure:
@@ -117,6 +145,7 @@ def render_site(
     prune: bool = False,
     force: bool = False,
     errors: Mapping[Path, Sequence[str]] | None = None,
+    rules: Rules | None = None,
 ) -> Site:
     """Render procedure files (``procflow.procedures.discover`` finds them in folders) into
     ``output_dir``, each with its own project's templates, language and shared roles
@@ -129,7 +158,8 @@ def render_site(
     the last run is not rendered again and its files are not touched; when nothing changed,
     not even the catalog is made (``force``: redo everything). ``prune``: also remove what an
     earlier run wrote and this one does not (``write.Staging.commit``); with no files, a usage
-    error."""
+    error. ``rules``: check every file as ``validate`` does, in the same pass (``Rules``;
+    ``errors`` then comes from its judge)."""
     from procflow.render import engine
     from procflow.render.write import Manifest, Staging, prepare_output
 
@@ -144,27 +174,36 @@ def render_site(
     fails = problem is not None and bool(set(IMAGE_FORMATS) & set(formats))
     options = repr((formats, by_role, today.isoformat(), wants_engine and problem is None))
     # a missing templates folder fails before any writing
-    plans, catalog_plan = _plans(files, templates_dir, options, errors or {})
+    planned_errors = (errors or {}) if rules is None else {}  # with rules: the judge's
+    plans, catalog_plan = _plans(files, templates_dir, options, planned_errors)
     existed = output_dir.exists()
     root = prepare_output(output_dir)
     manifest = Manifest(root)
-    catalog_key = _digest("\n".join(sorted(plan.key for plan in plans)) + catalog_plan.key)
+    check_only = False
+    rows = _catalog_reads_summaries(catalog_plan.templates)
     if not force:
         plans = [dataclasses.replace(plan, reuse=tuple(names))
                  if (names := manifest.unchanged(plan.key)) else plan for plan in plans]
-        catalog = manifest.unchanged(catalog_key)
-        if catalog and all(plan.reuse for plan in plans) and not fails:
-            ours = {name for plan in plans for name in plan.reuse or ()} | set(catalog)
-            if not prune or set(manifest.entries) <= ours:  # and nothing to prune
+        if _unchanged(plans, catalog_plan, manifest, prune) and not fails:
+            if rules is None:
                 return Site([], [], [], len(plans))  # nothing changed: nothing to do
-        if _catalog_reads_summaries(catalog_plan.templates):
+            # unless the rules now find other errors than those its pages show
+            plans = [dataclasses.replace(plan, check_only=True) for plan in plans]
+            check_only = True
+        elif rows:
             plans = [_summarized(plan, manifest) if plan.reuse else plan for plan in plans]
     staging = Staging(root, manifest)
     try:
         settings = Settings(staging.folder, formats, by_role, today,
-                            wants_engine and problem is None)
+                            wants_engine and problem is None, check=rules is not None,
+                            rows=rows)
         with _no_cycle_collection():
-            warnings, results = _stage(files, plans, settings, staging, progress, jobs)
+            warnings, results = _stage(files, plans, settings, staging, progress, jobs, rules)
+            if check_only and all(result.checked_only for result in results):
+                staging.discard()  # nothing changed, and the rules found what they found
+                return Site([], [], [], len(results))  # before: nothing to do
+            catalog_key = _digest("\n".join(sorted(result.key for result in results))
+                                  + catalog_plan.key)
             for name, text in _catalog(results, settings, catalog_plan.templates):
                 staging.write(name, text, catalog_key)
         written, removed = staging.commit(prune and not fails)  # a failing run prunes nothing
@@ -175,7 +214,19 @@ def render_site(
         raise
     if fails and problem is not None:
         raise problem
-    return Site(written, removed, warnings, sum(1 for plan in plans if plan.reuse))
+    return Site(written, removed, warnings, sum(1 for result in results if result.reused))
+
+
+def _unchanged(plans: Sequence[Plan], catalog_plan: Plan, manifest: Manifest,
+               prune: bool) -> bool:
+    """Whether every file and the catalog are in place as an earlier run made them from the
+    same inputs (and, with ``prune``, there is nothing to remove)."""
+    catalog_key = _digest("\n".join(sorted(plan.key for plan in plans)) + catalog_plan.key)
+    catalog = manifest.unchanged(catalog_key)
+    if not catalog or not all(plan.reuse for plan in plans):
+        return False
+    ours = {name for plan in plans for name in plan.reuse or ()} | set(catalog)
+    return not prune or set(manifest.entries) <= ours  # and nothing to prune
 
 
 def _plans(files: Sequence[Path], templates_dir: Path | None, options: str,
@@ -209,8 +260,8 @@ def _plans(files: Sequence[Path], templates_dir: Path | None, options: str,
                 procflow.__version__, options, templates_of(folder)[1], project_digest))
         project_file, folder, shared = projects[path.parent]
         banner = tuple(errors.get(path, ()))
-        plans.append(Plan(project_file, templates_of(folder)[0],
-                          _digest(shared, str(path.resolve()), _read(path), *banner),
+        bare = _digest(shared, str(path.resolve()), _read(path))
+        plans.append(Plan(project_file, templates_of(folder)[0], keyed(bare, banner), bare,
                           errors=banner))
     folder = templates_dir if templates_dir is not None or not files \
         else projects[files[0].parent][1]
@@ -265,6 +316,20 @@ def _summarized(plan: Plan, manifest: Manifest) -> Plan:
     return dataclasses.replace(plan, summary=summary)
 
 
+def keyed(bare: str, errors: Sequence[str]) -> str:
+    """The key of a file's inputs (``bare``) with the rule errors its pages show."""
+    return _digest(bare, *errors) if errors else bare
+
+
+def banner(findings: Sequence[Finding]) -> tuple[str, ...]:
+    """The rule errors among a file's findings (as ``validate`` reports them: capped and
+    sorted), as its pages list them (``render --allow-errors``)."""
+    from procflow.findings import Severity
+
+    return tuple(f"{finding.code} (line {finding.line}): {finding.message}"
+                 for finding in findings if finding.severity is Severity.ERROR)
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -285,37 +350,94 @@ def _digest(*parts: str | bytes) -> str:
 
 def _stage(files: Sequence[Path], plans: Sequence[Plan], settings: Settings,
            staging: Staging, progress: Callable[[], None] | None,
-           jobs: int | None) -> tuple[list[str], list[Rendered]]:
+           jobs: int | None, rules: Rules | None = None) -> tuple[list[str], list[Rendered]]:
     """Render every file (or only load those reused, or only take the catalog row of those
-    summarized) into the staging folder; return the warnings and the results (for the
-    catalog), in the order of ``files``."""
-    from procflow.loader import Document
+    summarized) into the staging folder, checking each first when ``settings.check``; return
+    the warnings and the results (for the catalog), in the order of ``files``."""
     from procflow.parallel import imap_in_processes
     from procflow.procedures import require_loaded
 
     results: list[Rendered] = []
     todo = [(path, settings, plan) for path, plan in zip(files, plans, strict=True)
-            if plan.summary is None]
-    work = imap_in_processes(render_file, todo, jobs,
-                             chunk=8)  # a procedure takes milliseconds: small chunks
+            if plan.summary is None or settings.check]
+    checks_only = all(plan.check_only or plan.summary is not None for _, _, plan in todo)
+    # rendering a procedure takes milliseconds: small chunks, so the workers end together;
+    # only checking is quick, and a chunk's arguments are sent once (pickle's memo)
+    work = imap_in_processes(render_file, todo, jobs, chunk=64 if checks_only else 8)
     with contextlib.closing(work) as rendered:
         for path, plan in zip(files, plans, strict=True):
             if plan.summary is None:
                 results.append(next(rendered))  # closing: workers stop before the staging
             else:                               # goes away
-                results.append(Rendered(Document(path, model=plan.summary.stand_in()),
-                                        plan.summary.language, plan.key,
-                                        reused=list(plan.reuse or ()), stored=plan.summary))
+                checked = next(rendered) if settings.check else None
+                results.append(_from_summary(path, plan) if checked is None
+                               or checked.checked_only else checked)
+                results[-1].outcome = checked.outcome if checked else None
             if progress:
                 progress()
+    if rules is not None:
+        results = _judged(files, plans, results, settings, rules)
+        if all(result.checked_only for result in results):
+            return [], results  # nothing changed: render_site has nothing to do
+        plan_of = dict(zip(files, plans, strict=True))  # some file is rendered again after
+        results = [_loaded(result, plan_of[result.document.path], settings)  # all: the
+                   if result.checked_only else result for result in results]  # catalog too
     require_loaded([result.document for result in results])
     _check_ids(results)
     for result in results:
         staging.adopt(result.made, result.key)
         staging.keep_unchanged(result.reused)
-        if result.stored is None:  # a stored row is in the manifest already, kept by commit
+        if result.row is not None:
+            staging.summarize(result.key, result.row)
+        elif result.stored is None:  # a stored row is in the manifest already, kept by commit
             staging.summarize(result.key, _summary(result, settings).to_json())
     return [text for result in results for text in result.warnings], results
+
+
+def _from_summary(path: Path, plan: Plan) -> Rendered:
+    """An unchanged file's result, its catalog row taken from the manifest."""
+    from procflow.loader import Document
+
+    assert plan.summary is not None
+    return Rendered(Document(path, model=plan.summary.stand_in()), plan.summary.language,
+                    plan.key, reused=list(plan.reuse or ()), stored=plan.summary)
+
+
+def _loaded(result: Rendered, plan: Plan, settings: Settings) -> Rendered:
+    """A file only checked (``Plan.check_only``), loaded for the catalog after all."""
+    loaded = render_file(result.document.path, dataclasses.replace(settings, check=False),
+                         dataclasses.replace(plan, check_only=False))
+    loaded.outcome = result.outcome
+    return loaded
+
+
+def _judged(files: Sequence[Path], plans: Sequence[Plan], results: list[Rendered],
+            settings: Settings, rules: Rules) -> list[Rendered]:
+    """The results of the files the rules' judge lets through (it may stop the run), each
+    rendered again here when the errors it must show are not those its worker found."""
+    from procflow.lint import validation_result
+    from procflow.procedures import require_loaded
+
+    outcomes = [result.outcome for result in results if result.outcome is not None]
+    assert len(outcomes) == len(results)  # every file was checked (``Settings.check``)
+    kept, banners = rules.judge(validation_result(list(files), outcomes))
+    keep = set(kept)
+    chosen = [(path, plan, result) for path, plan, result in zip(files, plans, results,
+                                                                 strict=True) if path in keep]
+    # before any is rendered again (one only checked did load: it sent no procedure back)
+    require_loaded([result.document for _, _, result in chosen if not result.checked_only])
+    judged = []
+    for path, plan, result in chosen:
+        wanted = tuple(banners.get(path, ()))
+        if wanted != result.errors:
+            for name in result.made:
+                (settings.staging / name).unlink(missing_ok=True)
+            result = render_file(path, dataclasses.replace(settings, check=False),
+                                 dataclasses.replace(plan, errors=wanted, reuse=None,
+                                                     summary=None, check_only=False,
+                                                     key=keyed(plan.bare, wanted)))
+        judged.append(result)
+    return judged
 
 
 def _summary(result: Rendered, settings: Settings) -> Summary:
@@ -369,29 +491,47 @@ def _engine_problem(engine: Any) -> EnvironmentProblem | None:
 
 def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
     """Load one procedure file and render its files into the staging folder (only load it
-    when ``plan.reuse`` names the files an earlier run made from the same inputs)."""
-    from procflow.flow import Flow
+    when ``plan.reuse`` names the files an earlier run made from the same inputs). With
+    ``settings.check``, first run the per-file rules on that same load, as ``validate``
+    does: their errors are part of the page (and of its key), and a file that is only
+    checked (``Plan.check_only``, ``Plan.summary``) sends back its findings alone."""
+    from procflow.findings import capped
+    from procflow.lint import check_document
     from procflow.loader import Document
-    from procflow.markup.markdown import Raw
-    from procflow.markup.svg import inline_svg
     from procflow.procedures import load_procedure
     from procflow.project import load_project
+
+    outcome = None
+    if settings.check:  # the rules first, on the document loaded for rendering
+        outcome, document = check_document(path, settings.today)
+        errors = banner(capped(outcome.findings))
+        if errors != plan.errors:  # its pages show them: other inputs than planned
+            plan = dataclasses.replace(plan, errors=errors, key=keyed(plan.bare, errors),
+                                       reuse=None, summary=None, check_only=False)
+    else:
+        document = load_procedure(path)
+    procedure = document.model
+    if procedure is None:
+        return Rendered(Document(path, findings=document.findings), outcome=outcome)
+    if plan.summary is not None or plan.check_only:  # unchanged: only checked
+        return Rendered(Document(path), key=plan.key, outcome=outcome, checked_only=True)
+    project = load_project(plan.project_file)  # cached: once per project and process
+    result = Rendered(Document(path, model=procedure),
+                      procedure.language or project.config.language or "en", plan.key,
+                      outcome=outcome, errors=plan.errors)
+    shared_roles = tuple(project.shared_roles_in(result.language).values())
+    if plan.reuse is not None:
+        return _as_row(_reused(result, plan.reuse, shared_roles), settings)
+    # what only drawing and writing pages needs (a run that only checks never imports it)
+    from procflow.flow import Flow
+    from procflow.markup.markdown import Raw
+    from procflow.markup.svg import inline_svg
     from procflow.render import diagram as diagrams
     from procflow.render import dot_writer, engine, mermaid
     from procflow.render.environment import templates as compiled
     from procflow.render.pages import RoleRef, procedure_page, role_card
     from procflow.render.write import digest, file_name, write_staged
 
-    document = load_procedure(path)
-    procedure = document.model
-    if procedure is None:
-        return Rendered(Document(path, findings=document.findings))
-    project = load_project(plan.project_file)  # cached: once per project and process
-    result = Rendered(Document(path, model=procedure),
-                      procedure.language or project.config.language or "en", plan.key)
-    shared_roles = tuple(project.shared_roles_in(result.language).values())
-    if plan.reuse is not None:
-        return _reused(result, plan.reuse, shared_roles)
     formats, pages = settings.formats, result.pages
     templates = compiled(plan.templates)
     labels = templates.labels(result.language)
@@ -448,6 +588,19 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
         for card, (role, files) in zip(cards, result.cards, strict=True):
             text = templates.render(f"role.{ext}.j2", page=dataclasses.replace(card, ext=ext))
             files[f".{ext}"] = save(f".{ext}", text, role.id)
+    return _as_row(result, settings)
+
+
+def _as_row(result: Rendered, settings: Settings) -> Rendered:
+    """``result`` to send back from a worker: with ``settings.rows``, its catalog row and a
+    stand-in made of it in place of the procedure."""
+    from procflow.loader import Document
+
+    if not settings.rows:
+        return result
+    result.stored = _summary(result, settings)
+    result.row = result.stored.to_json()
+    result.document = Document(result.document.path, model=result.stored.stand_in())
     return result
 
 

@@ -9,6 +9,7 @@ CLDR through Babel, in ``labels.language``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from procflow.model import WEEKDAYS, Calendar, PublicHolidays, Sla
@@ -20,10 +21,15 @@ EXAMPLE_STARTS = ((2, 10 * 3600), (4, 15 * 3600 + 30 * 60))
 
 
 def _locale(labels: Any) -> Any:
+    return _locale_of(labels.language)
+
+
+@functools.lru_cache(maxsize=32)  # asked for every SLA of every page: once per language
+def _locale_of(language: Any) -> Any:
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(labels.language.replace("-", "_"))
+        return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         return Locale.parse("en")
 
