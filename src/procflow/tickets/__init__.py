@@ -22,30 +22,14 @@ polars, numpy and pygal come with the optional extra ``procflow[report]``;
 from __future__ import annotations
 
 import os
-import sys
 
 from procflow.errors import EnvironmentProblem
 
-
-def _return_freed_memory() -> None:
-    """Give freed memory back to the system at once, so that the report's peak stays near
-    its table. polars allocates with jemalloc, which by default keeps freed pages for ten
-    seconds: over an export read part by part, several parts' worth (read when polars is
-    first loaded, so set before; a value the user set is kept). numpy allocates with the C
-    library's malloc: glibc raises the size from which it maps a block apart each time one
-    is freed, after which freed arrays stay in its heap; fixed at its starting value (128
-    KiB), every large array goes back when freed."""
-    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            ctypes.CDLL(None).mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
-        except (AttributeError, OSError):
-            pass  # not glibc: nothing to fix
-
-
-_return_freed_memory()
+# polars allocates with jemalloc, which by default keeps freed pages for ten seconds: over an
+# export read part by part, several parts' worth of freed memory. Given back at once, the
+# report's peak stays near its table (read when polars is first loaded, so set before it is;
+# a value the user set is kept).
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 EXTRA_HINT = "pip install 'procflow[report]'"
 
