@@ -13,7 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.test_hardening import git, procedure, repo  # noqa: F401 (repo: a fixture)
+from tests.test_hardening import (  # noqa: F401 (repo, git_repo: fixtures)
+    git,
+    git_repo,
+    procedure,
+    repo,
+)
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None, stdout: object = None
@@ -278,18 +283,6 @@ def test_links_planted_at_scratch_names_are_never_written_through(
 
 
 # --- 21: duplicate ids on one side, submodules ----------------------------------------------
-
-
-@pytest.fixture
-def git_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "g"
-    (root / "procedures").mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main")
-    (root / "procedures" / "returns.yaml").write_text(procedure("returns"), encoding="utf-8")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "first")
-    monkeypatch.chdir(root)
-    return root
 
 
 def test_two_files_with_one_id_are_reported_on_the_revision_side(cli, git_repo: Path) -> None:
