@@ -23,7 +23,7 @@ SRC = ROOT / "src"
 LAYERS: list[tuple[str, ...]] = [
     ("procflow.errors", "procflow.findings", "procflow.durations", "procflow.parallel",
      "procflow.markup", "procflow.yamlsafe", "procflow.edits", "procflow.corrections",
-     "procflow"),
+     "procflow.locales", "procflow"),
     ("procflow.model",),
     ("procflow.loader", "procflow.project", "procflow.flow", "procflow.references",
      "procflow.schema", "procflow.procedures", "procflow.safe_write", "procflow.roots",

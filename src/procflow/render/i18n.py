@@ -11,7 +11,6 @@ language of the catalogue that supplied the label (English words take English ru
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from procflow.durations import Duration
 from procflow.errors import ProcflowError
+from procflow.locales import locale_of
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -93,7 +93,7 @@ def _check_entry(path: Path, key: object, value: object) -> None:
 
 
 def _plural_rule(language: str) -> Locale:
-    locale = _locale_of(language) or _locale_of(FALLBACK)
+    locale = locale_of(language) or locale_of(FALLBACK)
     assert locale is not None, FALLBACK  # Babel knows the fallback language
     return locale
 
@@ -101,20 +101,9 @@ def _plural_rule(language: str) -> Locale:
 def language_name(language: str) -> str:
     """The language's name in itself (CLDR through Babel): ``pl`` -> "Polski", for links
     between catalogs in several languages; the tag itself when Babel does not know it."""
-    locale = _locale_of(language)
+    locale = locale_of(language)
     name = (locale.get_display_name() if locale else None) or language
     return name[:1].upper() + name[1:]
-
-
-@functools.lru_cache(maxsize=32)
-def _locale_of(language: str) -> Locale | None:
-    """Babel's locale of a language tag; None when Babel does not know it."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return None
 
 
 class Labels:

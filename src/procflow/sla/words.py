@@ -9,9 +9,9 @@ CLDR through Babel, in ``labels.language``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
+from procflow.locales import locale_of
 from procflow.model import WEEKDAYS, Calendar, PublicHolidays, Sla
 from procflow.sla.calendar import CalendarError, calendar_problems
 from procflow.sla.due import REFERENCE_WEEK, compute_due
@@ -21,17 +21,7 @@ EXAMPLE_STARTS = ((2, 10 * 3600), (4, 15 * 3600 + 30 * 60))
 
 
 def _locale(labels: Any) -> Any:
-    return _locale_of(labels.language)
-
-
-@functools.lru_cache(maxsize=32)  # asked for every SLA of every page: once per language
-def _locale_of(language: Any) -> Any:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return Locale.parse("en")
+    return locale_of(labels.language) or locale_of("en")
 
 
 def _time(seconds: int) -> str:
