@@ -75,8 +75,9 @@ def test_due_and_warn_agree_with_sla_due_ticket_by_ticket(
               calendar=calendar.id if calendar else None, warn_before=warn)
     frame, changes = _tickets(400, seed=len(target) * 7 + (3 if warn else 0))
     now = START + YEAR + 40 * 86_400
-    verdicts = sla_verdicts(sla, calendar, frame, "resolved", changes, now, sla.warn_before)
-    due, warned, stop, is_open = _due_and_warn(sla, calendar, frame, changes, now)
+    placed = changes.placed_on(frame)
+    verdicts = sla_verdicts(sla, calendar, frame, "resolved", placed, now, sla.warn_before)
+    due, warned, stop, is_open = _due_and_warn(sla, calendar, frame, placed, now)
     created = frame["created"].to_list()
     for index, ticket in enumerate(frame["id"].to_list()):
         pauses = _engine_pauses(changes, ticket, created[index], int(stop[index]))
@@ -97,7 +98,7 @@ def _due_and_warn(sla: Sla, calendar: Calendar | None, frame: pl.DataFrame,
     is_open = frame["resolved"].is_null().to_numpy()
     stop = np.where(is_open, np.maximum(now, created), frame["resolved"].fill_null(0).to_numpy())
     clock = SlaClock(sla, calendar, int(created.min()), int(max(stop.max(), now)))
-    pauses = ticket_pauses(frame, changes, created, stop)
+    pauses = ticket_pauses(changes, created, stop)
     counted = clock.counted(sla.target, created)
     due = clock.due(created, counted, pauses)
     warned = due

@@ -244,20 +244,17 @@ def months_of(created: pl.Series, zone: str) -> pl.Series:
                      ).to_series().alias("month")
 
 
-def ticket_pauses(scope: pl.DataFrame, changes: StatusChanges | None, starts: np.ndarray,
+def ticket_pauses(changes: StatusChanges | None, starts: np.ndarray,
                   stops: np.ndarray) -> Pauses:
-    """The pause intervals of the tickets of ``scope`` (indexed by position), clipped to
-    each ticket's start and stop; a pause still running lasts until the stop."""
+    """The pause intervals of ``changes`` (placed on the rows of a table:
+    ``StatusChanges.placed_on``), clipped to each row's start and stop; a pause still
+    running lasts until the stop."""
     if changes is None or changes.intervals.is_empty():
         return Pauses.empty()
-    joined = changes.intervals
-    if "_i" not in joined.columns:  # not yet placed on the rows of ``scope``
-        joined = scope.select("id").with_row_index("_i").join(joined, on="id", how="inner")
-    if joined.is_empty():
-        return Pauses.empty()
-    ticket = joined["_i"].cast(pl.Int64).to_numpy()
-    end = joined["end"].fill_null(np.iinfo(np.int64).max).to_numpy()
-    return Pauses.merged(ticket, joined["start"].to_numpy(), end, starts, stops)
+    placed = changes.intervals
+    ticket = placed["_i"].cast(pl.Int64).to_numpy()
+    end = placed["end"].fill_null(np.iinfo(np.int64).max).to_numpy()
+    return Pauses.merged(ticket, placed["start"].to_numpy(), end, starts, stops)
 
 
 @dataclass(frozen=True)
@@ -289,7 +286,7 @@ def sla_verdicts(sla: Sla, calendar: Calendar | None, scope: pl.DataFrame, stop_
     stop = np.where(is_open, np.maximum(now, created), stop_series.fill_null(0).to_numpy())
     clock = SlaClock(sla, calendar, int(created.min(initial=now)),
                      int(max(stop.max(initial=now), now)))
-    pauses = ticket_pauses(scope, changes, created, stop)
+    pauses = ticket_pauses(changes, created, stop)
     counted = clock.counted(sla.target, created)
     elapsed = clock.worked_between(created, stop, pauses)
     met = ~is_open & (elapsed < counted)
@@ -320,10 +317,8 @@ def measure_sla(sla: Sla, procedure: Procedure, tickets: pl.DataFrame, project: 
     their working seconds to the stop time (NaN while open)."""
     measure = sla_measure(sla, procedure, settings)
     stop_column = "first_response" if measure == "first_response" else "resolved"
-    needed = ["row", "created", stop_column, "month", "priority"]
-    if changes is not None and "_i" not in changes.intervals.columns:
-        needed.append("id")  # the pauses are placed on the rows by id
-    scope = tickets.select(needed)  # only these are copied for a priority's tickets
+    # only these are copied for a priority's tickets
+    scope = tickets.select("row", "created", stop_column, "month", "priority")
     if sla.priority is not None:
         in_scope = (scope["priority"] == sla.priority).fill_null(False)
         scope = scope.filter(in_scope)
@@ -481,10 +476,7 @@ def build_report(tickets: Tickets, pauses: StatusChanges | None,
         pl.when(keep).then(frame["created"])).to_series()
     frame = frame.with_columns(months_of(created, timezone))
     if pauses is not None:  # placed on the table's rows once, by id
-        pauses = StatusChanges(
-            frame.select("id").with_row_index("_i").join(pauses.intervals, on="id",
-                                                          how="inner").drop("id"),
-            pauses.bad, pauses.rows, pauses.always)
+        pauses = pauses.placed_on(frame)
     procedure_of = frame["procedure"]
     frame = frame.drop("id", "procedure")  # each procedure's rows are copied without them
     warnings: list[str] = []

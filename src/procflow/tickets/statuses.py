@@ -43,11 +43,16 @@ class StatusChanges:
         kept = self.intervals.filter(pl.col("status").is_in(list(statuses)))
         return StatusChanges(kept, self.bad, self.rows, self.always)
 
+    def placed_on(self, table: pl.DataFrame) -> StatusChanges:
+        """The intervals of the tickets of ``table`` (by ``id``), each with its row there
+        (``_i``) in place of the id."""
+        placed = table.select("id").with_row_index("_i").join(self.intervals, on="id",
+                                                               how="inner")
+        return StatusChanges(placed.drop("id"), self.bad, self.rows, self.always)
+
     def within(self, rows: np.ndarray) -> StatusChanges:
-        """For intervals placed on the rows of a table (``_i``): those of the rows of the mask
-        ``rows``, placed on the table of those rows only."""
-        if "_i" not in self.intervals.columns:
-            return self  # placed by id when measured
+        """For intervals placed on the rows of a table (``placed_on``): those of the rows of
+        the mask ``rows``, placed on the table of those rows only."""
         index = self.intervals["_i"].to_numpy()
         keep = rows[index]
         renumbered = np.cumsum(rows) - 1
