@@ -144,7 +144,6 @@ def render_site(
     jobs: int | None = None,
     prune: bool = False,
     force: bool = False,
-    errors: Mapping[Path, Sequence[str]] | None = None,
     rules: Rules | None = None,
 ) -> Site:
     """Render procedure files (``procflow.procedures.discover`` finds them in folders) into
@@ -158,8 +157,8 @@ def render_site(
     the last run is not rendered again and its files are not touched; when nothing changed,
     not even the catalog is made (``force``: redo everything). ``prune``: also remove what an
     earlier run wrote and this one does not (``write.Staging.commit``); with no files, a usage
-    error. ``rules``: check every file as ``validate`` does, in the same pass (``Rules``;
-    ``errors`` then comes from its judge)."""
+    error. ``rules``: check every file as ``validate`` does, in the same pass (``Rules``: its
+    judge also says which rule errors each file's pages show)."""
     from procflow.render import engine
     from procflow.render.write import Manifest, Staging, prepare_output
 
@@ -174,8 +173,7 @@ def render_site(
     fails = problem is not None and bool(set(IMAGE_FORMATS) & set(formats))
     options = repr((formats, by_role, today.isoformat(), wants_engine and problem is None))
     # a missing templates folder fails before any writing
-    planned_errors = (errors or {}) if rules is None else {}  # with rules: the judge's
-    plans, catalog_plan = _plans(files, templates_dir, options, planned_errors)
+    plans, catalog_plan = _plans(files, templates_dir, options)
     existed = output_dir.exists()
     root = prepare_output(output_dir)
     manifest = Manifest(root)
@@ -229,12 +227,13 @@ def _unchanged(plans: Sequence[Plan], catalog_plan: Plan, manifest: Manifest,
     return not prune or set(manifest.entries) <= ours  # and nothing to prune
 
 
-def _plans(files: Sequence[Path], templates_dir: Path | None, options: str,
-           errors: Mapping[Path, Sequence[str]]) -> tuple[list[Plan], Plan]:
+def _plans(files: Sequence[Path], templates_dir: Path | None,
+           options: str) -> tuple[list[Plan], Plan]:
     """Each file's plan, every project and templates folder resolved once; and the
-    catalog's (the templates given, or those of the first file's project). A file's
-    ``errors`` are part of its key: its pages show them, and they can change with other
-    files (a duplicate id) while the file itself does not."""
+    catalog's (the templates given, or those of the first file's project). The rule errors
+    a file's pages show are part of its key too (``keyed``): they are known once the rules
+    have run (``render_file``, ``Rules``), and they can change with other files (a duplicate
+    id) while the file itself does not."""
     import procflow
     from procflow.project import find_project_file, load_project
     from procflow.render.environment import source
@@ -259,10 +258,8 @@ def _plans(files: Sequence[Path], templates_dir: Path | None, options: str,
             projects[path.parent] = (project_file, folder, _digest(
                 procflow.__version__, options, templates_of(folder)[1], project_digest))
         project_file, folder, shared = projects[path.parent]
-        banner = tuple(errors.get(path, ()))
         bare = _digest(shared, str(path.resolve()), _read(path))
-        plans.append(Plan(project_file, templates_of(folder)[0], keyed(bare, banner), bare,
-                          errors=banner))
+        plans.append(Plan(project_file, templates_of(folder)[0], bare, bare))
     folder = templates_dir if templates_dir is not None or not files \
         else projects[files[0].parent][1]
     templates, templates_digest = templates_of(folder)
