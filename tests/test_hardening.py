@@ -604,11 +604,12 @@ def test_diff_writes_a_report_for_a_file_name_that_is_not_utf8(cli, odd_name: Pa
     assert (repo / f"report.{fmt}").read_text(encoding="utf-8")
 
 
-def test_an_unlistable_sub_folder_is_a_finding_even_for_root(
-        cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    locked = repo / "procedures" / "locked"
-    locked.mkdir()
-    (locked / "hidden.yaml").write_text("a: [\n", encoding="utf-8")
+@pytest.fixture
+def locked(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """procedures/locked, a folder that cannot be listed (root reads every folder, so the
+    refusal is simulated where the walk lists it)."""
+    folder = repo / "procedures" / "locked"
+    folder.mkdir()
     real = os.scandir
 
     def scandir(path: object = ".") -> object:
@@ -618,6 +619,11 @@ def test_an_unlistable_sub_folder_is_a_finding_even_for_root(
         return real(path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "scandir", scandir)
+    return folder
+
+
+def test_an_unlistable_sub_folder_is_a_finding_even_for_root(cli, locked: Path) -> None:
+    (locked / "hidden.yaml").write_text("a: [\n", encoding="utf-8")
     result = cli("validate", expect=1)
     assert "cannot read the folder: Permission denied" in result.stdout
     assert "All good" not in result.stdout

@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.test_hardening import (  # noqa: F401 (repo, git_repo: fixtures)
+from tests.test_hardening import (  # noqa: F401 (repo, git_repo, locked: fixtures)
     git,
     git_repo,
+    locked,
     procedure,
     repo,
 )
@@ -354,23 +355,10 @@ def test_handles_with_invisible_or_look_alike_characters_are_refused(cli, repo: 
 # --- 22: an unreadable sub-folder is never skipped silently -----------------------------------
 
 
-def test_an_unlistable_sub_folder_stops_render_and_diff(cli, repo: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """Root reads every folder, so the refusal is simulated where the walk lists one."""
-    locked = repo / "procedures" / "locked"
-    locked.mkdir()
+def test_an_unlistable_sub_folder_stops_render_and_diff(cli, repo: Path, locked: Path) -> None:
     (locked / "hidden.yaml").write_text(procedure("hidden"), encoding="utf-8")
     (repo / "old").mkdir()
     (repo / "old" / "returns.yaml").write_text(procedure("returns"), encoding="utf-8")
-    real = os.scandir
-
-    def scandir(path: object = ".") -> object:
-        if os.fspath(path).endswith("locked"):  # type: ignore[arg-type]
-            raise PermissionError(13, "Permission denied",
-                                  os.fspath(path))  # type: ignore[arg-type]
-        return real(path)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "scandir", scandir)
     result = cli("render", "-o", "site", "--format", "md", expect=2)
     assert "locked" in result.stderr and not (repo / "site").exists()
     result = cli("diff", "old", "procedures", expect=2)
