@@ -1,12 +1,11 @@
-"""A large CSV export read in blocks of whole records, each parsed by polars on its own.
+"""A CSV file read in blocks of whole records, each parsed by polars on its own: for the first
+records of an export (the sample that picks its time format), without the whole file.
 
-polars reads a CSV file by mapping all of it into memory, and the pages it touched count
-against the process until the read ends: for a million-ticket export that is as much as the
-typed table itself. Read in blocks, only one block of text is held at a time. A block ends
-at a line break outside quotes (RFC 4180: a quoted field may hold line breaks, and a quote
-inside one is doubled, so an even number of quotes before a line break means it ends a
-record). Each block is parsed with the file's header line in front of it.
-"""
+polars' own ``head`` of a CSV scan maps the file and touches much of it, as much memory
+again as the typed table. A block ends at a line break outside quotes (RFC 4180: a quoted
+field may hold line breaks, and a quote inside one is doubled, so an even number of quotes
+before a line break means it ends a record). Each block is parsed with the file's header
+line in front of it."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-#: bytes of text read at a time: large enough for polars to parse a block on all cores
+#: bytes of text read at a time, unless told
 BLOCK_BYTES = 8 * 2**20
 
 
