@@ -5,9 +5,9 @@ The pipeline, one module per concern:
 
 - ``columns``: which column of the export holds which field (presets, procflow.yaml, options);
 - ``load``: reading CSV, JSON Lines or Parquet with polars' streaming engine (``blocks``:
-  a CSV file's first whole records, for the sample that picks the time format), parsing
-  times in a zone (``zones``: a zone's offsets as a table), and every bad row counted with
-  its row number;
+  a CSV file's first whole records, for the sample that picks the time format, and a wide
+  CSV file read a block of whole records at a time), parsing times in a zone (``zones``: a
+  zone's offsets as a table), and every bad row counted with its row number;
 - ``statuses``: the optional status-change file, turned into pause intervals per ticket;
 - ``clocks`` and ``worktime``: the working time of each SLA's clock, vectorised;
 - ``targets``: the KPI target forms the report can check;

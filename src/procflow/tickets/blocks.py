@@ -1,11 +1,13 @@
 """A CSV file read in blocks of whole records, each parsed by polars on its own: for the first
-records of an export (the sample that picks its time format), without the whole file.
+records of an export (the sample that picks its time format), and for a wide export (many
+columns the report does not read) whole.
 
-polars' own ``head`` of a CSV scan maps the file and touches much of it, as much memory
-again as the typed table. A block ends at a line break outside quotes (RFC 4180: a quoted
-field may hold line breaks, and a quote inside one is doubled, so an even number of quotes
-before a line break means it ends a record). Each block is parsed with the file's header
-line in front of it."""
+polars maps a CSV file it scans, and the pages it touched count against the process: its
+``head`` of a scan touches as much memory again as the typed table, and a streamed wide
+export costs more than its table. Read in blocks, only one block of text is held. A block
+ends at a line break outside quotes (RFC 4180: a quoted field may hold line breaks, and a
+quote inside one is doubled, so an even number of quotes before a line break means it ends a
+record). Each block is parsed with the file's header line in front of it."""
 
 from __future__ import annotations
 
