@@ -1,6 +1,7 @@
-"""A CSV export is read a block of whole records at a time (``procflow.tickets.blocks``):
-whatever the block size, the tickets, their row numbers and the bad rows come out as when the
-file is read whole, with quoted line breaks, doubled quotes, CRLF line ends and a BOM."""
+"""A CSV export is streamed through polars, and its first records are read a block of whole
+records at a time (``procflow.tickets.blocks``): the tickets, their row numbers and the bad
+rows come out as Python's csv module reads the file, with quoted line breaks, doubled
+quotes, CRLF line ends and a BOM."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 from procflow.procedures import load_procedure
 from procflow.tickets import blocks as blocks_module
+from procflow.tickets import load as load_module
 from procflow.tickets.blocks import blocks, read_block
 from procflow.tickets.columns import column_map
 from procflow.tickets.load import ReadOptions, load_tickets
@@ -43,19 +45,66 @@ def _export(path: Path, rows: int, seed: int, *, bom: bool, newline: str) -> Non
 
 
 @pytest.mark.parametrize("bom, newline", [(False, "\n"), (True, "\r\n")])
-def test_blocks_of_any_size_read_as_the_whole_file(tmp_path: Path, monkeypatch,
-                                                   bom: bool, newline: str) -> None:
+@pytest.mark.parametrize("streamed", [True, False])
+def test_an_export_reads_as_the_csv_module_reads_it(tmp_path: Path, monkeypatch, bom: bool,
+                                                    newline: str, streamed: bool) -> None:
+    """The export is streamed through polars in parallel batches, or (a wide one) read in
+    blocks of whole records: across their edges, with quoted line breaks, doubled quotes,
+    CRLF line ends and a BOM, every ticket keeps its row number and each bad row is the one
+    Python's csv module finds there."""
+    monkeypatch.setattr(load_module, "STREAM_SHARE", 0.0 if streamed else 1.01)
+    monkeypatch.setattr(blocks_module, "BLOCK_BYTES", 50_000)  # dozens of blocks
     path = tmp_path / "tickets.csv"
-    _export(path, 400, seed=len(newline), bom=bom, newline=newline)
+    _export(path, 60_000, seed=len(newline), bom=bom, newline=newline)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        expected = list(csv.DictReader(handle))
+    options = ReadOptions(column_map(None, {}, {}), "Europe/Warsaw")
+    tickets = load_tickets(path, {ID: PROCEDURE}, options)
+    assert tickets.rows == len(expected) == 60_000
+    assert tickets.frame["id"].to_list() == [row["id"] for row in expected]
+    assert tickets.frame["row"].to_list() == list(range(1, 60_001))
+    problems = dict(zip(tickets.bad["row"].to_list(), tickets.bad["problems"].to_list(),
+                        strict=True))
+    not_a_time = [number for number, row in enumerate(expected, 1)
+                  if row["resolved"] == "not a time"]
+    assert len(not_a_time) > 1000
+    assert all("resolved: 'not a time' is not a time (ISO 8601 expected; see --time-format)"
+               in problems[number] for number in not_a_time)
+    early = [number for number, row in enumerate(expected, 1)
+             if row["resolved"] == "2026-10-01 09:00:00"]
+    assert all("resolved before created" in problems[number] for number in early)
+
+
+def test_a_wide_export_is_read_in_blocks_and_a_narrow_one_streamed(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """polars maps a file it scans: an export whose reported columns are a small share of
+    its text is read a block at a time instead, with the same result."""
+    monkeypatch.setattr(blocks_module, "BLOCK_BYTES", 4096)
+    path = tmp_path / "tickets.csv"
+    _export(path, 300, seed=2, bom=False, newline="\n")
+    wide = tmp_path / "wide.csv"
+    pl.read_csv(path, infer_schema=False).with_columns(notes=pl.lit("x" * 400)).write_csv(wide)
+    reported = ["id", "procedure", "priority", "created", "resolved", "csat"]
+    parts = {export.name: len(list(load_module.text_parts(
+        export, load_module.text_scan(export, reported)[0]))) for export in (path, wide)}
+    assert parts["tickets.csv"] == 1 and parts["wide.csv"] > 8
+    options = ReadOptions(column_map(None, {}, {}), "Europe/Warsaw")
+    narrow, by_blocks = (load_tickets(p, {ID: PROCEDURE}, options) for p in (path, wide))
+    assert by_blocks.frame.equals(narrow.frame) and by_blocks.bad.equals(narrow.bad)
+
+
+def test_the_first_records_are_read_without_the_rest(tmp_path: Path, monkeypatch) -> None:
+    """The sample that picks the time format comes from the first block of whole records,
+    whatever its size."""
+    path = tmp_path / "tickets.csv"
+    _export(path, 400, seed=1, bom=False, newline="\n")
     options = ReadOptions(column_map(None, {}, {}), "Europe/Warsaw")
     whole = load_tickets(path, {ID: PROCEDURE}, options)
-    assert whole.bad.height > 20 and whole.frame.height > 200
-    for size in (1, 37, 500, 4096):
-        monkeypatch.setattr(blocks_module, "BLOCK_BYTES", size)
-        parts = load_tickets(path, {ID: PROCEDURE}, options)
-        assert parts.frame.equals(whole.frame), size
-        assert parts.bad.equals(whole.bad), size
-        assert parts.rows == 400
+    for size in (1, 37, 4096):
+        monkeypatch.setattr(load_module, "_HEAD_BYTES", size)
+        again = load_tickets(path, {ID: PROCEDURE}, options)
+        assert again.frame.equals(whole.frame), size
+        assert again.bad.equals(whole.bad), size
 
 
 def test_a_block_ends_only_at_a_line_break_outside_quotes(tmp_path: Path) -> None:

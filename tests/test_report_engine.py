@@ -164,6 +164,26 @@ def test_working_clock_between_and_moment_are_inverse() -> None:
     assert np.isnan(clock.moment(np.array([251]))[0])
 
 
+def test_minute_table_finds_the_interval_as_the_sorted_search_does() -> None:
+    """A calendar's clock looks instants up in a table per minute; at every interval's
+    edges, a second either side, before and after its span and at random, each instant's
+    interval and working time must be what the sorted search gives."""
+    clock = SlaClock(Sla(id="s", target="1h", clock="business"), BACK_OFFICE, START,
+                     START + YEAR).clock
+    assert clock._minute_table is not None  # the calendar's intervals start on whole minutes
+    edges = np.concatenate([clock.starts, clock.ends])
+    instants = np.concatenate([
+        edges - 1, edges, edges + 1, edges + 59, edges + 60,
+        np.random.default_rng(5).integers(START - YEAR, START + 3 * YEAR, 50_000),
+        [-(2**40), 0, 2**40]]).astype(np.int64)
+    searched = WorkingClock.from_intervals(clock.starts + 1, clock.ends + 1, clock.cum)
+    assert searched._minute_table is None  # not on whole minutes: searched
+    assert clock.started(instants).tolist() == \
+        np.searchsorted(clock.starts, instants, side="right").tolist()
+    assert clock.cumulative(instants).tolist() == \
+        (searched.cumulative(instants + 1)).tolist()
+
+
 def test_overlapping_pauses_are_merged_and_clipped() -> None:
     pauses = Pauses.merged(np.array([0, 0, 0, 1]), np.array([10, 15, 40, 5]),
                            np.array([20, 30, 50, 500]), np.array([0, 0]), np.array([45, 100]))

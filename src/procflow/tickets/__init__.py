@@ -4,9 +4,10 @@ ticket export.
 The pipeline, one module per concern:
 
 - ``columns``: which column of the export holds which field (presets, procflow.yaml, options);
-- ``load``: reading CSV (``blocks``: a block of whole records at a time), JSON Lines or
-  Parquet with polars, parsing times in a zone (``zones``: a zone's offsets as a table), and
-  every bad row counted with its row number;
+- ``load``: reading CSV, JSON Lines or Parquet with polars' streaming engine (``blocks``:
+  a CSV file's first whole records, for the sample that picks the time format, and a wide
+  CSV file read a block of whole records at a time), parsing times in a zone (``zones``: a
+  zone's offsets as a table), and every bad row counted with its row number;
 - ``statuses``: the optional status-change file, turned into pause intervals per ticket;
 - ``clocks`` and ``worktime``: the working time of each SLA's clock, vectorised;
 - ``targets``: the KPI target forms the report can check;
@@ -25,10 +26,12 @@ import os
 
 from procflow.errors import EnvironmentProblem
 
-# polars allocates with jemalloc, which by default keeps freed pages for ten seconds: over an
-# export read part by part, several parts' worth of freed memory. Given back at once, the
-# report's peak stays near its table (read when polars is first loaded, so set before it is;
-# a value the user set is kept).
+# polars allocates with jemalloc, which by default keeps freed pages for a while: over an
+# export streamed through the engine, many batches' worth of freed memory. Given back at
+# once, the report's peak stays near its table, at the price of faulting pages in again
+# (measured: a quarter of the report's time; any delay at all, even 1 ms, kept a peak of
+# 2.2-2.4 times the table). Read when polars is first loaded, so set before it is; a value
+# the user set is kept.
 os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 EXTRA_HINT = "pip install 'procflow[report]'"

@@ -1,12 +1,13 @@
-"""A large CSV export read in blocks of whole records, each parsed by polars on its own.
+"""A CSV file read in blocks of whole records, each parsed by polars on its own: for the first
+records of an export (the sample that picks its time format), and for a wide export (many
+columns the report does not read) whole.
 
-polars reads a CSV file by mapping all of it into memory, and the pages it touched count
-against the process until the read ends: for a million-ticket export that is as much as the
-typed table itself. Read in blocks, only one block of text is held at a time. A block ends
-at a line break outside quotes (RFC 4180: a quoted field may hold line breaks, and a quote
-inside one is doubled, so an even number of quotes before a line break means it ends a
-record). Each block is parsed with the file's header line in front of it.
-"""
+polars maps a CSV file it scans, and the pages it touched count against the process: its
+``head`` of a scan touches as much memory again as the typed table, and a streamed wide
+export costs more than its table. Read in blocks, only one block of text is held. A block
+ends at a line break outside quotes (RFC 4180: a quoted field may hold line breaks, and a
+quote inside one is doubled, so an even number of quotes before a line break means it ends a
+record). Each block is parsed with the file's header line in front of it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-#: bytes of text read at a time: large enough for polars to parse a block on all cores
+#: bytes of text read at a time, unless told
 BLOCK_BYTES = 8 * 2**20
 
 

@@ -226,7 +226,7 @@ class SlaClock:
 
     def _next_working(self, t: Seconds) -> Seconds:
         clock = self.clock
-        k = np.searchsorted(clock.starts, t, side="right") - 1
+        k = clock.started(t) - 1
         inside = (k >= 0) & (t < clock.ends[np.maximum(k, 0)])
         following = clock.starts[np.minimum(k + 1, len(clock.starts) - 1)]
         return np.where(inside, t, following)
@@ -235,12 +235,12 @@ class SlaClock:
         """Working seconds counted at the same local time ``days`` working days from the
         working day of ``t``, kept within that day's working time (engine: ``shift_days``)."""
         clock = self.clock
-        k = np.maximum(np.searchsorted(clock.starts, t, side="right") - 1, 0)
+        k = np.maximum(clock.started(t) - 1, 0)
         target = self._interval_day[k] + days
         while target.max(initial=0) >= len(self._day_dates):
             self.clock = self._build(self.clock.last + 366 * 86_400)
             clock = self.clock
-            k = np.maximum(np.searchsorted(clock.starts, t, side="right") - 1, 0)
+            k = np.maximum(clock.started(t) - 1, 0)
             target = self._interval_day[k] + days
         before = target < 0
         target = np.maximum(target, 0)

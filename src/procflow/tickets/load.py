@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,10 @@ from procflow.tickets.zones import ZoneOffsets
 SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
             ".parquet": "parquet", ".pq": "parquet"}
 #: Zendesk's good/bad satisfaction ratings, read on the 1-5 scale; "offered" is no answer
+#: the text read for the sample of a CSV export (its first records)
+_HEAD_BYTES = 2**16
+#: the least share of a CSV export's text in the mapped columns for it to be streamed
+STREAM_SHARE = 0.5
 _CSAT_WORDS = {"good": 5.0, "bad": 1.0, "offered": None, "unoffered": None, "not offered": None}
 _RANGES = {"csat": (1, 5), "nps": (0, 10), "reopened": (0, None), "contacts": (0, None)}
 #: the ISO 8601 forms read without --time-format, with the kind of time each gives: "aware"
@@ -76,42 +79,69 @@ def file_kind(path: Path) -> str:
 
 
 def read_raw(path: Path, wanted: list[str]) -> pl.DataFrame:
-    """The ``wanted`` columns the export has, read whole (``text_parts``, collected): for
-    the small status-change file."""
-    parts, _ = text_parts(path, wanted)
+    """The ``wanted`` columns the export has, read whole: for the small status-change file."""
+    scan, _ = text_scan(path, wanted)
     try:
-        return pl.concat([part.collect(engine="streaming") for part in parts])
+        return scan.collect(engine="streaming")
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, file_kind(path), error) from None
 
 
-def text_parts(path: Path, wanted: list[str]) -> tuple[Iterator[pl.LazyFrame], list[str]]:
-    """The export in parts of whole rows, as lazy frames of the ``wanted`` columns it has
-    (CSV as text), and the names of all its columns. A CSV file is read a block at a time
-    (``blocks``), so that only one block of its text is held; JSON Lines and Parquet are one
-    lazy scan, whose rows the streaming engine parses as they come."""
+def text_scan(path: Path, wanted: list[str]) -> tuple[pl.LazyFrame, list[str]]:
+    """The export as a lazy scan of the ``wanted`` columns it has (CSV as text: no value can
+    fail to parse), and the names of all its columns. Collected with the streaming engine,
+    the rows are parsed a bounded stretch at a time, on every core."""
     kind = file_kind(path)
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     try:
         if kind in ("csv", "tsv"):
-            separator = "\t" if kind == "tsv" else ","
-            texts = blocks(path)
-            first = next(texts)
-            names = read_block(first, separator, None, rows=0).columns
-            kept = [c for c in wanted if c in names]
-            parts: Iterator[pl.LazyFrame] = (
-                read_block(block, separator, kept).lazy()
-                for block in itertools.chain([first], texts))
-            return parts, names
-        if kind == "jsonl":
+            scan = pl.scan_csv(path, separator="\t" if kind == "tsv" else ",",
+                               infer_schema=False, encoding="utf8-lossy")
+        elif kind == "jsonl":
             scan = pl.scan_ndjson(path, infer_schema_length=None)
         else:
             scan = pl.scan_parquet(path)
         names = scan.collect_schema().names()
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, kind, error) from None
-    return iter([scan.select([c for c in wanted if c in names])]), names
+    return scan.select([c for c in wanted if c in names]), names
+
+
+def text_parts(path: Path, scan: pl.LazyFrame) -> Iterator[pl.LazyFrame]:
+    """The export (``scan``, from ``text_scan``) in lazy frames of whole rows: the scan
+    itself, unless a CSV file's scanned columns hold under ``STREAM_SHARE`` of its text (in
+    its first records). polars maps a file it scans, and the pages it touched count against
+    the process: for a wide export (many columns not reported on) more than the typed
+    table. Such a file is read a block of whole records at a time (``blocks``), one block
+    of its text held at a time (measured on a 226 MB export of 300,000 tickets and 22
+    columns: 189 MiB at the peak by blocks, 332 MiB streamed)."""
+    kind = file_kind(path)
+    if kind not in ("csv", "tsv"):
+        return iter([scan])
+    separator = "\t" if kind == "tsv" else ","
+    try:
+        first = read_block(next(blocks(path, _HEAD_BYTES)), separator, None)
+    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+        raise _unreadable(path, kind, error) from None
+    kept = scan.collect_schema().names()
+    sizes = first.select(pl.all().str.len_bytes().sum()).row(0, named=True)
+    total = sum(size or 0 for size in sizes.values())
+    if not total or sum(sizes[c] or 0 for c in kept) >= STREAM_SHARE * total:
+        return iter([scan])
+    return (read_block(block, separator, kept).lazy() for block in blocks(path))
+
+
+def _head(path: Path, scan: pl.LazyFrame, rows: int = 500) -> pl.DataFrame:
+    """The first ``rows`` rows of a scan of ``path`` (from ``text_scan``). Of a CSV file,
+    read from its first block of whole records: polars' ``head`` of a CSV scan maps and
+    touches much of the file, as much memory again as the typed table."""
+    kind = file_kind(path)
+    if kind not in ("csv", "tsv"):
+        return scan.head(rows).collect()
+    first = next(blocks(path, _HEAD_BYTES))
+    return read_block(first, "\t" if kind == "tsv" else ",", scan.collect_schema().names(),
+                      rows=rows)
 
 
 def _unreadable(path: Path, kind: str, error: Exception) -> UsageError:
@@ -397,6 +427,18 @@ def _odd(name: str) -> str:
     return f"{name}__odd"
 
 
+#: whether the fast path left any value of the row
+_ANY_ODD = "__any_odd"
+
+
+def _value(name: str) -> str:
+    return f"{name}__value"
+
+
+def _text(name: str) -> str:
+    return f"{name}__text"
+
+
 def _finish(table: pl.DataFrame, leftover: pl.DataFrame, name: str, parse: Callable[[
         pl.Series], tuple[pl.Series, Flags | None]]) -> tuple[pl.Series, Flags | None]:
     """The column with the rows the fast path left (``leftover``: their row numbers and
@@ -407,7 +449,7 @@ def _finish(table: pl.DataFrame, leftover: pl.DataFrame, name: str, parse: Calla
     if rows.is_empty():
         return values, None
     index = rows["row"] - 1
-    fixed, problems = parse(rows[f"{name}__text"].alias(name))
+    fixed, problems = parse(rows[_text(name)].alias(name))
     values = values.scatter(index, fixed.cast(values.dtype))
     return values, problems.within(index) if problems is not None else None
 
@@ -416,23 +458,22 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
                  options: ReadOptions) -> Tickets:
     """Read, map, parse and check a ticket export (see the module docstring).
 
-    Each part of the export (``text_parts``) goes through one lazy query that keeps only the
-    mapped columns, parses times and numbers and holds procedures and priorities as
-    categoricals, so the raw text table is never built: of the text, only the rows the fast
-    path could not read are kept, for the exact (slow) parse and the problem messages."""
+    The export (``text_parts``: one scan, or a wide CSV file's blocks) goes through one lazy
+    query, collected by the streaming engine, that keeps only the mapped columns, parses
+    times and numbers and holds procedures and priorities as categoricals, so the raw text
+    table is never built: of the text, only the values the fast path could not read are
+    kept, for the exact (slow) parse and the problem messages."""
     columns = options.columns
     wanted = sorted({columns.column(name) for name in columns.columns})
-    parts, names = text_parts(path, wanted)
+    scan, names = text_scan(path, wanted)
     _missing_columns(names, columns, options.procedure, path)
     renamed = {columns.column(name): name for name in columns.columns
                if columns.column(name) in names}
     fields = frozenset(renamed.values())
-    mapped = (part.select([pl.col(column).alias(name) for column, name in renamed.items()])
-              for part in parts)
+    selection = [pl.col(column).alias(name) for column, name in renamed.items()]
     try:
-        first = next(mapped)
-        schema = first.collect_schema()
-        sample = first.head(500).collect()
+        schema = scan.select(selection).collect_schema()
+        sample = _head(path, scan).select(selection)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, file_kind(path), error) from None
     exprs: list[pl.Expr] = [text_of("id").alias("id")]
@@ -468,29 +509,35 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
             reread.append(name)
         elif name != "first_response_minutes":
             exprs.append(pl.lit(None, dtype=pl.Float64).alias(name))
-    texts = [pl.col(name).cast(pl.Utf8).alias(f"{name}__text") for name in reread]
     typed = [expr.meta.output_name() for expr in exprs]
     odd_names = [_odd(name) for name in reread]
-    parts = itertools.chain([first], mapped)
-    del first, sample  # (the sample's texts would keep the first part's text alive)
+    del sample
+    # parsed once into temporary names beside the texts (the odd flags share the parse), then
+    # of the text only the values left to the slow path are kept: as categoricals, whose null
+    # costs 4 bytes a row where a null text costs 16
+    def query(part: pl.LazyFrame, first_row: int) -> pl.LazyFrame:
+        return (part.select(selection).with_row_index("row", offset=first_row)
+                .with_columns(*(expr.alias(_value(name)) for expr, name in zip(
+                    exprs, typed, strict=True)), *odd)
+                .select("row", *(pl.col(_value(name)).alias(name) for name in typed),
+                        *odd_names, pl.any_horizontal(odd_names or [pl.lit(False)]
+                                                      ).alias(_ANY_ODD),
+                        *(pl.when(pl.col(_odd(name))).then(pl.col(name).cast(pl.Utf8))
+                          .cast(pl.Categorical).alias(_text(name)) for name in reread)))
+
     tables: list[pl.DataFrame] = []
     leftovers: list[pl.DataFrame] = []
     try:
-        for part in parts:
-            # one pass over the part, two results: its typed rows, and the text of the few
-            # rows the fast path did not read (collected together, the parse is shared)
-            parsed = part.with_row_index("row", offset=1 + sum(t.height for t in tables)
-                                         ).select("row", *exprs, *odd, *texts)
-            # the leftover texts are copied: a few values left as views into the part's
-            # text would keep all of it alive, part after part
-            leftover_query = (parsed.filter(pl.any_horizontal(odd_names)) if reread
-                              else parsed.head(0)).select("row", *odd_names, *(
-                                  pl.concat_str([t.meta.output_name(), pl.lit("")])
-                                  for t in texts))
-            typed_rows, odd_rows = pl.collect_all(
-                [parsed.select("row", *typed), leftover_query])
-            tables.append(typed_rows)
-            leftovers.append(odd_rows)
+        for part in text_parts(path, scan):
+            parsed = query(part, 1 + sum(t.height for t in tables)).collect(engine="streaming")
+            odd_rows = parsed[_ANY_ODD].arg_true()
+            # taken Series by Series: a select over the whole frame (the streaming engine's
+            # many chunks) was measured to raise the peak memory by half the typed table
+            leftovers.append(pl.DataFrame(
+                [parsed[name].gather(odd_rows) for name in ("row", *odd_names)]
+                + [parsed[_text(name)].gather(odd_rows).cast(pl.Utf8) for name in reread]))
+            tables.append(pl.DataFrame([parsed[name] for name in ("row", *typed)]))
+            del parsed
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, file_kind(path), error) from None
     table = pl.concat(tables, rechunk=False)

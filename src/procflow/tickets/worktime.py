@@ -3,8 +3,10 @@
 A clock is a sorted list of working intervals ``[start, end)`` in UTC epoch seconds with the
 cumulative working seconds before each start. ``cum(t)`` is then one sorted search per
 timestamp (``numpy.searchsorted``), so a million tickets cost a few array passes, never a
-Python loop per ticket. The inverse, ``moment(c)``, gives the instant at which the clock has
-counted ``c`` seconds: the due time of a target.
+Python loop per ticket. A calendar's intervals start on whole minutes: the search is then a
+look-up in a table per minute of the clock's span (one read per timestamp instead of a
+binary search's dozen steps, most of the SLA arithmetic's time). The inverse, ``moment(c)``, gives
+the instant at which the clock has counted ``c`` seconds: the due time of a target.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ import numpy as np
 import numpy.typing as npt
 
 Seconds = npt.NDArray[np.int64]
+#: the longest span (minutes, about four years) looked up by a table per minute (4 bytes a
+#: minute); a longer one, or one whose intervals do not all start on a whole minute, is
+#: searched
+MINUTE_TABLE_LIMIT = 2**21
 
 
 @dataclass(frozen=True)
@@ -62,11 +68,40 @@ class WorkingClock:
         return (np.concatenate([before, self.starts]), np.concatenate([zero, self.cum]),
                 np.concatenate([zero, self.ends - self.starts]))
 
+    @functools.cached_property
+    def _minute_table(self) -> tuple[int, npt.NDArray[np.int32]] | None:
+        """(the first minute of the table, the number of intervals started by the start of
+        each minute from it), when every interval starts on a whole minute: then that number
+        holds for every instant of the minute. None when the search is to be used."""
+        starts = self.starts
+        if not len(starts) or bool(np.any(starts % 60)):
+            return None
+        first = int(starts[0]) // 60 - 1  # a minute before any interval: nothing started
+        count = int(starts[-1]) // 60 - first + 1  # the last: every interval started
+        if count > MINUTE_TABLE_LIMIT:
+            return None
+        counts = np.zeros(count, dtype=np.int32)  # each interval counted from its minute on
+        np.add.at(counts, starts // 60 - first, 1)
+        return first, np.cumsum(counts, out=counts)
+
+    def started(self, t: Seconds) -> npt.NDArray[np.integer]:
+        """How many intervals start at or before each instant of ``t`` (``searchsorted(starts,
+        t, side="right")``)."""
+        table = self._minute_table
+        if table is None:
+            found: npt.NDArray[np.integer] = np.searchsorted(self.starts, t, side="right")
+            return found
+        first, counts = table
+        minute = t // 60
+        minute -= first
+        np.clip(minute, 0, len(counts) - 1, out=minute)
+        return counts[minute]
+
     def cumulative(self, t: npt.ArrayLike) -> Seconds:
         """Working seconds counted from the first interval up to each instant of ``t``."""
         t = np.asarray(t, dtype=np.int64)
         starts, cum, widths = self._lookup
-        index = np.searchsorted(starts, t, side="right") - 1
+        index = self.started(t)  # the interval at or before t, behind the one in front
         inside = np.clip(t - starts[index], 0, widths[index])
         counted: Seconds = cum[index] + inside
         return counted
