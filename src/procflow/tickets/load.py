@@ -30,11 +30,11 @@ from procflow.tickets.zones import ZoneOffsets
 
 SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
             ".parquet": "parquet", ".pq": "parquet"}
-#: Zendesk's good/bad satisfaction ratings, read on the 1-5 scale; "offered" is no answer
 #: the text read for the sample of a CSV export (its first records)
 _HEAD_BYTES = 2**16
 #: the least share of a CSV export's text in the mapped columns for it to be streamed
 STREAM_SHARE = 0.5
+#: Zendesk's good/bad satisfaction ratings, read on the 1-5 scale; "offered" is no answer
 _CSAT_WORDS = {"good": 5.0, "bad": 1.0, "offered": None, "unoffered": None, "not offered": None}
 _RANGES = {"csat": (1, 5), "nps": (0, 10), "reopened": (0, None), "contacts": (0, None)}
 #: the ISO 8601 forms read without --time-format, with the kind of time each gives: "aware"
