@@ -87,6 +87,10 @@ def read_raw(path: Path, wanted: list[str]) -> pl.DataFrame:
         raise _unreadable(path, file_kind(path), error) from None
 
 
+def _separator(kind: str) -> str:
+    return "\t" if kind == "tsv" else ","
+
+
 def text_scan(path: Path, wanted: list[str]) -> tuple[pl.LazyFrame, list[str]]:
     """The export as a lazy scan of the ``wanted`` columns it has (CSV as text: no value can
     fail to parse), and the names of all its columns. Collected with the streaming engine,
@@ -96,7 +100,7 @@ def text_scan(path: Path, wanted: list[str]) -> tuple[pl.LazyFrame, list[str]]:
         raise UsageError(f"no such file: {path}")
     try:
         if kind in ("csv", "tsv"):
-            scan = pl.scan_csv(path, separator="\t" if kind == "tsv" else ",",
+            scan = pl.scan_csv(path, separator=_separator(kind),
                                infer_schema=False, encoding="utf8-lossy")
         elif kind == "jsonl":
             scan = pl.scan_ndjson(path, infer_schema_length=None)
@@ -119,7 +123,7 @@ def text_parts(path: Path, scan: pl.LazyFrame) -> Iterator[pl.LazyFrame]:
     kind = file_kind(path)
     if kind not in ("csv", "tsv"):
         return iter([scan])
-    separator = "\t" if kind == "tsv" else ","
+    separator = _separator(kind)
     try:
         first = read_block(next(blocks(path, _HEAD_BYTES)), separator, None)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
@@ -140,7 +144,7 @@ def _head(path: Path, scan: pl.LazyFrame, rows: int = 500) -> pl.DataFrame:
     if kind not in ("csv", "tsv"):
         return scan.head(rows).collect()
     first = next(blocks(path, _HEAD_BYTES))
-    return read_block(first, "\t" if kind == "tsv" else ",", scan.collect_schema().names(),
+    return read_block(first, _separator(kind), scan.collect_schema().names(),
                       rows=rows)
 
 
