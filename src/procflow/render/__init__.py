@@ -86,12 +86,17 @@ class Plan:
 
     project_file: Path | None
     templates: Source
-    key: str
-    bare: str = ""  # the key of its inputs without its errors (``keyed``)
+    inputs: str  # the key of its inputs: file, project, templates, options, version
     reuse: tuple[str, ...] | None = None
     summary: Summary | None = None
     check_only: bool = False  # nothing changed: only run the rules on it (``Rules``)
     errors: tuple[str, ...] = ()  # rule errors shown in a banner (render --allow-errors)
+
+    @property
+    def key(self) -> str:
+        """The key of its inputs and of the rule errors its pages show (they are known once
+        the rules have run, and can change with other files while the file does not)."""
+        return _digest(self.inputs, *self.errors) if self.errors else self.inputs
 
 
 @dataclass(frozen=True)
@@ -231,7 +236,7 @@ def _plans(files: Sequence[Path], templates_dir: Path | None,
            options: str) -> tuple[list[Plan], Plan]:
     """Each file's plan, every project and templates folder resolved once; and the
     catalog's (the templates given, or those of the first file's project). The rule errors
-    a file's pages show are part of its key too (``keyed``): they are known once the rules
+    a file's pages show are part of its key too (``Plan.key``): they are known once the rules
     have run (``render_file``, ``Rules``), and they can change with other files (a duplicate
     id) while the file itself does not."""
     import procflow
@@ -258,8 +263,8 @@ def _plans(files: Sequence[Path], templates_dir: Path | None,
             projects[path.parent] = (project_file, folder, _digest(
                 procflow.__version__, options, templates_of(folder)[1], project_digest))
         project_file, folder, shared = projects[path.parent]
-        bare = _digest(shared, str(path.resolve()), _read(path))
-        plans.append(Plan(project_file, templates_of(folder)[0], bare, bare))
+        plans.append(Plan(project_file, templates_of(folder)[0],
+                          _digest(shared, str(path.resolve()), _read(path))))
     folder = templates_dir if templates_dir is not None or not files \
         else projects[files[0].parent][1]
     templates, templates_digest = templates_of(folder)
@@ -311,11 +316,6 @@ def _summarized(plan: Plan, manifest: Manifest) -> Plan:
     if summary is None or summary.file_names() != set(plan.reuse or ()):
         return dataclasses.replace(plan, reuse=None)
     return dataclasses.replace(plan, summary=summary)
-
-
-def keyed(bare: str, errors: Sequence[str]) -> str:
-    """The key of a file's inputs (``bare``) with the rule errors its pages show."""
-    return _digest(bare, *errors) if errors else bare
 
 
 def banner(findings: Sequence[Finding]) -> tuple[str, ...]:
@@ -431,8 +431,7 @@ def _judged(files: Sequence[Path], plans: Sequence[Plan], results: list[Rendered
                 (settings.staging / name).unlink(missing_ok=True)
             result = render_file(path, dataclasses.replace(settings, check=False),
                                  dataclasses.replace(plan, errors=wanted, reuse=None,
-                                                     summary=None, check_only=False,
-                                                     key=keyed(plan.bare, wanted)))
+                                                     summary=None, check_only=False))
         judged.append(result)
     return judged
 
@@ -503,8 +502,8 @@ def render_file(path: Path, settings: Settings, plan: Plan) -> Rendered:
         outcome, document = check_document(path, settings.today)
         errors = banner(capped(outcome.findings))
         if errors != plan.errors:  # its pages show them: other inputs than planned
-            plan = dataclasses.replace(plan, errors=errors, key=keyed(plan.bare, errors),
-                                       reuse=None, summary=None, check_only=False)
+            plan = dataclasses.replace(plan, errors=errors, reuse=None, summary=None,
+                                       check_only=False)
     else:
         document = load_procedure(path)
     procedure = document.model
