@@ -86,7 +86,8 @@ def test_a_wide_export_is_read_in_blocks_and_a_narrow_one_streamed(tmp_path: Pat
     pl.read_csv(path, infer_schema=False).with_columns(notes=pl.lit("x" * 400)).write_csv(wide)
     reported = ["id", "procedure", "priority", "created", "resolved", "csat"]
     parts = {export.name: len(list(load_module.text_parts(
-        export, load_module.text_scan(export, reported)[0]))) for export in (path, wide)}
+        export, load_module.text_scan(export, reported)[0], load_module.first_records(export))))
+        for export in (path, wide)}
     assert parts["tickets.csv"] == 1 and parts["wide.csv"] > 8
     options = ReadOptions(column_map(None, {}, {}), "Europe/Warsaw")
     narrow, by_blocks = (load_tickets(p, {ID: PROCEDURE}, options) for p in (path, wide))

@@ -112,40 +112,38 @@ def text_scan(path: Path, wanted: list[str]) -> tuple[pl.LazyFrame, list[str]]:
     return scan.select([c for c in wanted if c in names]), names
 
 
-def text_parts(path: Path, scan: pl.LazyFrame) -> Iterator[pl.LazyFrame]:
-    """The export (``scan``, from ``text_scan``) in lazy frames of whole rows: the scan
-    itself, unless a CSV file's scanned columns hold under ``STREAM_SHARE`` of its text (in
-    its first records). polars maps a file it scans, and the pages it touched count against
-    the process: for a wide export (many columns not reported on) more than the typed
-    table. Such a file is read a block of whole records at a time (``blocks``), one block
-    of its text held at a time (measured on a 226 MB export of 300,000 tickets and 22
-    columns: 189 MiB at the peak by blocks, 332 MiB streamed)."""
+def first_records(path: Path) -> pl.DataFrame | None:
+    """A CSV export's first block of whole records, every column as text (None for JSON
+    Lines and Parquet): the sample that picks the time format, and the measure of how wide
+    the export is (``text_parts``). Read by ``blocks``: polars' ``head`` of a CSV scan maps
+    and touches much of the file, as much memory again as the typed table."""
     kind = file_kind(path)
     if kind not in ("csv", "tsv"):
-        return iter([scan])
-    separator = _separator(kind)
+        return None
     try:
-        first = read_block(next(blocks(path, _HEAD_BYTES)), separator, None)
+        return read_block(next(blocks(path, _HEAD_BYTES)), _separator(kind), None)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, kind, error) from None
+
+
+def text_parts(path: Path, scan: pl.LazyFrame, first: pl.DataFrame | None
+               ) -> Iterator[pl.LazyFrame]:
+    """The export (``scan``, from ``text_scan``) in lazy frames of whole rows: the scan
+    itself, unless a CSV file's scanned columns hold under ``STREAM_SHARE`` of the text of
+    its first records (``first``, from ``first_records``). polars maps a file it scans, and
+    the pages it touched count against the process: for a wide export (many columns not
+    reported on) more than the typed table. Such a file is read a block of whole records at
+    a time (``blocks``), one block of its text held at a time (measured on a 226 MB export
+    of 300,000 tickets and 22 columns: 189 MiB at the peak by blocks, 332 MiB streamed)."""
+    if first is None:
+        return iter([scan])
     kept = scan.collect_schema().names()
     sizes = first.select(pl.all().str.len_bytes().sum()).row(0, named=True)
     total = sum(size or 0 for size in sizes.values())
     if not total or sum(sizes[c] or 0 for c in kept) >= STREAM_SHARE * total:
         return iter([scan])
+    separator = _separator(file_kind(path))
     return (read_block(block, separator, kept).lazy() for block in blocks(path))
-
-
-def _head(path: Path, scan: pl.LazyFrame, rows: int = 500) -> pl.DataFrame:
-    """The first ``rows`` rows of a scan of ``path`` (from ``text_scan``). Of a CSV file,
-    read from its first block of whole records: polars' ``head`` of a CSV scan maps and
-    touches much of the file, as much memory again as the typed table."""
-    kind = file_kind(path)
-    if kind not in ("csv", "tsv"):
-        return scan.head(rows).collect()
-    first = next(blocks(path, _HEAD_BYTES))
-    return read_block(first, _separator(kind), scan.collect_schema().names(),
-                      rows=rows)
 
 
 def _unreadable(path: Path, kind: str, error: Exception) -> UsageError:
@@ -477,7 +475,9 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
     selection = [pl.col(column).alias(name) for column, name in renamed.items()]
     try:
         schema = scan.select(selection).collect_schema()
-        sample = _head(path, scan).select(selection)
+        first = first_records(path)
+        sample = (scan.head(500).collect() if first is None else first.head(500)
+                  ).select(selection)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise _unreadable(path, file_kind(path), error) from None
     exprs: list[pl.Expr] = [text_of("id").alias("id")]
@@ -532,7 +532,7 @@ def load_tickets(path: Path, procedures: Mapping[str, Procedure],
     tables: list[pl.DataFrame] = []
     leftovers: list[pl.DataFrame] = []
     try:
-        for part in text_parts(path, scan):
+        for part in text_parts(path, scan, first):
             parsed = query(part, 1 + sum(t.height for t in tables)).collect(engine="streaming")
             odd_rows = parsed[_ANY_ODD].arg_true()
             # taken Series by Series: a select over the whole frame (the streaming engine's

@@ -18,11 +18,9 @@ _NEAR_CHANGE = 26 * 3600
 
 @dataclass(frozen=True)
 class ZoneOffsets:
-    """A zone's UTC offset as a step function of local wall-clock time (over some years),
-    so that
-    a million naive times become UTC by one sorted search instead of a time-zone lookup
-    each. The hours in which the offset changes (a gap or a fold) are not in the table:
-    their times go the exact way (``parse_times``), which also flags the gap's."""
+    """A zone's UTC offset as a step function of local wall-clock time (see the module);
+    the times of the hours that hold a change go the exact way (``parse_times``, which also
+    flags a gap's)."""
 
     low: int  # the local seconds covered: [low, high)
     high: int
